@@ -1,0 +1,261 @@
+# Haoban (好办) — the one entry point for building, running and testing.
+#
+#   make deps     install every Debian package build, run and tests need (idempotent)
+#   make          build libraries, binaries, tests, resources and translations
+#   make run      start the kiosk with virtual devices and a local platform-sim
+#   make check    run every test; the last line reads "N passed, N failed"
+#   make bench    start-up and idle benchmarks against Chromium
+#   make fuzz     build the libFuzzer targets with clang and run each for FUZZ_SECONDS
+#   make clean
+#
+# SANITIZE=1 builds with ASan+UBSan into build/asan.  BUILD=dir puts the build elsewhere.
+
+SANITIZE ?=
+ifeq ($(SANITIZE),1)
+BUILD ?= build/asan
+else
+BUILD ?= build
+endif
+
+CC ?= gcc
+ifeq ($(origin CC),default)
+CC = gcc
+endif
+Q ?= @
+
+# --- packages ---------------------------------------------------------------------------
+# Debian packages by purpose; `make deps` installs the union.
+DEPS_BUILD = build-essential pkg-config gettext libglib2.0-dev libglib2.0-bin libgtk-4-dev \
+             libjson-glib-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libsoup-3.0-dev \
+             libqrencode-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev
+DEPS_RUN   = fonts-noto-cjk
+DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps
+DEPS_FUZZ  = clang libclang-rt-14-dev
+DEPS_BENCH = chromium time
+DEPS       = $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH)
+
+PKGS_BASE  = glib-2.0 gobject-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0
+PKGS_DRV   = $(PKGS_BASE) libusb-1.0
+PKGS_CACHE = $(PKGS_BASE) sqlite3 libcurl libcrypto
+PKGS_KIOSK = $(PKGS_DRV) $(PKGS_CACHE) cairo pangocairo libqrencode
+PKGS_UI    = $(PKGS_KIOSK) gtk4
+PKGS_SIM   = $(PKGS_BASE) libsoup-3.0
+
+# Evaluated once per make run (the recursive make after `deps` sees fresh packages).
+pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
+CF_DRV   := $(call pc_cflags,$(PKGS_DRV))
+CF_CACHE := $(call pc_cflags,$(PKGS_CACHE))
+CF_KIOSK := $(call pc_cflags,$(PKGS_KIOSK))
+CF_UI    := $(call pc_cflags,$(PKGS_UI))
+CF_SIM   := $(call pc_cflags,$(PKGS_SIM))
+CF_BASE  := $(call pc_cflags,$(PKGS_BASE))
+LD_BASE  := $(call pc_libs,$(PKGS_BASE))
+LD_DRV   := $(call pc_libs,$(PKGS_DRV)) -lm
+LD_CACHE := $(call pc_libs,$(PKGS_CACHE)) -lm
+LD_KIOSK := $(call pc_libs,$(PKGS_KIOSK)) -lm
+LD_UI    := $(call pc_libs,$(PKGS_UI)) -lm
+LD_SIM   := $(LD_SIM)
+
+# --- flags ------------------------------------------------------------------------------
+API_PIN  = -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
+           -DGDK_VERSION_MIN_REQUIRED=GDK_VERSION_4_8 -DGDK_VERSION_MAX_ALLOWED=GDK_VERSION_4_8
+WARN     = -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes -Wno-unused-parameter \
+           -Wno-missing-field-initializers
+OPT     ?= -O2 -g
+SAN_FLAGS =
+ifeq ($(SANITIZE),1)
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT       = -O1 -g
+endif
+EXTRA_CFLAGS ?=
+EXTRA_LDFLAGS ?=
+
+PREFIX     ?= /usr
+LOCALEDIR  ?= $(abspath $(BUILD))/locale
+SRCDIR     := $(abspath .)
+CPPFLAGS_COMMON = -I. -I$(BUILD) $(API_PIN) -D_GNU_SOURCE \
+                  -DGETTEXT_PACKAGE=\"haoban\" -DHB_LOCALEDIR=\"$(LOCALEDIR)\" \
+                  -DHB_SOURCE_DATADIR=\"$(SRCDIR)/data\" -DHB_VERSION=\"0.1.0\"
+CFLAGS_COMMON = -std=gnu11 $(OPT) $(WARN) -fstack-protector-strong -fPIE $(SAN_FLAGS) $(EXTRA_CFLAGS)
+LDFLAGS_COMMON = -pie $(SAN_FLAGS) $(EXTRA_LDFLAGS)
+
+# --- sources ----------------------------------------------------------------------------
+MAINS       = kiosk/haobanctl.c ui/haoban-kiosk.c
+DRV_SRC     = $(filter-out $(MAINS),$(shell find drivers -name '*.c' 2>/dev/null | sort))
+CACHE_SRC   = $(filter-out $(MAINS),$(shell find offline-cache -name '*.c' 2>/dev/null | sort))
+KIOSK_SRC   = $(filter-out $(MAINS),$(shell find kiosk -name '*.c' 2>/dev/null | sort))
+UI_SRC      = $(filter-out $(MAINS),$(shell find ui -name '*.c' 2>/dev/null | sort))
+SIM_SRC     = $(shell find tools/platform-sim -name '*.c' 2>/dev/null | sort)
+TESTUTIL_SRC= $(shell find tests/common -name '*.c' 2>/dev/null | sort)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIB_DRV     = $(BUILD)/libhb-drivers.a
+LIB_CACHE   = $(BUILD)/libhb-offline-cache.a
+LIB_KIOSK   = $(BUILD)/libhb-kiosk.a
+LIB_UI      = $(BUILD)/libhb-ui.a
+LIB_TESTUTIL= $(BUILD)/libhb-testutil.a
+
+KIOSK_BIN   = $(BUILD)/haoban-kiosk
+CTL_BIN     = $(BUILD)/haobanctl
+SIM_BIN     = $(BUILD)/haoban-platform-sim
+
+# Per-layer compile flags: a layer sees only the headers of the packages it may use, so
+# "kiosk/ never includes GTK" is enforced by the compiler, not by review.
+$(BUILD)/obj/drivers/%.o:       LAYER_CFLAGS = $(CF_DRV)
+$(BUILD)/obj/offline-cache/%.o: LAYER_CFLAGS = $(CF_CACHE)
+$(BUILD)/obj/kiosk/%.o:         LAYER_CFLAGS = $(CF_KIOSK)
+$(BUILD)/obj/ui/%.o:            LAYER_CFLAGS = $(CF_UI)
+$(BUILD)/obj/$(BUILD)/%.o:      LAYER_CFLAGS = $(CF_UI)
+$(BUILD)/obj/tools/%.o:         LAYER_CFLAGS = $(CF_SIM)
+$(BUILD)/obj/tests/%.o:         LAYER_CFLAGS = $(CF_UI)
+
+# --- GResource --------------------------------------------------------------------------
+GRES_XML   = ui/haoban.gresource.xml
+GRES_C     = $(BUILD)/ui/hb-resources.c
+GRES_H     = $(BUILD)/ui/hb-resources.h
+GRES_DEPS  = $(shell test -f $(GRES_XML) && glib-compile-resources --sourcedir=ui --generate-dependencies $(GRES_XML) 2>/dev/null)
+
+$(GRES_C): $(GRES_XML) $(GRES_DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)glib-compile-resources --sourcedir=ui --target=$@ --generate-source --c-name hb $<
+$(GRES_H): $(GRES_XML) $(GRES_DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)glib-compile-resources --sourcedir=ui --target=$@ --generate-header --c-name hb $<
+
+UI_OBJ = $(call obj,$(UI_SRC)) $(if $(wildcard $(GRES_XML)),$(BUILD)/obj/$(GRES_C:.c=.o))
+$(call obj,$(UI_SRC)): | $(GRES_H)
+
+# --- translations -----------------------------------------------------------------------
+PO_FILES = $(wildcard po/*.po)
+MO_FILES = $(patsubst po/%.po,$(BUILD)/locale/%/LC_MESSAGES/haoban.mo,$(PO_FILES))
+$(BUILD)/locale/%/LC_MESSAGES/haoban.mo: po/%.po
+	@mkdir -p $(dir $@)
+	$(Q)msgfmt --check -o $@ $<
+
+# --- rules ------------------------------------------------------------------------------
+.PHONY: all deps run check bench fuzz fuzz-build clean pot tests bins libs
+.DEFAULT_GOAL := all
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS_COMMON) $(CFLAGS_COMMON) $(LAYER_CFLAGS) -MMD -MP -c -o $@ $<
+
+# generated sources live under $(BUILD)
+$(BUILD)/obj/$(BUILD)/%.o: $(BUILD)/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS_COMMON) $(CFLAGS_COMMON) $(LAYER_CFLAGS) -Wno-missing-prototypes -MMD -MP -c -o $@ $<
+
+define static_lib
+$(1): $(2)
+	@mkdir -p $$(dir $$@)
+	@echo "  AR      $$@"
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
+endef
+$(eval $(call static_lib,$(LIB_DRV),$(call obj,$(DRV_SRC))))
+$(eval $(call static_lib,$(LIB_CACHE),$(call obj,$(CACHE_SRC))))
+$(eval $(call static_lib,$(LIB_KIOSK),$(call obj,$(KIOSK_SRC))))
+$(eval $(call static_lib,$(LIB_UI),$(UI_OBJ)))
+$(eval $(call static_lib,$(LIB_TESTUTIL),$(call obj,$(TESTUTIL_SRC))))
+
+LIBS_CORE = $(LIB_KIOSK) $(LIB_CACHE) $(LIB_DRV)
+
+$(KIOSK_BIN): $(BUILD)/obj/ui/haoban-kiosk.o $(LIB_UI) $(LIBS_CORE)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^ $(LD_UI)
+$(BUILD)/obj/ui/haoban-kiosk.o: | $(GRES_H)
+
+$(CTL_BIN): $(BUILD)/obj/kiosk/haobanctl.o $(LIBS_CORE)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^ $(LD_KIOSK)
+
+$(SIM_BIN): $(call obj,$(SIM_SRC))
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^ $(LD_SIM)
+
+BINS = $(if $(wildcard ui/haoban-kiosk.c),$(KIOSK_BIN)) $(if $(wildcard kiosk/haobanctl.c),$(CTL_BIN)) \
+       $(if $(SIM_SRC),$(SIM_BIN))
+
+# --- tests ------------------------------------------------------------------------------
+# Every tests/**/test-*.c is one GTest program. Which libraries it links follows the layer
+# it tests, so a test of a lower layer builds even while an upper layer is broken.
+test_bin = $(patsubst %.c,$(BUILD)/%,$(1))
+T_DRV    = $(shell find tests/unit/drivers -name 'test-*.c' 2>/dev/null | sort)
+T_CACHE  = $(shell find tests/unit/offline-cache -name 'test-*.c' 2>/dev/null | sort)
+T_KIOSK  = $(shell find tests/unit/kiosk tests/integration -name 'test-*.c' 2>/dev/null | sort)
+T_UI     = $(shell find tests/unit/ui tests/ui -name 'test-*.c' 2>/dev/null | sort)
+T_TOOLS  = $(shell find tests/tools -name 'test-*.c' 2>/dev/null | sort)
+T_FUZZ   = $(shell find tests/fuzz -name 'fuzz-*.c' 2>/dev/null | sort)
+FUZZ_REPLAY = $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/replay-%,$(T_FUZZ))
+
+define test_prog
+$(call test_bin,$(1)): $(call obj,$(1)) $(LIB_TESTUTIL) $(2)
+	@mkdir -p $$(dir $$@)
+	@echo "  LD      $$@"
+	$(Q)$(CC) $(LDFLAGS_COMMON) -o $$@ $$^ $(3) $(LD_TESTUTIL)
+endef
+$(foreach t,$(T_DRV),$(eval $(call test_prog,$(t),$(LIB_DRV),$(LD_DRV))))
+$(foreach t,$(T_CACHE),$(eval $(call test_prog,$(t),$(LIB_CACHE),$(LD_CACHE))))
+$(foreach t,$(T_KIOSK),$(eval $(call test_prog,$(t),$(LIBS_CORE),$(LD_KIOSK))))
+$(foreach t,$(T_UI),$(eval $(call test_prog,$(t),$(LIB_UI) $(LIBS_CORE),$(LD_UI))))
+$(foreach t,$(T_TOOLS),$(eval $(call test_prog,$(t),,)))
+
+# Fuzz targets also build with gcc against a small driver that replays their seed corpus,
+# so `make check` proves every target compiles and survives its corpus.
+$(BUILD)/tests/fuzz/replay-%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/replay-main.o $(LIBS_CORE)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^ $(LD_KIOSK)
+$(BUILD)/obj/tests/fuzz/replay-main.o: tests/fuzz/replay-main.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS_COMMON) $(CFLAGS_COMMON) $(CF_BASE) -MMD -MP -c -o $@ $<
+
+TESTS = $(foreach t,$(T_DRV) $(T_CACHE) $(T_KIOSK) $(T_UI) $(T_TOOLS),$(call test_bin,$(t))) \
+        $(if $(wildcard tests/fuzz/replay-main.c),$(FUZZ_REPLAY))
+
+all: libs bins tests $(MO_FILES)
+libs: $(LIB_DRV) $(LIB_CACHE) $(LIB_KIOSK) $(if $(UI_SRC),$(LIB_UI))
+bins: $(BINS)
+tests: $(TESTS)
+
+# --- entry points -----------------------------------------------------------------------
+deps:
+	@tools/deps.sh $(DEPS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@tools/run-demo.sh $(BUILD)
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run-tests.sh $(BUILD) $(TESTS) $(shell find tests -name 'test-*.sh' -o -name 'test-*.py' | sort)
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tests/bench/run-bench.sh $(BUILD)
+
+FUZZ_BUILD   = build/fuzz
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang SANITIZE= \
+	  OPT="-O1 -g" EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -Wno-unused-command-line-argument" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" fuzz-build
+	@tests/fuzz/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(patsubst tests/fuzz/%.c,%,$(T_FUZZ))
+
+fuzz-build: $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(T_FUZZ))
+$(BUILD)/tests/fuzz/fuzz-%: $(BUILD)/obj/tests/fuzz/fuzz-%.o $(LIBS_CORE)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_COMMON) -fsanitize=fuzzer -o $@ $^ $(LD_KIOSK)
+
+pot:
+	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --add-comments=TRANSLATORS \
+	  --files-from=po/POTFILES.in -o po/haoban.pot
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

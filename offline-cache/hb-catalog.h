@@ -1,0 +1,48 @@
+/* hb-catalog.h — the service catalog cached from the platform.
+ *
+ * Filled only by sync (hb_catalog_apply_json) — atomically: a catalog either replaces the
+ * old one completely or not at all. Readers get copies; nothing here blocks for long. */
+#pragma once
+
+#include "offline-cache/hb-store.h"
+
+G_BEGIN_DECLS
+
+/* Upper bound of a catalog document accepted from the platform. */
+#define HB_CATALOG_MAX_BYTES (8 * 1024 * 1024)
+
+typedef struct {
+  char *code;        /* opaque service code; never parsed */
+  char *name;        /* zh_CN */
+  char *name_en;     /* may be NULL */
+  char *category;    /* may be NULL */
+  char *summary;     /* may be NULL */
+} HbCatalogEntry;
+
+void hb_catalog_entry_free (HbCatalogEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbCatalogEntry, hb_catalog_entry_free)
+
+#define HB_TYPE_CATALOG (hb_catalog_get_type ())
+G_DECLARE_FINAL_TYPE (HbCatalog, hb_catalog, HB, CATALOG, GObject)
+
+HbCatalog *hb_catalog_new (HbStore *store);
+
+/* Validates and applies a catalog document (see docs/platform-api.md, GET /v1/catalog):
+ *   {"version":"2026.11.1","services":[{"code":"…","name":"…", …full service object…}, …]}
+ * Rejects (HB_STORE_ERROR_INVALID, nothing changed) anything malformed: bad JSON, missing
+ * version/code/name, duplicate codes, over-long strings, more than 10000 services. */
+gboolean   hb_catalog_apply_json (HbCatalog *self, const char *data, gsize length,
+                                  const char *etag, GError **error);
+
+/* NULL when no catalog was ever applied. (transfer full) */
+char      *hb_catalog_dup_version (HbCatalog *self);
+char      *hb_catalog_dup_etag    (HbCatalog *self);
+guint      hb_catalog_count       (HbCatalog *self);
+/* All services in catalog order. Element type HbCatalogEntry*. */
+GPtrArray *hb_catalog_list (HbCatalog *self);
+/* Search names and summaries: FTS5 trigram for queries of ≥3 characters, LIKE below. */
+GPtrArray *hb_catalog_search (HbCatalog *self, const char *query, GError **error);
+/* The full service object as the platform sent it, as JSON text; NULL + error if unknown. */
+char      *hb_catalog_dup_service_json (HbCatalog *self, const char *code, GError **error);
+
+G_END_DECLS

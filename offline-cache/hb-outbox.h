@@ -1,0 +1,77 @@
+/* hb-outbox.h — the durable queue of what residents submitted.
+ *
+ * Every item carries an idempotency key (UUIDv4) made when it is enqueued; the platform
+ * deduplicates on it, so the sync engine may retry blindly and the effect is exactly
+ * once. Rows are committed with synchronous=FULL before the resident is told anything.
+ * The body (personal data) is encrypted at rest with AES-256-GCM under the store key;
+ * the key id is bound as associated data. Sent rows are kept (without body) for a
+ * retention period for the maintenance screen. */
+#pragma once
+
+#include "offline-cache/hb-store.h"
+
+G_BEGIN_DECLS
+
+#define HB_OUTBOX_BODY_MAX (1024 * 1024)
+
+typedef enum {
+  HB_OUTBOX_PENDING,
+  HB_OUTBOX_SENT,
+  HB_OUTBOX_DEAD,      /* rejected by the platform (4xx other than 409/429); kept for staff */
+} HbOutboxState;
+
+const char *hb_outbox_state_to_string (HbOutboxState state);   /* "pending","sent","dead" */
+
+typedef struct {
+  gint64        id;            /* delivery order */
+  char         *key;           /* idempotency key */
+  char         *kind;          /* "application", "rating", … */
+  char         *path;          /* platform path, e.g. "/v1/applications" */
+  char         *body;          /* decrypted JSON (personal data: wiped on free); NULL once sent */
+  HbOutboxState state;
+  gint64        created_at;    /* unix seconds */
+  guint         attempts;
+  gint64        next_try_at;   /* unix seconds */
+  char         *last_error;    /* may be NULL */
+  char         *response;      /* platform reply JSON once sent; may be NULL */
+} HbOutboxItem;
+
+void hb_outbox_item_free (HbOutboxItem *item);   /* wipes body */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbOutboxItem, hb_outbox_item_free)
+
+typedef struct {
+  guint  pending;
+  guint  dead;
+  guint  sent;
+  gint64 oldest_pending_age;   /* seconds; 0 when nothing is pending */
+} HbOutboxStats;
+
+#define HB_TYPE_OUTBOX (hb_outbox_get_type ())
+G_DECLARE_FINAL_TYPE (HbOutbox, hb_outbox, HB, OUTBOX, GObject)
+
+HbOutbox *hb_outbox_new (HbStore *store);
+
+/* Durably enqueue; returns the new idempotency key (transfer full) or NULL + error.
+ * When the commit fails the item may still be durable (SQLite cannot tell), so callers
+ * that retry look it up by key first (hb_outbox_lookup). */
+char         *hb_outbox_enqueue (HbOutbox *self, const char *kind, const char *path,
+                                 const char *body_json, GError **error);
+/* Same, with a caller-chosen key (enqueueing an existing key is a no-op returning TRUE). */
+gboolean      hb_outbox_enqueue_with_key (HbOutbox *self, const char *key, const char *kind,
+                                          const char *path, const char *body_json,
+                                          GError **error);
+
+/* The oldest pending item whose next_try_at <= now, or NULL. */
+HbOutboxItem *hb_outbox_next_due (HbOutbox *self, gint64 now, GError **error);
+/* Earliest next_try_at among pending items; G_MAXINT64 when none. */
+gint64        hb_outbox_next_due_time (HbOutbox *self);
+HbOutboxItem *hb_outbox_lookup (HbOutbox *self, const char *key, GError **error);
+
+gboolean hb_outbox_mark_sent  (HbOutbox *self, gint64 id, const char *response_json, GError **error);
+gboolean hb_outbox_mark_retry (HbOutbox *self, gint64 id, gint64 next_try_at,
+                               const char *last_error, GError **error);
+gboolean hb_outbox_mark_dead  (HbOutbox *self, gint64 id, const char *last_error, GError **error);
+
+gboolean hb_outbox_get_stats (HbOutbox *self, gint64 now, HbOutboxStats *stats, GError **error);
+
+G_END_DECLS

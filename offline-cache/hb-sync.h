@@ -1,0 +1,50 @@
+/* hb-sync.h — keeps the terminal and the central platform in step, on its own thread.
+ *
+ * Pulls the catalog at start and every catalog_interval (If-None-Match/ETag), pushes the
+ * outbox (oldest first, Idempotency-Key header), and backs off exponentially with jitter
+ * when the platform fails. Owns its own HbStore connection and its own libcurl handle.
+ * Never blocks the caller: signals are emitted on the main context that created it. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *db_path;            /* the HbStore file */
+  const char *key_path;           /* the HbStore key file */
+  const char *platform_url;       /* "http://127.0.0.1:8470" (no trailing /v1) */
+  const char *terminal_id;
+  guint       catalog_interval_s; /* default 300 */
+  guint       retry_base_ms;      /* first backoff, default 1000 */
+  guint       retry_cap_ms;       /* longest backoff, default 300000 */
+  guint       connect_timeout_ms; /* default 3000 */
+  guint       request_timeout_ms; /* whole request, default 10000 */
+} HbSyncOptions;
+
+#define HB_TYPE_SYNC (hb_sync_get_type ())
+G_DECLARE_FINAL_TYPE (HbSync, hb_sync, HB, SYNC, GObject)
+
+HbSync  *hb_sync_new   (const HbSyncOptions *options);
+/* Opens the sync thread's own store connection and starts the thread. */
+gboolean hb_sync_start (HbSync *self, GError **error);
+/* Stops the thread (interrupts a transfer in progress) and joins it. */
+void     hb_sync_stop  (HbSync *self);
+/* Wake the thread now: an item was enqueued, or staff asked for a sync. Resets backoff. */
+void     hb_sync_kick  (HbSync *self);
+/* Ask for a catalog pull at the next wake-up. */
+void     hb_sync_request_catalog (HbSync *self);
+
+/* Last known platform reachability (property "reachable"). */
+gboolean hb_sync_get_reachable (HbSync *self);
+/* Unix time of the last successful exchange with the platform; 0 if never. */
+gint64   hb_sync_get_last_contact (HbSync *self);
+
+/* Signals (main context):
+ *   "delivered"        (const char *key, const char *response_json) — an outbox item was
+ *                       accepted (or recognised as a duplicate) by the platform
+ *   "rejected"         (const char *key, const char *error) — marked dead
+ *   "catalog-updated"  (const char *version)
+ *   notify::reachable */
+
+G_END_DECLS

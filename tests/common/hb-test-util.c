@@ -1,0 +1,304 @@
+/* hb-test-util.c — shared helpers for the test programs. */
+#include "tests/common/hb-test-util.h"
+
+#include <curl/curl.h>
+#include <json-glib/json-glib.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+#ifndef HB_SOURCE_DATADIR
+#error "HB_SOURCE_DATADIR must be defined by the build"
+#endif
+
+void
+hb_test_init (int *argc, char ***argv)
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_unsetenv ("HAOBAN_CONFIG");
+  g_unsetenv ("HAOBAN_DATA_DIR");
+  g_unsetenv ("HAOBAN_PLATFORM_URL");
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+}
+
+const char *
+hb_test_srcdir (void)
+{
+  static char *dir;
+  if (dir == NULL)
+    {
+      const char *env = g_getenv ("HB_SRCDIR");
+      dir = env ? g_strdup (env) : g_path_get_dirname (HB_SOURCE_DATADIR);
+    }
+  return dir;
+}
+
+const char *
+hb_test_builddir (void)
+{
+  static char *dir;
+  if (dir == NULL)
+    {
+      const char *env = g_getenv ("HB_BUILDDIR");
+      dir = env ? g_strdup (env) : g_build_filename (hb_test_srcdir (), "build", NULL);
+    }
+  return dir;
+}
+
+char *
+hb_test_output_path (const char *name)
+{
+  const char *base = g_getenv ("HB_TEST_OUTPUT");
+  g_autofree char *prog = g_path_get_basename (g_get_prgname () ? g_get_prgname () : "test");
+  g_autofree char *dir = base ? g_build_filename (base, prog, NULL)
+                              : g_build_filename (g_get_tmp_dir (), "hb-test-output", prog, NULL);
+  g_mkdir_with_parents (dir, 0755);
+  return g_build_filename (dir, name, NULL);
+}
+
+char *
+hb_test_mkdtemp (const char *tag)
+{
+  g_autofree char *tmpl = g_strdup_printf ("hb-%s-XXXXXX", tag ? tag : "test");
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+rm_rf (GFile *file)
+{
+  g_autoptr(GFileEnumerator) e =
+    g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (e != NULL)
+    {
+      GFileInfo *info;
+      GFile *child;
+      while (g_file_enumerator_iterate (e, &info, &child, NULL, NULL) && info != NULL)
+        rm_rf (child);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+void
+hb_test_rmdir (const char *path)
+{
+  if (path == NULL)
+    return;
+  g_autoptr(GFile) f = g_file_new_for_path (path);
+  rm_rf (f);
+}
+
+gboolean
+hb_test_wait_until (gboolean (*cond) (gpointer data), gpointer data, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  while (!cond (data) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  return cond (data);
+}
+
+void
+hb_test_spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+/* --- platform-sim ------------------------------------------------------------------ */
+
+struct _HbTestSim
+{
+  GSubprocess *proc;
+  guint16      port;
+  char        *url;
+  char        *state_file;
+};
+
+static gboolean
+sim_spawn (HbTestSim *sim, GError **error)
+{
+  g_autofree char *bin = g_build_filename (hb_test_builddir (), "haoban-platform-sim", NULL);
+  g_autofree char *data = g_build_filename (hb_test_srcdir (), "data", NULL);
+  g_autofree char *port = g_strdup_printf ("%u", sim->port);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, bin);
+  g_ptr_array_add (argv, (char *) "--port");
+  g_ptr_array_add (argv, port);
+  g_ptr_array_add (argv, (char *) "--data");
+  g_ptr_array_add (argv, data);
+  if (sim->state_file)
+    {
+      g_ptr_array_add (argv, (char *) "--state");
+      g_ptr_array_add (argv, sim->state_file);
+    }
+  g_ptr_array_add (argv, NULL);
+
+  g_clear_object (&sim->proc);
+  sim->proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                                 G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
+  if (sim->proc == NULL)
+    return FALSE;
+
+  /* The first line of stdout announces the address: "... listening on http://127.0.0.1:P" */
+  g_autoptr(GDataInputStream) in =
+    g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->proc));
+  g_autofree char *line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, error);
+  if (line == NULL)
+    {
+      if (error && *error == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "platform-sim exited at start");
+      return FALSE;
+    }
+  const char *p = strstr (line, "http://127.0.0.1:");
+  if (p == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "unexpected first line: %s", line);
+      return FALSE;
+    }
+  sim->port = (guint16) g_ascii_strtoull (p + strlen ("http://127.0.0.1:"), NULL, 10);
+  g_free (sim->url);
+  sim->url = g_strdup_printf ("http://127.0.0.1:%u", sim->port);
+  return TRUE;
+}
+
+HbTestSim *
+hb_test_sim_start (const char *state_file, GError **error)
+{
+  HbTestSim *sim = g_new0 (HbTestSim, 1);
+  sim->state_file = g_strdup (state_file);
+  if (!sim_spawn (sim, error))
+    {
+      hb_test_sim_free (sim);
+      return NULL;
+    }
+  return sim;
+}
+
+gboolean
+hb_test_sim_restart (HbTestSim *sim, GError **error)
+{
+  hb_test_sim_kill (sim);
+  /* The port was ours a moment ago; a few tries cover a slow release. */
+  for (int i = 0; i < 50; i++)
+    {
+      g_autoptr(GError) local = NULL;
+      if (sim_spawn (sim, &local))
+        return TRUE;
+      if (i == 49)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      g_usleep (100 * 1000);
+    }
+  return FALSE;
+}
+
+void
+hb_test_sim_kill (HbTestSim *sim)
+{
+  if (sim->proc == NULL)
+    return;
+  g_subprocess_send_signal (sim->proc, SIGKILL);
+  g_subprocess_wait (sim->proc, NULL, NULL);
+  g_clear_object (&sim->proc);
+}
+
+void
+hb_test_sim_free (HbTestSim *sim)
+{
+  if (sim == NULL)
+    return;
+  hb_test_sim_kill (sim);
+  g_free (sim->url);
+  g_free (sim->state_file);
+  g_free (sim);
+}
+
+const char *
+hb_test_sim_url (HbTestSim *sim)
+{
+  return sim->url;
+}
+
+guint16
+hb_test_sim_port (HbTestSim *sim)
+{
+  return sim->port;
+}
+
+static size_t
+sink (char *ptr, size_t size, size_t nmemb, void *user)
+{
+  g_string_append_len ((GString *) user, ptr, (gssize) (size * nmemb));
+  return size * nmemb;
+}
+
+char *
+hb_test_http (const char *method, const char *url, const char *body,
+              const char *const *headers, long *status)
+{
+  CURL *c = curl_easy_init ();
+  GString *out = g_string_new (NULL);
+  struct curl_slist *h = NULL;
+
+  *status = 0;
+  curl_easy_setopt (c, CURLOPT_URL, url);
+  curl_easy_setopt (c, CURLOPT_CUSTOMREQUEST, method);
+  curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, 5000L);
+  curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, sink);
+  curl_easy_setopt (c, CURLOPT_WRITEDATA, out);
+  if (body)
+    {
+      h = curl_slist_append (h, "Content-Type: application/json");
+      curl_easy_setopt (c, CURLOPT_POSTFIELDS, body);
+    }
+  for (const char *const *p = headers; p && *p; p++)
+    h = curl_slist_append (h, *p);
+  curl_easy_setopt (c, CURLOPT_HTTPHEADER, h);
+  if (curl_easy_perform (c) == CURLE_OK)
+    curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, status);
+  curl_slist_free_all (h);
+  curl_easy_cleanup (c);
+  return g_string_free (out, FALSE);
+}
+
+char *
+hb_test_sim_request (HbTestSim *sim, const char *method, const char *path,
+                     const char *body, long *status)
+{
+  g_autofree char *url = g_strconcat (sim->url, path, NULL);
+  return hb_test_http (method, url, body, NULL, status);
+}
+
+int
+hb_test_sim_count (HbTestSim *sim, const char *path)
+{
+  long status = 0;
+  g_autofree char *body = hb_test_sim_request (sim, "GET", path, NULL, &status);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  if (status != 200 || !json_parser_load_from_data (parser, body, -1, NULL))
+    return -1;
+  JsonNode *root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    return -1;
+  return (int) json_array_get_length (json_node_get_array (root));
+}
+
+char *
+hb_test_read_file (const char *path, gsize *length)
+{
+  char *data = NULL;
+  if (!g_file_get_contents (path, &data, length, NULL))
+    return NULL;
+  return data;
+}

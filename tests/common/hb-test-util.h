@@ -1,0 +1,54 @@
+/* hb-test-util.h — shared helpers for the test programs (not linked into the product). */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* g_test_init with isolated XDG dirs, plus the environment the tests expect. */
+void        hb_test_init (int *argc, char ***argv);
+
+/* Source tree and build tree (from HB_SRCDIR / HB_BUILDDIR, set by tests/run-tests.sh;
+ * fall back to the paths the test binary was built from). */
+const char *hb_test_srcdir   (void);
+const char *hb_test_builddir (void);
+/* Path of a file under the test's output folder (kept after the run for inspection);
+ * the folder is created. */
+char       *hb_test_output_path (const char *name);
+
+/* A fresh private directory, removed (recursively) by hb_test_rmdir. */
+char       *hb_test_mkdtemp (const char *tag);
+void        hb_test_rmdir   (const char *path);
+
+/* Iterate the thread-default main context until cond(data) holds or timeout_ms passes. */
+gboolean    hb_test_wait_until (gboolean (*cond) (gpointer data), gpointer data,
+                                guint timeout_ms);
+/* Iterate the main context for ms milliseconds. */
+void        hb_test_spin (guint ms);
+
+/* haoban-platform-sim, started on a free loopback port. */
+typedef struct _HbTestSim HbTestSim;
+HbTestSim  *hb_test_sim_start (const char *state_file, GError **error);
+/* Restart on the same port (a platform that came back). */
+gboolean    hb_test_sim_restart (HbTestSim *sim, GError **error);
+/* Kill it (SIGKILL: a platform that vanished mid-request). */
+void        hb_test_sim_kill (HbTestSim *sim);
+void        hb_test_sim_free (HbTestSim *sim);
+const char *hb_test_sim_url  (HbTestSim *sim);
+guint16     hb_test_sim_port (HbTestSim *sim);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbTestSim, hb_test_sim_free)
+
+/* Plain HTTP to any URL (libcurl, 5 s timeout). Returns the body (transfer full) and the
+ * status in *status (0 on a transport failure). body may be NULL for GET. */
+char       *hb_test_http (const char *method, const char *url, const char *body,
+                          const char *const *headers, long *status);
+/* Request to the sim: path like "/_sim/faults". */
+char       *hb_test_sim_request (HbTestSim *sim, const char *method, const char *path,
+                                 const char *body, long *status);
+/* Number of elements of the JSON array at GET path (e.g. "/_sim/applications"); -1 on error. */
+int         hb_test_sim_count (HbTestSim *sim, const char *path);
+
+/* Reads a whole file; NULL if it cannot. */
+char       *hb_test_read_file (const char *path, gsize *length);
+
+G_END_DECLS
