@@ -28,7 +28,7 @@ Q ?= @
 DEPS_BUILD = build-essential pkg-config gettext libglib2.0-dev libglib2.0-bin libgtk-4-dev \
              libjson-glib-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libsoup-3.0-dev \
              libqrencode-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev
-DEPS_RUN   = fonts-noto-cjk
+DEPS_RUN   = fonts-noto-cjk librsvg2-common
 DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps
 DEPS_FUZZ  = clang libclang-rt-14-dev
 DEPS_BENCH = chromium time
@@ -55,7 +55,8 @@ LD_DRV   := $(call pc_libs,$(PKGS_DRV)) -lm
 LD_CACHE := $(call pc_libs,$(PKGS_CACHE)) -lm
 LD_KIOSK := $(call pc_libs,$(PKGS_KIOSK)) -lm
 LD_UI    := $(call pc_libs,$(PKGS_UI)) -lm
-LD_SIM   := $(LD_SIM)
+LD_SIM   := $(call pc_libs,$(PKGS_SIM))
+LD_TESTUTIL := $(call pc_libs,$(PKGS_BASE) libcurl)
 
 # --- flags ------------------------------------------------------------------------------
 API_PIN  = -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
@@ -82,6 +83,7 @@ LDFLAGS_COMMON = -pie $(SAN_FLAGS) $(EXTRA_LDFLAGS)
 
 # --- sources ----------------------------------------------------------------------------
 MAINS       = kiosk/haobanctl.c ui/haoban-kiosk.c
+COMMON_SRC  = $(shell find common -name '*.c' 2>/dev/null | sort)
 DRV_SRC     = $(filter-out $(MAINS),$(shell find drivers -name '*.c' 2>/dev/null | sort))
 CACHE_SRC   = $(filter-out $(MAINS),$(shell find offline-cache -name '*.c' 2>/dev/null | sort))
 KIOSK_SRC   = $(filter-out $(MAINS),$(shell find kiosk -name '*.c' 2>/dev/null | sort))
@@ -91,6 +93,7 @@ TESTUTIL_SRC= $(shell find tests/common -name '*.c' 2>/dev/null | sort)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
+LIB_COMMON  = $(BUILD)/libhb-common.a
 LIB_DRV     = $(BUILD)/libhb-drivers.a
 LIB_CACHE   = $(BUILD)/libhb-offline-cache.a
 LIB_KIOSK   = $(BUILD)/libhb-kiosk.a
@@ -103,6 +106,7 @@ SIM_BIN     = $(BUILD)/haoban-platform-sim
 
 # Per-layer compile flags: a layer sees only the headers of the packages it may use, so
 # "kiosk/ never includes GTK" is enforced by the compiler, not by review.
+$(BUILD)/obj/common/%.o:        LAYER_CFLAGS = $(CF_BASE)
 $(BUILD)/obj/drivers/%.o:       LAYER_CFLAGS = $(CF_DRV)
 $(BUILD)/obj/offline-cache/%.o: LAYER_CFLAGS = $(CF_CACHE)
 $(BUILD)/obj/kiosk/%.o:         LAYER_CFLAGS = $(CF_KIOSK)
@@ -119,10 +123,10 @@ GRES_DEPS  = $(shell test -f $(GRES_XML) && glib-compile-resources --sourcedir=u
 
 $(GRES_C): $(GRES_XML) $(GRES_DEPS)
 	@mkdir -p $(dir $@)
-	$(Q)glib-compile-resources --sourcedir=ui --target=$@ --generate-source --c-name hb $<
+	$(Q)glib-compile-resources --sourcedir=ui --target=$@ --generate-source --manual-register --c-name hb $<
 $(GRES_H): $(GRES_XML) $(GRES_DEPS)
 	@mkdir -p $(dir $@)
-	$(Q)glib-compile-resources --sourcedir=ui --target=$@ --generate-header --c-name hb $<
+	$(Q)glib-compile-resources --sourcedir=ui --target=$@ --generate-header --manual-register --c-name hb $<
 
 UI_OBJ = $(call obj,$(UI_SRC)) $(if $(wildcard $(GRES_XML)),$(BUILD)/obj/$(GRES_C:.c=.o))
 $(call obj,$(UI_SRC)): | $(GRES_H)
@@ -136,6 +140,8 @@ $(BUILD)/locale/%/LC_MESSAGES/haoban.mo: po/%.po
 
 # --- rules ------------------------------------------------------------------------------
 .PHONY: all deps run check bench fuzz fuzz-build clean pot tests bins libs
+# Keep intermediate objects (fuzz targets are built through pattern chains).
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 $(BUILD)/obj/%.o: %.c
@@ -155,13 +161,14 @@ $(1): $(2)
 	@echo "  AR      $$@"
 	$(Q)rm -f $$@ && ar rcs $$@ $$^
 endef
+$(eval $(call static_lib,$(LIB_COMMON),$(call obj,$(COMMON_SRC))))
 $(eval $(call static_lib,$(LIB_DRV),$(call obj,$(DRV_SRC))))
 $(eval $(call static_lib,$(LIB_CACHE),$(call obj,$(CACHE_SRC))))
 $(eval $(call static_lib,$(LIB_KIOSK),$(call obj,$(KIOSK_SRC))))
 $(eval $(call static_lib,$(LIB_UI),$(UI_OBJ)))
 $(eval $(call static_lib,$(LIB_TESTUTIL),$(call obj,$(TESTUTIL_SRC))))
 
-LIBS_CORE = $(LIB_KIOSK) $(LIB_CACHE) $(LIB_DRV)
+LIBS_CORE = $(LIB_KIOSK) $(LIB_CACHE) $(LIB_DRV) $(LIB_COMMON)
 
 $(KIOSK_BIN): $(BUILD)/obj/ui/haoban-kiosk.o $(LIB_UI) $(LIBS_CORE)
 	@echo "  LD      $@"
@@ -172,7 +179,7 @@ $(CTL_BIN): $(BUILD)/obj/kiosk/haobanctl.o $(LIBS_CORE)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^ $(LD_KIOSK)
 
-$(SIM_BIN): $(call obj,$(SIM_SRC))
+$(SIM_BIN): $(call obj,$(SIM_SRC)) $(LIB_COMMON)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS_COMMON) -o $@ $^ $(LD_SIM)
 
@@ -183,6 +190,7 @@ BINS = $(if $(wildcard ui/haoban-kiosk.c),$(KIOSK_BIN)) $(if $(wildcard kiosk/ha
 # Every tests/**/test-*.c is one GTest program. Which libraries it links follows the layer
 # it tests, so a test of a lower layer builds even while an upper layer is broken.
 test_bin = $(patsubst %.c,$(BUILD)/%,$(1))
+T_COMMON = $(shell find tests/unit/common -name 'test-*.c' 2>/dev/null | sort)
 T_DRV    = $(shell find tests/unit/drivers -name 'test-*.c' 2>/dev/null | sort)
 T_CACHE  = $(shell find tests/unit/offline-cache -name 'test-*.c' 2>/dev/null | sort)
 T_KIOSK  = $(shell find tests/unit/kiosk tests/integration -name 'test-*.c' 2>/dev/null | sort)
@@ -197,8 +205,9 @@ $(call test_bin,$(1)): $(call obj,$(1)) $(LIB_TESTUTIL) $(2)
 	@echo "  LD      $$@"
 	$(Q)$(CC) $(LDFLAGS_COMMON) -o $$@ $$^ $(3) $(LD_TESTUTIL)
 endef
-$(foreach t,$(T_DRV),$(eval $(call test_prog,$(t),$(LIB_DRV),$(LD_DRV))))
-$(foreach t,$(T_CACHE),$(eval $(call test_prog,$(t),$(LIB_CACHE),$(LD_CACHE))))
+$(foreach t,$(T_DRV),$(eval $(call test_prog,$(t),$(LIB_DRV) $(LIB_COMMON),$(LD_DRV))))
+$(foreach t,$(T_CACHE),$(eval $(call test_prog,$(t),$(LIB_CACHE) $(LIB_COMMON),$(LD_CACHE))))
+$(foreach t,$(T_COMMON),$(eval $(call test_prog,$(t),$(LIB_COMMON),$(LD_BASE))))
 $(foreach t,$(T_KIOSK),$(eval $(call test_prog,$(t),$(LIBS_CORE),$(LD_KIOSK))))
 $(foreach t,$(T_UI),$(eval $(call test_prog,$(t),$(LIB_UI) $(LIBS_CORE),$(LD_UI))))
 $(foreach t,$(T_TOOLS),$(eval $(call test_prog,$(t),,)))
@@ -213,11 +222,11 @@ $(BUILD)/obj/tests/fuzz/replay-main.o: tests/fuzz/replay-main.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS_COMMON) $(CFLAGS_COMMON) $(CF_BASE) -MMD -MP -c -o $@ $<
 
-TESTS = $(foreach t,$(T_DRV) $(T_CACHE) $(T_KIOSK) $(T_UI) $(T_TOOLS),$(call test_bin,$(t))) \
+TESTS = $(foreach t,$(T_COMMON) $(T_DRV) $(T_CACHE) $(T_KIOSK) $(T_UI) $(T_TOOLS),$(call test_bin,$(t))) \
         $(if $(wildcard tests/fuzz/replay-main.c),$(FUZZ_REPLAY))
 
 all: libs bins tests $(MO_FILES)
-libs: $(LIB_DRV) $(LIB_CACHE) $(LIB_KIOSK) $(if $(UI_SRC),$(LIB_UI))
+libs: $(LIB_COMMON) $(LIB_DRV) $(LIB_CACHE) $(LIB_KIOSK) $(if $(UI_SRC),$(LIB_UI))
 bins: $(BINS)
 tests: $(TESTS)
 

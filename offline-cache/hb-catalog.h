@@ -10,6 +10,9 @@ G_BEGIN_DECLS
 
 /* Upper bound of a catalog document accepted from the platform. */
 #define HB_CATALOG_MAX_BYTES (8 * 1024 * 1024)
+/* Search: longer queries are rejected (HB_STORE_ERROR_INVALID); results are capped. */
+#define HB_CATALOG_QUERY_MAX_CHARS    64
+#define HB_CATALOG_SEARCH_MAX_RESULTS 100
 
 typedef struct {
   char *code;        /* opaque service code; never parsed */
@@ -40,7 +43,9 @@ char      *hb_catalog_dup_etag    (HbCatalog *self);
 guint      hb_catalog_count       (HbCatalog *self);
 /* All services in catalog order. Element type HbCatalogEntry*. */
 GPtrArray *hb_catalog_list (HbCatalog *self);
-/* Search names and summaries: FTS5 trigram for queries of ≥3 characters, LIKE below. */
+/* Search names and summaries: FTS5 trigram for queries of ≥3 characters, LIKE below.
+ * Also searches name_en and the optional "keywords" array of a service. Leading/trailing
+ * blanks are ignored; an empty query gives an empty array. Best matches (name) first. */
 GPtrArray *hb_catalog_search (HbCatalog *self, const char *query, GError **error);
 /* The full service object as the platform sent it, as JSON text; NULL + error if unknown. */
 char      *hb_catalog_dup_service_json (HbCatalog *self, const char *code, GError **error);

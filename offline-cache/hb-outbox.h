@@ -4,8 +4,8 @@
  * deduplicates on it, so the sync engine may retry blindly and the effect is exactly
  * once. Rows are committed with synchronous=FULL before the resident is told anything.
  * The body (personal data) is encrypted at rest with AES-256-GCM under the store key;
- * the key id is bound as associated data. Sent rows are kept (without body) for a
- * retention period for the maintenance screen. */
+ * the idempotency key is bound as associated data (a body cannot be moved to another row).
+ * Sent rows are kept (without body) for a retention period for the maintenance screen. */
 #pragma once
 
 #include "offline-cache/hb-store.h"
@@ -53,17 +53,25 @@ HbOutbox *hb_outbox_new (HbStore *store);
 
 /* Durably enqueue; returns the new idempotency key (transfer full) or NULL + error.
  * When the commit fails the item may still be durable (SQLite cannot tell), so callers
- * that retry look it up by key first (hb_outbox_lookup). */
+ * that retry look it up by key first (hb_outbox_lookup).
+ * body_json must be a JSON object ({…}, at most HB_OUTBOX_BODY_MAX bytes); the new key is
+ * added to it as "idempotency_key" (the platform wants it in the body too), so the caller
+ * must not put one there. Errors never quote the body. */
 char         *hb_outbox_enqueue (HbOutbox *self, const char *kind, const char *path,
                                  const char *body_json, GError **error);
-/* Same, with a caller-chosen key (enqueueing an existing key is a no-op returning TRUE). */
+/* Same, with a caller-chosen key (enqueueing an existing key is a no-op returning TRUE).
+ * The body is stored as given: it should already carry "idempotency_key": key. */
 gboolean      hb_outbox_enqueue_with_key (HbOutbox *self, const char *key, const char *kind,
                                           const char *path, const char *body_json,
                                           GError **error);
 
-/* The oldest pending item whose next_try_at <= now, or NULL. */
+/* The oldest pending item whose next_try_at <= now, or NULL.
+ * Items of one kind go in id order: an item waits while an older pending item of its kind
+ * waits (so only the oldest pending item of each kind is ever due). An item whose stored
+ * body fails authentication (tampered, wrong key) is marked dead here — kept for staff,
+ * never sent — and NULL is returned with HB_STORE_ERROR_CRYPTO; call again for the next. */
 HbOutboxItem *hb_outbox_next_due (HbOutbox *self, gint64 now, GError **error);
-/* Earliest next_try_at among pending items; G_MAXINT64 when none. */
+/* Earliest next_try_at among the items next_due may return; G_MAXINT64 when none. */
 gint64        hb_outbox_next_due_time (HbOutbox *self);
 HbOutboxItem *hb_outbox_lookup (HbOutbox *self, const char *key, GError **error);
 
@@ -73,5 +81,12 @@ gboolean hb_outbox_mark_retry (HbOutbox *self, gint64 id, gint64 next_try_at,
 gboolean hb_outbox_mark_dead  (HbOutbox *self, gint64 id, const char *last_error, GError **error);
 
 gboolean hb_outbox_get_stats (HbOutbox *self, gint64 now, HbOutboxStats *stats, GError **error);
+
+/* How long sent rows (without body) are kept for the maintenance screen. */
+#define HB_OUTBOX_SENT_RETENTION_S (30 * 24 * 3600)
+#define HB_OUTBOX_RESPONSE_MAX     (64 * 1024)
+/* Deletes sent rows sent before older_than (unix seconds); *n_deleted may be NULL. */
+gboolean hb_outbox_purge_sent (HbOutbox *self, gint64 older_than, guint *n_deleted,
+                               GError **error);
 
 G_END_DECLS

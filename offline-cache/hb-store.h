@@ -29,7 +29,8 @@ G_DECLARE_FINAL_TYPE (HbStore, hb_store, HB, STORE, GObject)
 
 /* path: database file; its directory is created (0700) if missing.
  * key_path: 32-byte key file for encrypting personal data at rest; created (0600) with
- * random bytes if missing. */
+ * random bytes if missing. A key file that is group/other accessible, of the wrong size, or
+ * not the one the database was first opened with is refused (HB_STORE_ERROR_CRYPTO). */
 HbStore    *hb_store_open (const char *path, const char *key_path, GError **error);
 const char *hb_store_get_path (HbStore *self);
 int         hb_store_get_schema_version (HbStore *self);

@@ -35,6 +35,19 @@ void     hb_sync_kick  (HbSync *self);
 /* Ask for a catalog pull at the next wake-up. */
 void     hb_sync_request_catalog (HbSync *self);
 
+/* One-off request on a worker thread (own CURL handle, same timeouts and limits) for
+ * online-only calls such as POST /v1/codes/resolve. Returns the body and the HTTP status;
+ * a transport failure is a G_IO_ERROR with a clear message.
+ * path: "/v1/…"; body_json may be NULL; reply limit 64 KiB. The body is returned for any
+ * HTTP answer, 4xx/5xx included (transfer full; it may hold personal data: wipe it after
+ * use). Transport failures: G_IO_ERROR_CANCELLED, _TIMED_OUT, _MESSAGE_TOO_LARGE,
+ * _CONNECTION_REFUSED, _HOST_NOT_FOUND, _FAILED; bad arguments: _INVALID_ARGUMENT. */
+void     hb_sync_request_async  (HbSync *self, const char *method, const char *path,
+                                 const char *body_json, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+char    *hb_sync_request_finish (HbSync *self, GAsyncResult *result, guint *http_status,
+                                 GError **error);
+
 /* Last known platform reachability (property "reachable"). */
 gboolean hb_sync_get_reachable (HbSync *self);
 /* Unix time of the last successful exchange with the platform; 0 if never. */
@@ -45,6 +58,7 @@ gint64   hb_sync_get_last_contact (HbSync *self);
  *                       accepted (or recognised as a duplicate) by the platform
  *   "rejected"         (const char *key, const char *error) — marked dead
  *   "catalog-updated"  (const char *version)
+ *   "catalog-checked"  (guint http_status) — a catalog pull got an answer (200 or 304)
  *   notify::reachable */
 
 G_END_DECLS

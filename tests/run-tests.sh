@@ -17,6 +17,7 @@ TIMEOUT=${HB_TEST_TIMEOUT:-900}
 
 passed=0; failed=0; skipped=0; failed_names=""
 for t in "$@"; do
+    case "$t" in /*) ;; *) t="$src/$t" ;; esac
     name=${t#"$build"/}; name=${name#tests/}; name=${name//\//_}
     log="$out/$name.tap"
     case "$t" in
@@ -29,8 +30,9 @@ for t in "$@"; do
             cmd=(env GDK_BACKEND=x11 dbus-run-session -- xvfb-run -a -s "-screen 0 1080x1920x24 -nolisten tcp" "${cmd[@]}") ;;
     esac
     start=$(date +%s.%N)
-    timeout --kill-after=10 "$TIMEOUT" "${cmd[@]}" >"$log" 2>"$out/$name.stderr" </dev/null
-    rc=$?
+    # The braces catch bash's own "Aborted" notice, which would otherwise land after
+    # the summary line.
+    { timeout --kill-after=10 "$TIMEOUT" "${cmd[@]}" >"$log" 2>"$out/$name.stderr" </dev/null; rc=$?; } 2>/dev/null
     secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     p=$(grep -cE '^ok [0-9]+' "$log" | tr -d ' ')
     s=$(grep -E '^ok [0-9]+' "$log" | grep -ciE '# skip' | tr -d ' ')

@@ -34,7 +34,7 @@ struct _HbCardReaderClass
  * Property "media" (HbCardMedia). */
 HbCardMedia hb_card_reader_get_media (HbCardReader *self);
 
-/* For drivers: */
+/* For drivers. set_media emits "card-removed" when the media leaves PRESENT. */
 void hb_card_reader_set_media     (HbCardReader *self, HbCardMedia media);
 void hb_card_reader_emit_card     (HbCardReader *self, const HbIdCard *card);
 void hb_card_reader_emit_failed   (HbCardReader *self, const GError *error);

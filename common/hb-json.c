@@ -1,0 +1,120 @@
+/* hb-json.c — bounded JSON parsing. */
+#include "common/hb-json.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (hb-json-error-quark, hb_json_error)
+
+guint
+hb_json_depth (const char *data, gsize length, guint max_depth)
+{
+  guint depth = 0, deepest = 0;
+  gboolean in_string = FALSE, escaped = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '[':
+        case '{':
+          if (++depth > deepest)
+            deepest = depth;
+          if (deepest > max_depth)
+            return deepest;
+          break;
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+  return deepest;
+}
+
+JsonNode *
+hb_json_parse (const char *data, gssize length, gsize max_bytes, guint max_depth,
+               GError **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize n;
+  JsonNode *root;
+
+  if (data == NULL)
+    {
+      g_set_error (error, HB_JSON_ERROR, HB_JSON_ERROR_INVALID, "no JSON data");
+      return NULL;
+    }
+  n = length < 0 ? strlen (data) : (gsize) length;
+  if (n > max_bytes)
+    {
+      g_set_error (error, HB_JSON_ERROR, HB_JSON_ERROR_TOO_LARGE,
+                   "JSON larger than %" G_GSIZE_FORMAT " bytes", max_bytes);
+      return NULL;
+    }
+  if (!g_utf8_validate_len (data, n, NULL))
+    {
+      g_set_error (error, HB_JSON_ERROR, HB_JSON_ERROR_INVALID, "JSON is not valid UTF-8");
+      return NULL;
+    }
+  if (hb_json_depth (data, n, max_depth) > max_depth)
+    {
+      g_set_error (error, HB_JSON_ERROR, HB_JSON_ERROR_TOO_DEEP,
+                   "JSON nested deeper than %u levels", max_depth);
+      return NULL;
+    }
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) n, &local))
+    {
+      g_set_error (error, HB_JSON_ERROR, HB_JSON_ERROR_INVALID, "invalid JSON: %s",
+                   local->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error (error, HB_JSON_ERROR, HB_JSON_ERROR_INVALID, "empty JSON document");
+      return NULL;
+    }
+  return json_node_ref (root);   /* outlives the parser */
+}
+
+JsonObject *
+hb_json_parse_object (const char *data, gssize length, gsize max_bytes, guint max_depth,
+                      GError **error)
+{
+  g_autoptr(JsonNode) root = hb_json_parse (data, length, max_bytes, max_depth, error);
+  if (root == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, HB_JSON_ERROR, HB_JSON_ERROR_INVALID, "JSON must be an object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+char *
+hb_json_to_string (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, node);
+  return json_generator_to_data (gen, NULL);
+}

@@ -1,0 +1,483 @@
+/* haobanctl — the terminal without a display, for staff, technicians and tests.
+ *
+ *   haobanctl [--config FILE] status [--json]
+ *   haobanctl sim card-insert [--sample N] | card-remove | scan TEXT | scan --sample N
+ *                 | paper-out on|off | unplug KIND | plug KIND | status
+ *   haobanctl catalog list | catalog search TEXT
+ *   haobanctl outbox
+ *   haobanctl config
+ *
+ * Exit status: 0 success, 1 the command failed, 2 usage error. */
+#include "kiosk/hb-config.h"
+#include "kiosk/hb-i18n.h"
+#include "kiosk/hb-samples.h"
+#include "drivers/hb-device.h"
+#include "drivers/virtual/hb-sim-client.h"
+#include "offline-cache/hb-store.h"
+#include "offline-cache/hb-catalog.h"
+#include "offline-cache/hb-outbox.h"
+#include "offline-cache/hb-sync.h"
+#include "common/hb-json.h"
+
+#include <curl/curl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#define SIM_TIMEOUT_MS     5000
+#define STATUS_MAX_BYTES   (256 * 1024)
+#define PROBE_TIMEOUT_MS   3000
+
+static HbConfig *config;
+
+static int
+usage (void)
+{
+  fprintf (stderr,
+           "usage: haobanctl [--config FILE] COMMAND\n"
+           "  status [--json]              terminal health: devices, catalog, outbox, platform\n"
+           "  sim card-insert [--sample N] place sample card N (default 1) on the virtual reader\n"
+           "  sim card-remove              take the card away\n"
+           "  sim scan TEXT | --sample N   the virtual scanner reads TEXT / sample code N\n"
+           "  sim paper-out on|off         the virtual printer runs out of / gets paper\n"
+           "  sim unplug KIND | plug KIND  KIND: idcard, scanner, printer\n"
+           "  sim status                   the virtual devices as JSON\n"
+           "  catalog list | catalog search TEXT\n"
+           "  outbox                       queued submissions: pending, dead, sent\n"
+           "  config                       every setting and where it came from\n");
+  return 2;
+}
+
+static int
+fail (const char *what, const GError *error)
+{
+  fprintf (stderr, "haobanctl: %s: %s\n", what, error ? error->message : "failed");
+  return 1;
+}
+
+/* --- sim ------------------------------------------------------------------------- */
+
+static guint
+parse_sample_option (int argc, char **argv, int *i)
+{
+  if (*i + 1 < argc && g_str_equal (argv[*i], "--sample"))
+    {
+      guint64 n = 0;
+      if (!g_ascii_string_to_unsigned (argv[*i + 1], 10, 1, 1000, &n, NULL))
+        return 0;
+      *i += 2;
+      return (guint) n;
+    }
+  return 1;
+}
+
+static int
+sim_send (const char *line)
+{
+  g_autofree char *socket = hb_config_dup_sim_socket (config);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reply = hb_sim_client_send (socket, line, SIM_TIMEOUT_MS, &error);
+  if (reply == NULL)
+    return fail (socket, error);
+  if (*reply)
+    printf ("%s\n", reply);
+  return 0;
+}
+
+static int
+cmd_sim (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  const char *what;
+  int i = 1;
+
+  if (argc < 1)
+    return usage ();
+  what = argv[0];
+
+  if (g_str_equal (what, "card-insert"))
+    {
+      guint n = parse_sample_option (argc, argv, &i);
+      g_autofree char *json = NULL;
+      if (n == 0 || i != argc)
+        return usage ();
+      json = hb_samples_card_json (hb_config_get_share_dir (config), n, &error);
+      if (json == NULL)
+        return fail ("card-insert", error);
+      g_autofree char *line = g_strconcat ("CARD-INSERT ", json, NULL);
+      return sim_send (line);
+    }
+  if (g_str_equal (what, "card-remove") && argc == 1)
+    return sim_send ("CARD-REMOVE");
+  if (g_str_equal (what, "scan") && argc >= 2)
+    {
+      g_autofree char *text = NULL;
+      if (g_str_equal (argv[1], "--sample"))
+        {
+          guint n = parse_sample_option (argc, argv, &i);
+          if (n == 0 || i != argc)
+            return usage ();
+          text = hb_samples_code_text (hb_config_get_share_dir (config), n, &error);
+          if (text == NULL)
+            return fail ("scan", error);
+        }
+      else if (argc == 2)
+        text = g_strdup (argv[1]);
+      else
+        return usage ();
+      g_autofree char *line = g_strconcat ("SCAN ", text, NULL);
+      return sim_send (line);
+    }
+  if (g_str_equal (what, "paper-out") && argc == 2 &&
+      (g_str_equal (argv[1], "on") || g_str_equal (argv[1], "off")))
+    {
+      g_autofree char *line = g_strconcat ("PAPER-OUT ", argv[1], NULL);
+      return sim_send (line);
+    }
+  if ((g_str_equal (what, "unplug") || g_str_equal (what, "plug")) && argc == 2)
+    {
+      HbDeviceKind kind;
+      if (!hb_device_kind_from_string (argv[1], &kind))
+        {
+          fprintf (stderr, "haobanctl: unknown device kind '%s' (idcard, scanner, printer)\n", argv[1]);
+          return 2;
+        }
+      g_autofree char *verb = g_ascii_strup (what, -1);
+      g_autofree char *line = g_strconcat (verb, " ", argv[1], NULL);
+      return sim_send (line);
+    }
+  if (g_str_equal (what, "status") && argc == 1)
+    return sim_send ("STATUS");
+  return usage ();
+}
+
+/* --- status ------------------------------------------------------------------------ */
+
+static size_t
+discard (char *ptr, size_t size, size_t nmemb, void *user)
+{
+  return size * nmemb;
+}
+
+/* Is the platform there? A conditional catalog request is the cheapest real call. */
+static gboolean
+probe_platform (const char *url, const char *etag, long *http_status, double *seconds)
+{
+  g_autofree char *full = g_strconcat (url, "/v1/catalog", NULL);
+  g_autofree char *tid = g_strconcat ("X-Terminal-Id: ",
+                                      hb_config_get_string (config, "terminal", "id"), NULL);
+  g_autofree char *inm = etag ? g_strconcat ("If-None-Match: ", etag, NULL) : NULL;
+  struct curl_slist *h = NULL;
+  CURL *c = curl_easy_init ();
+  CURLcode rc;
+
+  h = curl_slist_append (h, tid);
+  if (inm)
+    h = curl_slist_append (h, inm);
+  curl_easy_setopt (c, CURLOPT_URL, full);
+  curl_easy_setopt (c, CURLOPT_HTTPHEADER, h);
+  curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt (c, CURLOPT_CONNECTTIMEOUT_MS, (long) PROBE_TIMEOUT_MS);
+  curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, (long) PROBE_TIMEOUT_MS);
+  curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, discard);
+  rc = curl_easy_perform (c);
+  *http_status = 0;
+  *seconds = 0;
+  if (rc == CURLE_OK)
+    {
+      curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, http_status);
+      curl_easy_getinfo (c, CURLINFO_TOTAL_TIME, seconds);
+    }
+  curl_slist_free_all (h);
+  curl_easy_cleanup (c);
+  return rc == CURLE_OK && *http_status > 0 && *http_status < 500;
+}
+
+/* The running kiosk's last published status, if a kiosk is alive. */
+static JsonObject *
+read_kiosk_status (gint64 *age_s)
+{
+  g_autofree char *path = hb_config_dup_data_path (config, "status.json");
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  g_autoptr(JsonObject) o = NULL;
+  GStatBuf st;
+  gint64 pid;
+
+  if (!g_file_get_contents (path, &data, &length, NULL) || g_stat (path, &st) != 0)
+    return NULL;
+  o = hb_json_parse_object (data, (gssize) length, STATUS_MAX_BYTES, HB_JSON_DEFAULT_MAX_DEPTH, NULL);
+  if (o == NULL)
+    return NULL;
+  pid = json_object_get_int_member_with_default (o, "pid", 0);
+  if (pid <= 0 || kill ((pid_t) pid, 0) != 0)
+    return NULL;
+  *age_s = g_get_real_time () / G_USEC_PER_SEC - st.st_mtime;
+  return g_steal_pointer (&o);
+}
+
+static void
+add_member (JsonBuilder *b, JsonObject *from, const char *name)
+{
+  JsonNode *n = from ? json_object_get_member (from, name) : NULL;
+  json_builder_set_member_name (b, name);
+  if (n)
+    json_builder_add_value (b, json_node_copy (n));
+  else
+    json_builder_add_null_value (b);
+}
+
+static int
+cmd_status (gboolean as_json)
+{
+  g_autofree char *db = hb_config_dup_db_path (config);
+  g_autofree char *key = hb_config_dup_key_path (config);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbStore) store = NULL;
+  g_autoptr(HbCatalog) catalog = NULL;
+  g_autoptr(HbOutbox) outbox = NULL;
+  g_autofree char *version = NULL, *etag = NULL;
+  HbOutboxStats stats = { 0 };
+  gint64 age = 0;
+  g_autoptr(JsonObject) kiosk = read_kiosk_status (&age);
+  long http = 0;
+  double secs = 0;
+  const char *url = hb_config_get_string (config, "platform", "url");
+  gboolean reachable;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  store = hb_store_open (db, key, &error);
+  if (store == NULL)
+    return fail ("store", error);
+  catalog = hb_catalog_new (store);
+  outbox = hb_outbox_new (store);
+  version = hb_catalog_dup_version (catalog);
+  etag = hb_catalog_dup_etag (catalog);
+  if (!hb_outbox_get_stats (outbox, g_get_real_time () / G_USEC_PER_SEC, &stats, &error))
+    return fail ("outbox", error);
+  reachable = probe_platform (url, etag, &http, &secs);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "terminal_id");
+  json_builder_add_string_value (b, hb_config_get_string (config, "terminal", "id"));
+  json_builder_set_member_name (b, "kiosk");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "running");
+  json_builder_add_boolean_value (b, kiosk != NULL);
+  if (kiosk)
+    {
+      add_member (b, kiosk, "pid");
+      json_builder_set_member_name (b, "status_age_s");
+      json_builder_add_int_value (b, age);
+    }
+  json_builder_end_object (b);
+  add_member (b, kiosk, "session");
+
+  json_builder_set_member_name (b, "devices");
+  if (kiosk && json_object_has_member (kiosk, "devices"))
+    json_builder_add_value (b, json_node_copy (json_object_get_member (kiosk, "devices")));
+  else
+    {
+      /* Devices belong to the running kiosk; without it nobody is driving them. */
+      json_builder_begin_array (b);
+      for (int k = 0; k < HB_DEVICE_N_KINDS; k++)
+        {
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "kind");
+          json_builder_add_string_value (b, hb_device_kind_to_string (k));
+          json_builder_set_member_name (b, "status");
+          json_builder_add_string_value (b, hb_device_status_to_string (HB_DEVICE_STATUS_OFFLINE));
+          json_builder_set_member_name (b, "detail");
+          json_builder_add_string_value (b, "kiosk not running");
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+
+  json_builder_set_member_name (b, "catalog");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  if (version)
+    json_builder_add_string_value (b, version);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "services");
+  json_builder_add_int_value (b, hb_catalog_count (catalog));
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "outbox");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "pending");
+  json_builder_add_int_value (b, stats.pending);
+  json_builder_set_member_name (b, "oldest_pending_age_s");
+  json_builder_add_int_value (b, stats.oldest_pending_age);
+  json_builder_set_member_name (b, "dead");
+  json_builder_add_int_value (b, stats.dead);
+  json_builder_set_member_name (b, "sent");
+  json_builder_add_int_value (b, stats.sent);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "platform");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "url");
+  json_builder_add_string_value (b, url);
+  json_builder_set_member_name (b, "reachable");
+  json_builder_add_boolean_value (b, reachable);
+  json_builder_set_member_name (b, "http_status");
+  json_builder_add_int_value (b, http);
+  json_builder_set_member_name (b, "probe_ms");
+  json_builder_add_int_value (b, (gint64) (secs * 1000));
+  if (kiosk && json_object_has_member (kiosk, "platform"))
+    {
+      JsonObject *p = json_object_get_object_member (kiosk, "platform");
+      add_member (b, p, "last_contact");
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+
+  if (as_json)
+    {
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      json_generator_set_root (gen, root);
+      json_generator_set_pretty (gen, TRUE);
+      g_autofree char *text = json_generator_to_data (gen, NULL);
+      printf ("%s\n", text);
+      return 0;
+    }
+
+  printf ("terminal   %s (%s)\n", hb_config_get_string (config, "terminal", "id"),
+          kiosk ? "kiosk running" : "kiosk not running");
+  JsonArray *devs = json_object_get_array_member (json_node_get_object (root), "devices");
+  for (guint i = 0; i < json_array_get_length (devs); i++)
+    {
+      JsonObject *d = json_array_get_object_element (devs, i);
+      const char *detail = json_object_get_string_member_with_default (d, "detail", NULL);
+      printf ("%-10s %s%s%s\n", json_object_get_string_member_with_default (d, "kind", "?"),
+              json_object_get_string_member_with_default (d, "status", "?"),
+              detail ? " — " : "", detail ? detail : "");
+    }
+  printf ("catalog    %s, %u services\n", version ? version : "(none)", hb_catalog_count (catalog));
+  printf ("outbox     %u pending (oldest %" G_GINT64_FORMAT " s), %u dead, %u sent\n",
+          stats.pending, stats.oldest_pending_age, stats.dead, stats.sent);
+  printf ("platform   %s %s", url, reachable ? "reachable" : "NOT reachable");
+  if (http)
+    printf (" (HTTP %ld, %.0f ms)", http, secs * 1000);
+  printf ("\n");
+  return 0;
+}
+
+/* --- catalog / outbox / config ------------------------------------------------------ */
+
+static HbStore *
+open_store (GError **error)
+{
+  g_autofree char *db = hb_config_dup_db_path (config);
+  g_autofree char *key = hb_config_dup_key_path (config);
+  return hb_store_open (db, key, error);
+}
+
+static int
+cmd_catalog (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbStore) store = NULL;
+  g_autoptr(HbCatalog) catalog = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  if (argc < 1 || !(g_str_equal (argv[0], "list") || (g_str_equal (argv[0], "search") && argc == 2)))
+    return usage ();
+  store = open_store (&error);
+  if (store == NULL)
+    return fail ("store", error);
+  catalog = hb_catalog_new (store);
+  list = g_str_equal (argv[0], "list") ? hb_catalog_list (catalog)
+                                       : hb_catalog_search (catalog, argv[1], &error);
+  if (list == NULL)
+    return fail ("catalog", error);
+  for (guint i = 0; i < list->len; i++)
+    {
+      HbCatalogEntry *e = list->pdata[i];
+      printf ("%s\t%s\n", e->code, e->name);
+    }
+  return 0;
+}
+
+static int
+cmd_outbox (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbStore) store = open_store (&error);
+  g_autoptr(HbOutbox) outbox = NULL;
+  HbOutboxStats stats = { 0 };
+
+  if (store == NULL)
+    return fail ("store", error);
+  outbox = hb_outbox_new (store);
+  if (!hb_outbox_get_stats (outbox, g_get_real_time () / G_USEC_PER_SEC, &stats, &error))
+    return fail ("outbox", error);
+  printf ("pending %u\noldest_pending_age_s %" G_GINT64_FORMAT "\ndead %u\nsent %u\n",
+          stats.pending, stats.oldest_pending_age, stats.dead, stats.sent);
+  return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *config_path = NULL;
+  g_autoptr(GError) error = NULL;
+  int i = 1;
+
+  hb_i18n_init (HB_LOCALEDIR);
+  if (i + 1 < argc && g_str_equal (argv[i], "--config"))
+    {
+      config_path = g_strdup (argv[i + 1]);
+      i += 2;
+    }
+  else if (i < argc && g_str_has_prefix (argv[i], "--config="))
+    config_path = g_strdup (argv[i++] + strlen ("--config="));
+  if (i >= argc)
+    return usage ();
+
+  config = hb_config_load (config_path, &error);
+  if (config == NULL)
+    return fail ("config", error);
+  curl_global_init (CURL_GLOBAL_DEFAULT);
+
+  const char *cmd = argv[i];
+  int rest = argc - i - 1;
+  char **rargv = argv + i + 1;
+  int rc;
+
+  if (g_str_equal (cmd, "status"))
+    rc = rest == 0 ? cmd_status (FALSE)
+       : (rest == 1 && g_str_equal (rargv[0], "--json")) ? cmd_status (TRUE) : usage ();
+  else if (g_str_equal (cmd, "sim"))
+    rc = cmd_sim (rest, rargv);
+  else if (g_str_equal (cmd, "catalog"))
+    rc = cmd_catalog (rest, rargv);
+  else if (g_str_equal (cmd, "outbox") && rest == 0)
+    rc = cmd_outbox ();
+  else if (g_str_equal (cmd, "config") && rest == 0)
+    {
+      g_autofree char *dump = hb_config_dump (config);
+      printf ("# source: %s\n%s", hb_config_get_source (config) ? hb_config_get_source (config)
+                                                                : "(compiled defaults)", dump);
+      rc = 0;
+    }
+  else if (g_str_equal (cmd, "--help") || g_str_equal (cmd, "help"))
+    {
+      usage ();
+      rc = 0;
+    }
+  else
+    rc = usage ();
+
+  g_clear_object (&config);
+  curl_global_cleanup ();
+  return rc;
+}

@@ -1,0 +1,1146 @@
+/* hb-core.c — wiring of config, store, devices, sync, session and printing. */
+#include "kiosk/hb-core.h"
+#include "kiosk/hb-document.h"
+#include "kiosk/hb-i18n.h"
+#include "common/hb-json.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK (hb-core-error-quark, hb_core_error)
+
+#define REPLY_MAX_BYTES (64 * 1024)
+#define STATUS_DEBOUNCE_MS 200
+
+struct _HbCore
+{
+  GObject          parent_instance;
+
+  HbConfig        *config;
+  HbStore         *store;
+  HbCatalog       *catalog;
+  HbOutbox        *outbox;
+  HbDeviceManager *devices;
+  HbSync          *sync;
+  HbSession       *session;
+  HbPrintService  *printer;
+
+  GMutex           outbox_lock;   /* outbox writes happen on worker threads */
+  GHashTable      *services;      /* code → HbService (parsed cache) */
+  GCancellable    *resolving;     /* 随申码 resolution in flight */
+  guint            status_source;
+  gboolean         started;
+};
+
+G_DEFINE_FINAL_TYPE (HbCore, hb_core, G_TYPE_OBJECT)
+
+enum { SIGNAL_IDENTIFY_FAILED, SIGNAL_CATALOG_CHANGED, SIGNAL_STATUS_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void write_status_soon (HbCore *self);
+
+/* --- object ----------------------------------------------------------------------- */
+
+static void
+hb_core_dispose (GObject *object)
+{
+  HbCore *self = HB_CORE (object);
+
+  hb_core_stop (self);
+  g_clear_object (&self->session);
+  g_clear_object (&self->printer);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->devices);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->store);
+  g_clear_object (&self->config);
+  g_clear_pointer (&self->services, g_hash_table_unref);
+  G_OBJECT_CLASS (hb_core_parent_class)->dispose (object);
+}
+
+static void
+hb_core_finalize (GObject *object)
+{
+  g_mutex_clear (&HB_CORE (object)->outbox_lock);
+  G_OBJECT_CLASS (hb_core_parent_class)->finalize (object);
+}
+
+static void
+hb_core_class_init (HbCoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  object_class->dispose = hb_core_dispose;
+  object_class->finalize = hb_core_finalize;
+
+  signals[SIGNAL_IDENTIFY_FAILED] =
+    g_signal_new ("identify-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_CATALOG_CHANGED] =
+    g_signal_new ("catalog-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_STATUS_CHANGED] =
+    g_signal_new ("status-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+hb_core_init (HbCore *self)
+{
+  g_mutex_init (&self->outbox_lock);
+  self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+HbCore *
+hb_core_new (HbConfig *config)
+{
+  HbCore *self = g_object_new (HB_TYPE_CORE, NULL);
+  self->config = g_object_ref (config);
+  self->session = hb_session_new ((guint) hb_config_get_int (config, "session", "idle_timeout"),
+                                  (guint) hb_config_get_int (config, "session", "warning_seconds"));
+  return self;
+}
+
+HbConfig        *hb_core_get_config  (HbCore *self) { return self->config; }
+HbSession       *hb_core_get_session (HbCore *self) { return self->session; }
+HbDeviceManager *hb_core_get_devices (HbCore *self) { return self->devices; }
+HbCatalog       *hb_core_get_catalog (HbCore *self) { return self->catalog; }
+HbOutbox        *hb_core_get_outbox  (HbCore *self) { return self->outbox; }
+HbSync          *hb_core_get_sync    (HbCore *self) { return self->sync; }
+gboolean         hb_core_is_started  (HbCore *self) { return self->started; }
+
+/* --- identification --------------------------------------------------------------- */
+
+static void
+identify (HbCore *self, const HbIdCard *card, HbIdentitySource source)
+{
+  g_autoptr(HbPerson) person = NULL;
+
+  if (hb_session_get_state (self->session) != HB_SESSION_ATTRACT)
+    {
+      /* A card laid on the reader mid-visit is not a new visit. */
+      g_debug ("core: identity event during a visit ignored");
+      return;
+    }
+  person = hb_person_new (card, source);
+  hb_session_identify (self->session, person);
+}
+
+static void
+on_card_read (HbCardReader *reader, HbIdCard *card, HbCore *self)
+{
+  identify (self, card, HB_IDENTITY_ID_CARD);
+}
+
+static void
+on_card_read_failed (HbCardReader *reader, GError *error, HbCore *self)
+{
+  g_message ("core: card could not be read: %s", error ? error->message : "?");
+  g_signal_emit (self, signals[SIGNAL_IDENTIFY_FAILED], 0,
+                 _("未能读取身份证，请将身份证平放在读卡区，稍候再试"));
+}
+
+typedef struct {
+  HbCore *core;
+} ResolveData;
+
+static void
+code_resolved (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(HbCore) self = data;
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+  g_autofree char *body = hb_sync_request_finish (HB_SYNC (source), result, &status, &error);
+
+  g_clear_object (&self->resolving);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (body == NULL)
+    {
+      g_message ("core: code resolution failed: %s", error->message);
+      g_signal_emit (self, signals[SIGNAL_IDENTIFY_FAILED], 0,
+                     _("网络暂不可用，无法识别随申码，请使用身份证"));
+      return;
+    }
+  if (status != 200)
+    {
+      g_message ("core: code resolution answered %u", status);
+      g_signal_emit (self, signals[SIGNAL_IDENTIFY_FAILED], 0,
+                     status == 410 ? _("随申码已过期，请刷新后重新扫码")
+                                   : _("无法识别此码，请出示随申码或使用身份证"));
+      return;
+    }
+  g_autoptr(HbIdCard) card = hb_idcard_new_from_json_data (body, -1, &error);
+  hb_secure_free (g_steal_pointer (&body));
+  if (card == NULL)
+    {
+      g_warning ("core: platform sent an unusable identity: %s", error->message);
+      g_signal_emit (self, signals[SIGNAL_IDENTIFY_FAILED], 0,
+                     _("无法识别此码，请出示随申码或使用身份证"));
+      return;
+    }
+  identify (self, card, HB_IDENTITY_CODE);
+}
+
+void
+hb_core_identify_with_code (HbCore *self, const char *text)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+
+  if (hb_session_get_state (self->session) != HB_SESSION_ATTRACT || self->sync == NULL)
+    return;
+  if (self->resolving)
+    return;   /* one resolution at a time; a phone held still scans repeatedly */
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, text);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  body = hb_json_to_string (root);
+
+  self->resolving = g_cancellable_new ();
+  hb_sync_request_async (self->sync, "POST", "/v1/codes/resolve", body, self->resolving,
+                         code_resolved, g_object_ref (self));
+}
+
+static void
+on_code_scanned (HbScanner *scanner, const char *text, HbCore *self)
+{
+  hb_core_identify_with_code (self, text);
+}
+
+static void
+on_session_wiped (HbSession *session, int reason, HbCore *self)
+{
+  /* The visit is over: stop whatever the devices were doing for it. */
+  if (self->devices)
+    hb_device_manager_cancel_all (self->devices);
+  if (self->resolving)
+    g_cancellable_cancel (self->resolving);
+}
+
+static void
+on_session_state (HbSession *session, HbSessionState old, HbSessionState state, HbCore *self)
+{
+  write_status_soon (self);
+}
+
+/* --- catalog ---------------------------------------------------------------------- */
+
+static void
+on_catalog_updated (HbSync *sync, const char *version, HbCore *self)
+{
+  g_message ("core: catalog %s in use", version);
+  g_hash_table_remove_all (self->services);
+  g_signal_emit (self, signals[SIGNAL_CATALOG_CHANGED], 0);
+  write_status_soon (self);
+}
+
+/* A terminal installed without network still needs services: seed the cache from the
+ * catalog shipped in share_dir until the platform sends its own. */
+static void
+seed_catalog (HbCore *self)
+{
+  g_autofree char *version = hb_catalog_dup_version (self->catalog);
+  g_autofree char *path = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+
+  if (version != NULL)
+    return;
+  path = g_build_filename (hb_config_get_share_dir (self->config), "catalog.json", NULL);
+  if (!g_file_get_contents (path, &data, &length, NULL))
+    return;
+  if (!hb_catalog_apply_json (self->catalog, data, length, NULL, &error))
+    g_warning ("core: shipped catalog %s rejected: %s", path, error->message);
+  else
+    g_message ("core: catalog seeded from %s", path);
+}
+
+GPtrArray *
+hb_core_list_services (HbCore *self)
+{
+  return hb_catalog_list (self->catalog);
+}
+
+GPtrArray *
+hb_core_search_services (HbCore *self, const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *r = hb_catalog_search (self->catalog, query, &error);
+  if (r == NULL)
+    {
+      g_message ("core: search failed: %s", error->message);
+      r = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_catalog_entry_free);
+    }
+  return r;
+}
+
+HbService *
+hb_core_get_service (HbCore *self, const char *code, GError **error)
+{
+  HbService *service = g_hash_table_lookup (self->services, code);
+  g_autofree char *json = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (service)
+    return g_object_ref (service);
+  json = hb_catalog_dup_service_json (self->catalog, code, &local);
+  if (json == NULL)
+    {
+      g_set_error (error, HB_CORE_ERROR, HB_CORE_ERROR_UNKNOWN_SERVICE,
+                   "unknown service %s: %s", code, local->message);
+      return NULL;
+    }
+  service = hb_service_new_from_json (json, -1, error);
+  if (service == NULL)
+    return NULL;
+  g_hash_table_insert (self->services, g_strdup (code), g_object_ref (service));
+  return service;
+}
+
+gboolean
+hb_core_choose_service (HbCore *self, const char *code, GError **error)
+{
+  g_autoptr(HbService) service = hb_core_get_service (self, code, error);
+  if (service == NULL)
+    return FALSE;
+  if (hb_session_get_state (self->session) == HB_SESSION_IN_SERVICE)
+    hb_session_leave_service (self->session);
+  if (!hb_session_begin_service (self->session, service))
+    {
+      g_set_error (error, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                   "service %s cannot start in state %s", code,
+                   hb_session_state_to_string (hb_session_get_state (self->session)));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --- status ----------------------------------------------------------------------- */
+
+JsonNode *
+hb_core_describe (HbCore *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *version = self->catalog ? hb_catalog_dup_version (self->catalog) : NULL;
+  HbOutboxStats stats = { 0 };
+  gboolean have_stats = FALSE;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format_iso8601 (now);
+
+  if (self->outbox)
+    {
+      g_mutex_lock (&self->outbox_lock);
+      have_stats = hb_outbox_get_stats (self->outbox, g_get_real_time () / G_USEC_PER_SEC,
+                                        &stats, NULL);
+      g_mutex_unlock (&self->outbox_lock);
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "terminal_id");
+  json_builder_add_string_value (b, hb_config_get_string (self->config, "terminal", "id"));
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, HB_VERSION);
+  json_builder_set_member_name (b, "pid");
+  json_builder_add_int_value (b, getpid ());
+  json_builder_set_member_name (b, "updated_at");
+  json_builder_add_string_value (b, stamp);
+
+  json_builder_set_member_name (b, "session");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "state");
+  json_builder_add_string_value (b, hb_session_state_to_string (hb_session_get_state (self->session)));
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "devices");
+  if (self->devices)
+    hb_device_manager_describe (self->devices, b);
+  else
+    {
+      json_builder_begin_array (b);
+      json_builder_end_array (b);
+    }
+
+  json_builder_set_member_name (b, "catalog");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  if (version)
+    json_builder_add_string_value (b, version);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "services");
+  json_builder_add_int_value (b, self->catalog ? hb_catalog_count (self->catalog) : 0);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "outbox");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "pending");
+  json_builder_add_int_value (b, have_stats ? (gint64) stats.pending : -1);
+  json_builder_set_member_name (b, "oldest_pending_age_s");
+  json_builder_add_int_value (b, have_stats ? stats.oldest_pending_age : -1);
+  json_builder_set_member_name (b, "dead");
+  json_builder_add_int_value (b, have_stats ? (gint64) stats.dead : -1);
+  json_builder_set_member_name (b, "sent");
+  json_builder_add_int_value (b, have_stats ? (gint64) stats.sent : -1);
+  json_builder_end_object (b);
+
+  json_builder_set_member_name (b, "platform");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "url");
+  json_builder_add_string_value (b, hb_config_get_string (self->config, "platform", "url"));
+  json_builder_set_member_name (b, "reachable");
+  json_builder_add_boolean_value (b, self->sync && hb_sync_get_reachable (self->sync));
+  json_builder_set_member_name (b, "last_contact");
+  json_builder_add_int_value (b, self->sync ? hb_sync_get_last_contact (self->sync) : 0);
+  json_builder_end_object (b);
+
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+char *
+hb_core_dup_status_path (HbCore *self)
+{
+  return hb_config_dup_data_path (self->config, "status.json");
+}
+
+static void
+status_write_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
+{
+  const char *path = g_object_get_data (G_OBJECT (task), "path");
+  g_autoptr(GError) error = NULL;
+  if (!g_file_set_contents_full (path, data, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
+    g_message ("core: cannot write status: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+write_status_now (gpointer data)
+{
+  HbCore *self = data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  self->status_source = 0;
+  if (!self->started)
+    return G_SOURCE_REMOVE;
+  node = hb_core_describe (self);
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_object_set_data_full (G_OBJECT (task), "path", hb_core_dup_status_path (self), g_free);
+  g_task_set_task_data (task, hb_json_to_string (node), g_free);
+  g_task_run_in_thread (task, status_write_thread);
+  g_signal_emit (self, signals[SIGNAL_STATUS_CHANGED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Status changes come in bursts (a device and the platform at once): write once. */
+static void
+write_status_soon (HbCore *self)
+{
+  if (self->status_source == 0 && self->started)
+    self->status_source = g_timeout_add (STATUS_DEBOUNCE_MS, write_status_now, self);
+}
+
+static void
+on_status_event (HbCore *self)
+{
+  write_status_soon (self);
+}
+
+/* --- start / stop ----------------------------------------------------------------- */
+
+static void
+open_store_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
+{
+  HbCore *self = source;
+  g_autofree char *db = hb_config_dup_db_path (self->config);
+  g_autofree char *key = hb_config_dup_key_path (self->config);
+  GError *error = NULL;
+  HbStore *store = hb_store_open (db, key, &error);
+  if (store == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, store, g_object_unref);
+}
+
+static gboolean
+finish_start (HbCore *self, HbStore *store, GError **error)
+{
+  HbConfig *c = self->config;
+  HbDeviceMode mode = HB_DEVICE_MODE_VIRTUAL;
+  g_autofree char *socket = hb_config_dup_sim_socket (c);
+  g_autofree char *spool = hb_config_dup_spool_dir (c);
+  g_autofree char *db = hb_config_dup_db_path (c);
+  g_autofree char *key = hb_config_dup_key_path (c);
+  HbSyncOptions opts = {
+    .db_path = db,
+    .key_path = key,
+    .platform_url = hb_config_get_string (c, "platform", "url"),
+    .terminal_id = hb_config_get_string (c, "terminal", "id"),
+    .catalog_interval_s = (guint) hb_config_get_int (c, "platform", "catalog_interval"),
+    .retry_base_ms = (guint) hb_config_get_int (c, "platform", "retry_base_ms"),
+    .retry_cap_ms = (guint) hb_config_get_int (c, "platform", "retry_cap_ms"),
+    .connect_timeout_ms = (guint) hb_config_get_int (c, "platform", "connect_timeout_ms"),
+    .request_timeout_ms = (guint) hb_config_get_int (c, "platform", "request_timeout_ms"),
+  };
+
+  self->store = store;
+  self->catalog = hb_catalog_new (store);
+  self->outbox = hb_outbox_new (store);
+  seed_catalog (self);
+
+  hb_device_mode_from_string (hb_config_get_string (c, "devices", "mode"), &mode);
+  if (g_mkdir_with_parents (spool, 0700) != 0)
+    g_warning ("core: cannot create %s", spool);
+  self->devices = hb_device_manager_new (mode, socket, spool);
+  if (!hb_device_manager_start (self->devices, error))
+    return FALSE;
+  self->printer = hb_print_service_new (self->devices);
+
+  if (hb_device_manager_get_card_reader (self->devices))
+    {
+      g_signal_connect_object (hb_device_manager_get_card_reader (self->devices), "card-read",
+                               G_CALLBACK (on_card_read), self, 0);
+      g_signal_connect_object (hb_device_manager_get_card_reader (self->devices), "read-failed",
+                               G_CALLBACK (on_card_read_failed), self, 0);
+    }
+  if (hb_device_manager_get_scanner (self->devices))
+    g_signal_connect_object (hb_device_manager_get_scanner (self->devices), "code-scanned",
+                             G_CALLBACK (on_code_scanned), self, 0);
+  g_signal_connect_object (self->devices, "status-changed", G_CALLBACK (on_status_event),
+                           self, G_CONNECT_SWAPPED);
+
+  self->sync = hb_sync_new (&opts);
+  g_signal_connect_object (self->sync, "catalog-updated", G_CALLBACK (on_catalog_updated),
+                           self, 0);
+  g_signal_connect_object (self->sync, "notify::reachable", G_CALLBACK (on_status_event),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sync, "delivered", G_CALLBACK (on_status_event), self,
+                           G_CONNECT_SWAPPED);
+  if (!hb_sync_start (self->sync, error))
+    return FALSE;
+
+  g_signal_connect_object (self->session, "wiped", G_CALLBACK (on_session_wiped), self, 0);
+  g_signal_connect_object (self->session, "state-changed", G_CALLBACK (on_session_state),
+                           self, 0);
+  self->started = TRUE;
+  write_status_soon (self);
+  g_message ("core: terminal %s started (%s devices, platform %s)",
+             opts.terminal_id, hb_config_get_string (c, "devices", "mode"), opts.platform_url);
+  return TRUE;
+}
+
+static gboolean
+prepare_data_dir (HbCore *self, GError **error)
+{
+  const char *dir = hb_config_get_string (self->config, "paths", "data_dir");
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot create data folder %s", dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+store_opened (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  HbCore *self = HB_CORE (source);
+  GError *error = NULL;
+  HbStore *store = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (store == NULL || !finish_start (self, store, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+hb_core_start_async (HbCore *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                     gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+  g_autoptr(GTask) open = NULL;
+
+  g_task_set_source_tag (task, hb_core_start_async);
+  if (!prepare_data_dir (self, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  open = g_task_new (self, cancellable, store_opened, task);
+  g_task_run_in_thread (open, open_store_thread);
+}
+
+gboolean
+hb_core_start_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+hb_core_start (HbCore *self, GError **error)
+{
+  g_autofree char *db = hb_config_dup_db_path (self->config);
+  g_autofree char *key = hb_config_dup_key_path (self->config);
+  HbStore *store;
+
+  if (!prepare_data_dir (self, error))
+    return FALSE;
+  store = hb_store_open (db, key, error);
+  if (store == NULL)
+    return FALSE;
+  return finish_start (self, store, error);
+}
+
+void
+hb_core_stop (HbCore *self)
+{
+  if (!self->started)
+    return;
+  self->started = FALSE;
+  g_clear_handle_id (&self->status_source, g_source_remove);
+  if (self->resolving)
+    g_cancellable_cancel (self->resolving);
+  hb_session_wipe (self->session, HB_WIPE_CANCELLED);
+  if (self->sync)
+    hb_sync_stop (self->sync);
+  if (self->devices)
+    hb_device_manager_stop (self->devices);
+  g_message ("core: stopped");
+}
+
+/* --- submission ------------------------------------------------------------------- */
+
+static char *
+iso8601_now (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+char *
+hb_core_build_application (HbCore *self, const char *key)
+{
+  HbPerson *person = hb_session_get_person (self->session);
+  HbService *service = hb_session_get_service (self->session);
+  HbForm *form = hb_session_get_form (self->session);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *now = iso8601_now ();
+
+  g_return_val_if_fail (person && service && form, NULL);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "idempotency_key");
+  json_builder_add_string_value (b, key);
+  json_builder_set_member_name (b, "service_code");
+  json_builder_add_string_value (b, hb_service_get_code (service));
+  json_builder_set_member_name (b, "terminal_id");
+  json_builder_add_string_value (b, hb_config_get_string (self->config, "terminal", "id"));
+  json_builder_set_member_name (b, "submitted_at");
+  json_builder_add_string_value (b, now);
+  json_builder_set_member_name (b, "language");
+  json_builder_add_string_value (b, hb_i18n_get_language ());
+  json_builder_set_member_name (b, "applicant");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id_type");
+  json_builder_add_string_value (b, hb_idcard_type_to_string (hb_person_get_card_type (person)));
+  json_builder_set_member_name (b, "id_number");
+  json_builder_add_string_value (b, hb_person_get_id_number (person));
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, hb_person_get_name (person));
+  json_builder_set_member_name (b, "identified_by");
+  json_builder_add_string_value (b, hb_person_get_source (person) == HB_IDENTITY_CODE
+                                    ? "code" : "id_card");
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "form");
+  json_builder_add_value (b, hb_form_to_json (form));
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return hb_json_to_string (root);
+}
+
+/* What the resident takes away while the application waits in the outbox: the date and
+ * the start of the idempotency key, which staff can look up on the terminal. */
+static char *
+queued_reference (const char *key)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *day = g_date_time_format (now, "%Y%m%d");
+  g_autofree char *head = g_ascii_strup (key, 8);
+  return g_strdup_printf ("HB%s-%s", day, head);
+}
+
+typedef struct {
+  HbCore *core;
+  char   *key;
+  char   *body;          /* personal data: wiped */
+  char   *kind;
+  char   *path;
+  gulong  delivered_id;
+  gulong  rejected_id;
+  guint   timeout_id;
+  gboolean holding;
+} OutboxJob;
+
+static void
+outbox_job_free (OutboxJob *job)
+{
+  if (job->delivered_id)
+    g_signal_handler_disconnect (job->core->sync, job->delivered_id);
+  if (job->rejected_id)
+    g_signal_handler_disconnect (job->core->sync, job->rejected_id);
+  g_clear_handle_id (&job->timeout_id, g_source_remove);
+  if (job->holding)
+    hb_session_release_idle (job->core->session);
+  hb_secure_free (job->body);
+  g_free (job->key);
+  g_free (job->kind);
+  g_free (job->path);
+  g_object_unref (job->core);
+  g_free (job);
+}
+
+static void
+enqueue_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
+{
+  HbCore *self = source;
+  OutboxJob *job = data;
+  GError *error = NULL;
+  gboolean ok;
+
+  g_mutex_lock (&self->outbox_lock);
+  ok = hb_outbox_enqueue_with_key (self->outbox, job->key, job->kind, job->path, job->body,
+                                   &error);
+  if (!ok)
+    {
+      /* SQLite cannot always tell whether a failed commit reached the disk: look. */
+      g_autoptr(HbOutboxItem) item = hb_outbox_lookup (self->outbox, job->key, NULL);
+      if (item != NULL)
+        {
+          g_clear_error (&error);
+          ok = TRUE;
+        }
+    }
+  g_mutex_unlock (&self->outbox_lock);
+  hb_secure_free (g_steal_pointer (&job->body));
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+submit_complete (GTask *task, const char *case_number)
+{
+  OutboxJob *job = g_task_get_task_data (task);
+  HbCore *self = job->core;
+  g_autofree char *ref = queued_reference (job->key);
+  HbSubmission *s = hb_submission_new (job->key, case_number, ref);
+
+  if (!hb_session_complete (self->session, s))
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "the visit ended before the submission completed");
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_submit_delivered (HbSync *sync, const char *key, const char *response, GTask *task)
+{
+  OutboxJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  const char *case_number = NULL;
+
+  if (g_strcmp0 (key, job->key) != 0)
+    return;
+  g_signal_handler_disconnect (sync, job->delivered_id);
+  job->delivered_id = 0;
+  g_clear_handle_id (&job->timeout_id, g_source_remove);
+
+  reply = hb_json_parse_object (response, -1, REPLY_MAX_BYTES, HB_JSON_DEFAULT_MAX_DEPTH, &error);
+  if (reply)
+    case_number = json_object_get_string_member_with_default (reply, "case_number", NULL);
+  if (case_number == NULL || *case_number == '\0' || strlen (case_number) > 64)
+    {
+      /* Delivered, but no usable number: the resident keeps the queued reference. */
+      g_warning ("core: platform accepted %s without a case number", key);
+      case_number = NULL;
+    }
+  submit_complete (task, case_number);
+  g_object_unref (task);
+}
+
+static void
+on_submit_rejected (HbSync *sync, const char *key, const char *message, GTask *task)
+{
+  OutboxJob *job = g_task_get_task_data (task);
+  if (g_strcmp0 (key, job->key) != 0)
+    return;
+  g_signal_handler_disconnect (sync, job->rejected_id);
+  job->rejected_id = 0;
+  if (job->delivered_id)
+    {
+      g_signal_handler_disconnect (sync, job->delivered_id);
+      job->delivered_id = 0;
+    }
+  g_clear_handle_id (&job->timeout_id, g_source_remove);
+  g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_REJECTED,
+                           "the platform rejected the application");
+  g_object_unref (task);
+}
+
+static gboolean
+on_submit_timeout (gpointer data)
+{
+  GTask *task = data;
+  OutboxJob *job = g_task_get_task_data (task);
+
+  job->timeout_id = 0;
+  if (job->delivered_id)
+    {
+      g_signal_handler_disconnect (job->core->sync, job->delivered_id);
+      job->delivered_id = 0;
+    }
+  if (job->rejected_id)
+    {
+      g_signal_handler_disconnect (job->core->sync, job->rejected_id);
+      job->rejected_id = 0;
+    }
+  g_message ("core: %s queued; the platform did not answer in time", job->key);
+  submit_complete (task, NULL);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+enqueued_for_submit (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GTask *task = data;   /* owned by the waiters from now on */
+  OutboxJob *job = g_task_get_task_data (task);
+  HbCore *self = job->core;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_warning ("core: could not save the application: %s", error->message);
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  g_message ("core: application %s saved", job->key);
+  job->delivered_id = g_signal_connect (self->sync, "delivered",
+                                        G_CALLBACK (on_submit_delivered), task);
+  job->rejected_id = g_signal_connect (self->sync, "rejected",
+                                       G_CALLBACK (on_submit_rejected), task);
+  job->timeout_id = g_timeout_add ((guint) hb_config_get_int (self->config, "session",
+                                                              "submit_wait_ms") + 1,
+                                   on_submit_timeout, task);
+  hb_sync_kick (self->sync);
+}
+
+static OutboxJob *
+outbox_job_new (HbCore *self, const char *key, const char *kind, const char *path, char *body)
+{
+  OutboxJob *job = g_new0 (OutboxJob, 1);
+  job->core = g_object_ref (self);
+  job->key = g_strdup (key);
+  job->kind = g_strdup (kind);
+  job->path = g_strdup (path);
+  job->body = body;
+  return job;
+}
+
+void
+hb_core_submit_async (HbCore *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *key = NULL;
+  OutboxJob *job;
+  g_autoptr(GTask) enqueue = NULL;
+
+  g_task_set_source_tag (task, hb_core_submit_async);
+  if (!self->started || hb_session_get_state (self->session) != HB_SESSION_IN_SERVICE)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "nothing to submit in this state");
+      g_object_unref (task);
+      return;
+    }
+  problems = hb_form_validate (hb_session_get_form (self->session));
+  if (problems->len > 0)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_INVALID,
+                               "the form has %u problem(s)", problems->len);
+      g_object_unref (task);
+      return;
+    }
+
+  key = g_uuid_string_random ();
+  job = outbox_job_new (self, key, "application", "/v1/applications",
+                        hb_core_build_application (self, key));
+  job->holding = TRUE;
+  hb_session_hold_idle (self->session);
+  g_task_set_task_data (task, job, (GDestroyNotify) outbox_job_free);
+
+  enqueue = g_task_new (self, NULL, enqueued_for_submit, task);
+  g_task_set_task_data (enqueue, job, NULL);
+  g_task_run_in_thread (enqueue, enqueue_thread);
+}
+
+gboolean
+hb_core_submit_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- rating ----------------------------------------------------------------------- */
+
+static void
+enqueued_rating (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  HbCore *self = HB_CORE (source);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_warning ("core: could not save the rating: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  hb_sync_kick (self->sync);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+hb_core_rate_async (HbCore *self, int level, GCancellable *cancellable,
+                    GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  const HbSubmission *sub = hb_session_get_submission (self->session);
+  HbService *service = hb_session_get_service (self->session);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *now = iso8601_now ();
+  OutboxJob *job;
+  GTask *enqueue;
+
+  g_task_set_source_tag (task, hb_core_rate_async);
+  if (!self->started || level < 1 || level > 5 ||
+      (hb_session_get_state (self->session) != HB_SESSION_RATING &&
+       hb_session_get_state (self->session) != HB_SESSION_DONE &&
+       hb_session_get_state (self->session) != HB_SESSION_ABANDONED))
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "no visit to rate");
+      return;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "idempotency_key");
+  json_builder_add_string_value (b, key);
+  json_builder_set_member_name (b, "case_number");
+  if (sub)
+    json_builder_add_string_value (b, sub->reference);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "service_code");
+  if (service)
+    json_builder_add_string_value (b, hb_service_get_code (service));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "terminal_id");
+  json_builder_add_string_value (b, hb_config_get_string (self->config, "terminal", "id"));
+  json_builder_set_member_name (b, "level");
+  json_builder_add_int_value (b, level);
+  json_builder_set_member_name (b, "rated_at");
+  json_builder_add_string_value (b, now);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+
+  job = outbox_job_new (self, key, "rating", "/v1/ratings", hb_json_to_string (root));
+  enqueue = g_task_new (self, NULL, enqueued_rating, g_steal_pointer (&task));
+  g_task_set_task_data (enqueue, job, (GDestroyNotify) outbox_job_free);
+  g_task_run_in_thread (enqueue, enqueue_thread);
+  g_object_unref (enqueue);
+}
+
+gboolean
+hb_core_rate_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- receipt ---------------------------------------------------------------------- */
+
+typedef struct {
+  HbReceipt      receipt;
+  GPtrArray     *strings;   /* owns every string the receipt points to */
+  HbDocumentRow *rows;
+  GDateTime     *when;
+} ReceiptData;
+
+static void
+receipt_data_free (ReceiptData *d)
+{
+  g_ptr_array_unref (d->strings);
+  g_free (d->rows);
+  g_clear_pointer (&d->when, g_date_time_unref);
+  g_free (d);
+}
+
+static const char *
+keep (ReceiptData *d, char *s)
+{
+  g_ptr_array_add (d->strings, s);
+  return s;
+}
+
+static ReceiptData *
+receipt_for_session (HbCore *self, GError **error)
+{
+  const HbSubmission *sub = hb_session_get_submission (self->session);
+  HbService *service = hb_session_get_service (self->session);
+  HbPerson *person = hb_session_get_person (self->session);
+  HbForm *form = hb_session_get_form (self->session);
+  ReceiptData *d;
+  GPtrArray *fields;
+  g_autofree char *name = NULL, *id = NULL;
+
+  if (sub == NULL || service == NULL || person == NULL || form == NULL)
+    {
+      g_set_error (error, HB_CORE_ERROR, HB_CORE_ERROR_STATE, "no submission to print");
+      return NULL;
+    }
+  d = g_new0 (ReceiptData, 1);
+  d->strings = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_secure_free);
+  fields = hb_service_get_fields (service);
+  d->rows = g_new0 (HbDocumentRow, fields->len);
+  d->when = g_date_time_new_now_local ();
+  name = hb_person_dup_masked_name (person);
+  id = hb_person_dup_masked_id (person);
+
+  d->receipt.title = keep (d, g_strdup (hb_text_get (hb_service_get_receipt_title (service))));
+  d->receipt.service_name = keep (d, g_strdup (hb_text_get (hb_service_get_name (service))));
+  d->receipt.reference = keep (d, g_strdup (sub->reference));
+  d->receipt.queued = sub->queued;
+  d->receipt.applicant = keep (d, g_strdup_printf ("%s %s", name, id));
+  d->receipt.terminal_id = keep (d, g_strdup (hb_config_get_string (self->config, "terminal", "id")));
+  d->receipt.submitted_at = d->when;
+  d->receipt.language = hb_i18n_get_language ();
+  for (guint i = 0; i < fields->len; i++)
+    {
+      const HbFormField *f = fields->pdata[i];
+      /* Name and ID number are already in the applicant line. */
+      if (g_strcmp0 (f->prefill, "person.name") == 0 || f->type == HB_FIELD_ID_NUMBER)
+        continue;
+      d->rows[d->receipt.n_rows].label = keep (d, g_strdup (hb_text_get (&f->label)));
+      d->rows[d->receipt.n_rows].value = keep (d, hb_form_dup_receipt_value (form, f->id));
+      d->receipt.n_rows++;
+    }
+  d->receipt.rows = d->rows;
+  return d;
+}
+
+GBytes *
+hb_core_render_receipt (HbCore *self, GError **error)
+{
+  ReceiptData *d = receipt_for_session (self, error);
+  GBytes *pdf;
+  if (d == NULL)
+    return NULL;
+  pdf = hb_document_render_receipt (&d->receipt, HB_PAPER_A4, error);
+  receipt_data_free (d);
+  return pdf;
+}
+
+static void
+printed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  guint job = hb_print_service_print_finish (HB_PRINT_SERVICE (source), result, &error);
+  if (error)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, job);
+}
+
+static void
+rendered (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  HbCore *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) pdf = hb_document_render_receipt_finish (result, &error);
+
+  if (pdf == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  const char *title = hb_text_get (hb_service_get_receipt_title (hb_session_get_service (self->session)));
+  hb_print_service_print_async (self->printer, pdf, title, cancellable, printed,
+                                g_steal_pointer (&task));
+}
+
+static void
+release_hold (gpointer data)
+{
+  HbCore *self = data;
+  hb_session_release_idle (self->session);
+  g_object_unref (self);
+}
+
+void
+hb_core_print_receipt_async (HbCore *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+  ReceiptData *d;
+
+  g_task_set_source_tag (task, hb_core_print_receipt_async);
+  if (!self->started)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE, "not started");
+      return;
+    }
+  d = receipt_for_session (self, &error);
+  if (d == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The resident is waiting at the printer: the idle clock must not wipe meanwhile. */
+  hb_session_hold_idle (self->session);
+  g_task_set_task_data (task, g_object_ref (self), release_hold);
+  hb_document_render_receipt_async (&d->receipt, HB_PAPER_A4, cancellable, rendered,
+                                    g_steal_pointer (&task));
+  receipt_data_free (d);
+}
+
+guint
+hb_core_print_receipt_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  gssize job = g_task_propagate_int (G_TASK (result), error);
+  return job > 0 ? (guint) job : 0;
+}

@@ -1,0 +1,95 @@
+/* hb-core.h — the terminal without a display: configuration, store, devices, sync,
+ * session and printing wired together, as the UI, haobanctl and the tests use it.
+ *
+ * Data flow of a visit (ARCHITECTURE.md): card/code event → HbSession.identify →
+ * catalog → service + form → hb_core_submit_async (outbox, then sync) → case number or
+ * queued reference → hb_core_print_receipt_async → hb_core_rate_async → wipe. */
+#pragma once
+
+#include "kiosk/hb-config.h"
+#include "kiosk/hb-session.h"
+#include "kiosk/hb-print-service.h"
+#include "drivers/hb-device-manager.h"
+#include "offline-cache/hb-store.h"
+#include "offline-cache/hb-catalog.h"
+#include "offline-cache/hb-outbox.h"
+#include "offline-cache/hb-sync.h"
+
+G_BEGIN_DECLS
+
+#define HB_CORE_ERROR (hb_core_error_quark ())
+GQuark hb_core_error_quark (void);
+typedef enum {
+  HB_CORE_ERROR_STATE,       /* the session is not where the call needs it */
+  HB_CORE_ERROR_INVALID,     /* the form has problems */
+  HB_CORE_ERROR_REJECTED,    /* the platform refused the application */
+  HB_CORE_ERROR_UNKNOWN_SERVICE,
+} HbCoreError;
+
+#define HB_TYPE_CORE (hb_core_get_type ())
+G_DECLARE_FINAL_TYPE (HbCore, hb_core, HB, CORE, GObject)
+
+HbCore   *hb_core_new (HbConfig *config);
+
+/* Opens the store on a worker thread (it may run an integrity check), then starts
+ * devices and sync on the calling thread's main context. */
+void      hb_core_start_async  (HbCore *self, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+gboolean  hb_core_start_finish (HbCore *self, GAsyncResult *result, GError **error);
+/* Blocking variant for haobanctl and tests. */
+gboolean  hb_core_start (HbCore *self, GError **error);
+void      hb_core_stop  (HbCore *self);
+gboolean  hb_core_is_started (HbCore *self);
+
+HbConfig        *hb_core_get_config  (HbCore *self);
+HbSession       *hb_core_get_session (HbCore *self);
+HbDeviceManager *hb_core_get_devices (HbCore *self);
+HbCatalog       *hb_core_get_catalog (HbCore *self);
+HbOutbox        *hb_core_get_outbox  (HbCore *self);
+HbSync          *hb_core_get_sync    (HbCore *self);
+
+/* Services of the catalog (element type HbCatalogEntry*). */
+GPtrArray  *hb_core_list_services (HbCore *self);
+GPtrArray  *hb_core_search_services (HbCore *self, const char *query);
+/* Parsed service (cached until the catalog changes). (transfer full) */
+HbService  *hb_core_get_service (HbCore *self, const char *code, GError **error);
+/* Session IDENTIFIED → IN_SERVICE with this service. */
+gboolean    hb_core_choose_service (HbCore *self, const char *code, GError **error);
+
+/* Identify with a scanned code text (also what a scanner event does at ATTRACT):
+ * resolved online by the platform; failures arrive as "identify-failed". */
+void        hb_core_identify_with_code (HbCore *self, const char *text);
+
+/* Validate the form, enqueue the application durably, ask sync to send it, and wait
+ * up to [session] submit_wait_ms for the case number. Completes the session (DONE) with
+ * either the case number or a queued reference. */
+void        hb_core_submit_async  (HbCore *self, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+gboolean    hb_core_submit_finish (HbCore *self, GAsyncResult *result, GError **error);
+
+/* Render the receipt of the current submission and print it; completes with the job id
+ * once the printer confirmed it, or an error (paper out, no printer…). */
+void        hb_core_print_receipt_async  (HbCore *self, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
+guint       hb_core_print_receipt_finish (HbCore *self, GAsyncResult *result, GError **error);
+/* The receipt PDF of the current submission, synchronously (haobanctl, tests). */
+GBytes     *hb_core_render_receipt (HbCore *self, GError **error);
+
+/* Queue a 好差评 rating (1 = 非常不满意 … 5 = 非常满意) for the current visit. */
+void        hb_core_rate_async  (HbCore *self, int level, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+gboolean    hb_core_rate_finish (HbCore *self, GAsyncResult *result, GError **error);
+
+/* The application body for the current session (exposed for tests). (transfer full) */
+char       *hb_core_build_application (HbCore *self, const char *idempotency_key);
+/* Status for haobanctl status --json and the maintenance screen. (transfer full) */
+JsonNode   *hb_core_describe (HbCore *self);
+/* Where the running kiosk publishes its status (data_dir/status.json). (transfer full) */
+char       *hb_core_dup_status_path (HbCore *self);
+
+/* Signals:
+ *   "identify-failed" (const char *message) — translated, for the screen
+ *   "catalog-changed" ()
+ *   "status-changed"  () — devices, reachability or outbox changed */
+
+G_END_DECLS

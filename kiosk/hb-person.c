@@ -1,0 +1,227 @@
+/* hb-person.c — the resident of the current visit, with masked accessors. */
+#include "kiosk/hb-person.h"
+#include "kiosk/hb-i18n.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct _HbPerson
+{
+  GObject          parent_instance;
+  HbIdCard        *card;     /* NULL once wiped */
+  HbIdentitySource source;
+};
+
+G_DEFINE_FINAL_TYPE (HbPerson, hb_person, G_TYPE_OBJECT)
+
+void
+hb_secure_free (char *text)
+{
+  if (text == NULL)
+    return;
+  explicit_bzero (text, strlen (text));
+  g_free (text);
+}
+
+void
+hb_person_wipe (HbPerson *self)
+{
+  g_return_if_fail (HB_IS_PERSON (self));
+  /* hb_idcard_free zeroes every field before freeing. */
+  g_clear_pointer (&self->card, hb_idcard_free);
+}
+
+gboolean
+hb_person_is_wiped (HbPerson *self)
+{
+  return self->card == NULL;
+}
+
+static void
+hb_person_finalize (GObject *object)
+{
+  hb_person_wipe (HB_PERSON (object));
+  G_OBJECT_CLASS (hb_person_parent_class)->finalize (object);
+}
+
+static void
+hb_person_class_init (HbPersonClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = hb_person_finalize;
+}
+
+static void
+hb_person_init (HbPerson *self)
+{
+}
+
+HbPerson *
+hb_person_new (const HbIdCard *card, HbIdentitySource source)
+{
+  HbPerson *self;
+  g_return_val_if_fail (card != NULL, NULL);
+  self = g_object_new (HB_TYPE_PERSON, NULL);
+  self->card = hb_idcard_copy (card);
+  self->source = source;
+  return self;
+}
+
+HbIdentitySource
+hb_person_get_source (HbPerson *self)
+{
+  return self->source;
+}
+
+HbIdCardType
+hb_person_get_card_type (HbPerson *self)
+{
+  return self->card ? self->card->type : HB_IDCARD_TYPE_RESIDENT;
+}
+
+#define FIELD(f) (self->card ? self->card->f : NULL)
+
+const char *hb_person_get_name       (HbPerson *self) { return FIELD (name); }
+const char *hb_person_get_id_number  (HbPerson *self) { return FIELD (id_number); }
+const char *hb_person_get_address    (HbPerson *self) { return FIELD (address); }
+const char *hb_person_get_birth_date (HbPerson *self) { return FIELD (birth_date); }
+
+HbSex
+hb_person_get_sex (HbPerson *self)
+{
+  return self->card ? self->card->sex : HB_SEX_UNKNOWN;
+}
+
+int
+hb_person_get_age (HbPerson *self, GDateTime *date)
+{
+  const char *b = hb_person_get_birth_date (self);
+  g_autoptr(GDateTime) now = NULL;
+  int y, m, d, age;
+
+  if (b == NULL || strlen (b) != 8 || sscanf (b, "%4d%2d%2d", &y, &m, &d) != 3)
+    return -1;
+  if (date == NULL)
+    date = now = g_date_time_new_now_local ();
+  age = g_date_time_get_year (date) - y;
+  if (g_date_time_get_month (date) < m ||
+      (g_date_time_get_month (date) == m && g_date_time_get_day_of_month (date) < d))
+    age--;
+  return age;
+}
+
+char *
+hb_mask_id_number (const char *id)
+{
+  gsize n;
+  if (id == NULL)
+    return NULL;
+  n = strlen (id);
+  if (n < 8)
+    return g_strnfill (n, '*');
+  /* Region prefix and the last four stay readable, as on government receipts. */
+  GString *s = g_string_new_len (id, 3);
+  for (gsize i = 3; i < n - 4; i++)
+    g_string_append_c (s, '*');
+  g_string_append (s, id + n - 4);
+  return g_string_free (s, FALSE);
+}
+
+char *
+hb_mask_name (const char *name)
+{
+  glong n;
+  GString *s;
+  const char *p;
+
+  if (name == NULL)
+    return NULL;
+  n = g_utf8_strlen (name, -1);
+  if (n <= 0)
+    return g_strdup ("");
+  s = g_string_new (NULL);
+  p = g_utf8_next_char (name);
+  g_string_append_len (s, name, p - name);
+  if (n == 1)
+    return g_string_free (s, FALSE);
+  if (n == 2)
+    {
+      g_string_append_c (s, '*');
+      return g_string_free (s, FALSE);
+    }
+  for (glong i = 1; i < n - 1; i++)
+    g_string_append_c (s, '*');
+  g_string_append (s, g_utf8_offset_to_pointer (name, n - 1));
+  return g_string_free (s, FALSE);
+}
+
+char *
+hb_mask_phone (const char *phone)
+{
+  gsize n;
+  if (phone == NULL)
+    return NULL;
+  n = strlen (phone);
+  if (n < 7)
+    return g_strnfill (n, '*');
+  GString *s = g_string_new_len (phone, 3);
+  for (gsize i = 3; i < n - 4; i++)
+    g_string_append_c (s, '*');
+  g_string_append (s, phone + n - 4);
+  return g_string_free (s, FALSE);
+}
+
+char *
+hb_mask_address (const char *address)
+{
+  glong n;
+  if (address == NULL)
+    return NULL;
+  n = g_utf8_strlen (address, -1);
+  if (n <= 6)
+    return g_strdup ("****");
+  g_autofree char *head = g_utf8_substring (address, 0, 6);
+  return g_strconcat (head, "****", NULL);
+}
+
+char *
+hb_person_dup_masked_name (HbPerson *self)
+{
+  return hb_mask_name (hb_person_get_name (self));
+}
+
+char *
+hb_person_dup_masked_id (HbPerson *self)
+{
+  return hb_mask_id_number (hb_person_get_id_number (self));
+}
+
+char *
+hb_person_dup_masked_address (HbPerson *self)
+{
+  return hb_mask_address (hb_person_get_address (self));
+}
+
+char *
+hb_person_dup_prefill (HbPerson *self, const char *source)
+{
+  if (self->card == NULL || source == NULL)
+    return NULL;
+  if (g_str_equal (source, "person.name"))
+    return g_strdup (self->card->name);
+  if (g_str_equal (source, "person.id_number"))
+    return g_strdup (self->card->id_number);
+  if (g_str_equal (source, "person.address"))
+    return g_strdup (self->card->address);
+  if (g_str_equal (source, "person.birth_date"))
+    return g_strdup (self->card->birth_date);
+  if (g_str_equal (source, "person.sex"))
+    {
+      switch (self->card->sex)
+        {
+        case HB_SEX_MALE:   return g_strdup (hb_i18n_pick ("男", "male"));
+        case HB_SEX_FEMALE: return g_strdup (hb_i18n_pick ("女", "female"));
+        case HB_SEX_UNKNOWN: default: return g_strdup ("");
+        }
+    }
+  return NULL;
+}

@@ -1,0 +1,246 @@
+/* hb-catalog-document.c — validation of a catalog document from the platform (pure). */
+#include "offline-cache/hb-catalog-private.h"
+#include "offline-cache/hb-platform-reply.h"
+
+#include <string.h>
+
+static void
+record_free (HbCatalogRecord *r)
+{
+  g_free (r->code);
+  g_free (r->name);
+  g_free (r->name_en);
+  g_free (r->category);
+  g_free (r->summary);
+  g_free (r->keywords);
+  g_free (r->json);
+  g_free (r);
+}
+
+void
+hb_catalog_document_free (HbCatalogDocument *doc)
+{
+  if (doc == NULL)
+    return;
+  g_free (doc->version);
+  g_clear_pointer (&doc->services, g_ptr_array_unref);
+  g_free (doc);
+}
+
+/* Text shown to people: valid UTF-8 (json-glib may pass lone surrogates through), no control
+ * characters except newlines where allowed, at most max bytes. */
+static gboolean
+text_ok (const char *s, gsize max, gboolean newlines)
+{
+  gsize n;
+  if (s == NULL)
+    return FALSE;
+  n = strlen (s);
+  if (n > max || !g_utf8_validate (s, (gssize) n, NULL))
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      guchar c = (guchar) s[i];
+      if ((c < 0x20 && !(newlines && c == '\n')) || c == 0x7f)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef enum { FIELD_OK, FIELD_WRONG_TYPE, FIELD_BAD_TEXT } FieldResult;
+
+/* Optional string member: absent or null → *out stays NULL. An empty string counts as absent. */
+static FieldResult
+get_text (JsonObject *obj, const char *name, gsize max, gboolean newlines, char **out)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+  const char *s;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return FIELD_OK;
+  if (json_node_get_value_type (node) != G_TYPE_STRING)
+    return FIELD_WRONG_TYPE;
+  s = json_node_get_string (node);
+  if (!text_ok (s, max, newlines))
+    return FIELD_BAD_TEXT;
+  if (*s != '\0')
+    *out = g_strdup (s);
+  return FIELD_OK;
+}
+
+static gboolean
+get_field (JsonObject *obj, guint index, const char *name, gsize max, gboolean newlines,
+           gboolean required, char **out, GError **error)
+{
+  switch (get_text (obj, name, max, newlines, out))
+    {
+    case FIELD_WRONG_TYPE:
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                   "service %u: \"%s\" is not a string", index, name);
+      return FALSE;
+    case FIELD_BAD_TEXT:
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                   "service %u: \"%s\" is longer than %" G_GSIZE_FORMAT
+                   " bytes or has control characters", index, name, max);
+      return FALSE;
+    case FIELD_OK:
+    default:
+      break;
+    }
+  if (required && *out == NULL)
+    {
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                   "service %u: \"%s\" is missing", index, name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+get_keywords (JsonObject *obj, guint index, char **out, GError **error)
+{
+  JsonNode *node = json_object_get_member (obj, "keywords");
+  g_autoptr(GString) joined = NULL;
+  JsonArray *array;
+  guint n;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node)
+      || (n = json_array_get_length (array = json_node_get_array (node))) > HB_CATALOG_KEYWORDS_MAX)
+    {
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                   "service %u: \"keywords\" must be an array of at most %d strings",
+                   index, HB_CATALOG_KEYWORDS_MAX);
+      return FALSE;
+    }
+  joined = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *k = json_array_get_element (array, i);
+      if (!JSON_NODE_HOLDS_VALUE (k) || json_node_get_value_type (k) != G_TYPE_STRING
+          || !text_ok (json_node_get_string (k), HB_CATALOG_KEYWORD_MAX, FALSE))
+        {
+          g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                       "service %u: keyword %u is not a short string", index, i);
+          return FALSE;
+        }
+      if (joined->len > 0)
+        g_string_append_c (joined, ' ');
+      g_string_append (joined, json_node_get_string (k));
+    }
+  if (joined->len > 0)
+    *out = g_string_free (g_steal_pointer (&joined), FALSE);
+  return TRUE;
+}
+
+static HbCatalogRecord *
+parse_service (JsonNode *node, guint index, GHashTable *seen, GError **error)
+{
+  HbCatalogRecord *r;
+  JsonObject *obj;
+  gsize json_len = 0;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                   "service %u is not a JSON object", index);
+      return NULL;
+    }
+  obj = json_node_get_object (node);
+  r = g_new0 (HbCatalogRecord, 1);
+  if (!get_field (obj, index, "code", HB_CATALOG_CODE_MAX, FALSE, TRUE, &r->code, error)
+      || !get_field (obj, index, "name", HB_CATALOG_NAME_MAX, FALSE, TRUE, &r->name, error)
+      || !get_field (obj, index, "name_en", HB_CATALOG_NAME_EN_MAX, FALSE, FALSE,
+                     &r->name_en, error)
+      || !get_field (obj, index, "category", HB_CATALOG_CATEGORY_MAX, FALSE, FALSE,
+                     &r->category, error)
+      || !get_field (obj, index, "summary", HB_CATALOG_SUMMARY_MAX, TRUE, FALSE,
+                     &r->summary, error)
+      || !get_keywords (obj, index, &r->keywords, error))
+    {
+      record_free (r);
+      return NULL;
+    }
+  if (g_hash_table_contains (seen, r->code))
+    {
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                   "service %u: duplicate code %s", index, r->code);
+      record_free (r);
+      return NULL;
+    }
+  r->json = json_to_string (node, FALSE);
+  json_len = r->json ? strlen (r->json) : 0;
+  if (json_len == 0 || json_len > HB_CATALOG_SERVICE_JSON_MAX)
+    {
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                   "service %u (%s) is larger than %d bytes", index, r->code,
+                   HB_CATALOG_SERVICE_JSON_MAX);
+      record_free (r);
+      return NULL;
+    }
+  g_hash_table_add (seen, r->code);
+  return r;
+}
+
+HbCatalogDocument *
+hb_catalog_document_parse (const char *data, gsize length, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(HbCatalogDocument) doc = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  JsonObject *obj;
+  JsonNode *services;
+  JsonArray *array;
+  guint n;
+
+  root = hb_platform_json_parse (data, length, HB_CATALOG_MAX_BYTES, "catalog", TRUE, &local);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID, local->message);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID, "catalog is not a JSON object");
+      return NULL;
+    }
+  obj = json_node_get_object (root);
+  doc = g_new0 (HbCatalogDocument, 1);
+  if (get_text (obj, "version", HB_CATALOG_VERSION_MAX, FALSE, &doc->version) != FIELD_OK
+      || doc->version == NULL)
+    {
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                   "catalog \"version\" is missing or not a short string");
+      return NULL;
+    }
+  services = json_object_get_member (obj, "services");
+  if (services == NULL || !JSON_NODE_HOLDS_ARRAY (services))
+    {
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                   "catalog \"services\" is missing or not an array");
+      return NULL;
+    }
+  array = json_node_get_array (services);
+  n = json_array_get_length (array);
+  if (n > HB_CATALOG_MAX_SERVICES)
+    {
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                   "catalog has %u services, more than %d", n, HB_CATALOG_MAX_SERVICES);
+      return NULL;
+    }
+
+  doc->services = g_ptr_array_new_full (n, (GDestroyNotify) record_free);
+  seen = g_hash_table_new (g_str_hash, g_str_equal);   /* keys owned by the records */
+  for (guint i = 0; i < n; i++)
+    {
+      HbCatalogRecord *r = parse_service (json_array_get_element (array, i), i, seen, error);
+      if (r == NULL)
+        return NULL;
+      g_ptr_array_add (doc->services, r);
+    }
+  return g_steal_pointer (&doc);
+}

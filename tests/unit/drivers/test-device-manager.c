@@ -1,0 +1,555 @@
+/* test-device-manager.c — HbDeviceManager in virtual and real (USB-less) mode. */
+#include "drivers/hb-device-manager-private.h"
+#include "drivers/hb-device-private.h"
+#include "drivers/virtual/hb-virtual-device.h"
+#include "drivers/virtual/hb-virtual-printer.h"
+#include "tests/common/hb-test-util.h"
+
+#include <string.h>
+
+typedef struct
+{
+  char            *dir;
+  HbDeviceManager *manager;
+  GPtrArray       *added;       /* HbDevice* (owned) */
+  GPtrArray       *removed;
+  GPtrArray       *changed;
+} Fixture;
+
+static void
+record (HbDeviceManager *manager, HbDevice *device, gpointer user_data)
+{
+  g_ptr_array_add (user_data, g_object_ref (device));
+}
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  HbDeviceMode mode = GPOINTER_TO_INT (data);
+  g_autofree char *sock = NULL, *spool = NULL;
+
+  f->dir = hb_test_mkdtemp ("manager");
+  sock = g_build_filename (f->dir, "sim.sock", NULL);
+  spool = g_build_filename (f->dir, "spool", NULL);
+  f->added = g_ptr_array_new_with_free_func (g_object_unref);
+  f->removed = g_ptr_array_new_with_free_func (g_object_unref);
+  f->changed = g_ptr_array_new_with_free_func (g_object_unref);
+  f->manager = hb_device_manager_new (mode, mode == HB_DEVICE_MODE_VIRTUAL ? sock : NULL, spool);
+  g_signal_connect (f->manager, "device-added", G_CALLBACK (record), f->added);
+  g_signal_connect (f->manager, "device-removed", G_CALLBACK (record), f->removed);
+  g_signal_connect (f->manager, "status-changed", G_CALLBACK (record), f->changed);
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  return !g_main_context_pending (NULL);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  hb_device_manager_stop (f->manager);
+  hb_test_wait_until (nothing_pending, NULL, 1000);
+  g_clear_object (&f->manager);
+  g_ptr_array_unref (f->added);
+  g_ptr_array_unref (f->removed);
+  g_ptr_array_unref (f->changed);
+  hb_test_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static gboolean
+all_online (gpointer data)
+{
+  for (guint k = 0; k < HB_DEVICE_N_KINDS; k++)
+    if (hb_device_manager_get_kind_status (data, k) != HB_DEVICE_STATUS_ONLINE)
+      return FALSE;
+  return TRUE;
+}
+
+static JsonArray *
+describe (HbDeviceManager *manager, JsonNode **out_root)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  hb_device_manager_describe (manager, builder);
+  *out_root = json_builder_get_root (builder);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (*out_root));
+  return json_node_get_array (*out_root);
+}
+
+static void
+test_mode_from_string (Fixture *f, gconstpointer data)
+{
+  HbDeviceMode mode = -1;
+
+  g_assert_true (hb_device_mode_from_string ("virtual", &mode));
+  g_assert_cmpint (mode, ==, HB_DEVICE_MODE_VIRTUAL);
+  g_assert_true (hb_device_mode_from_string ("real", &mode));
+  g_assert_cmpint (mode, ==, HB_DEVICE_MODE_REAL);
+  g_assert_false (hb_device_mode_from_string ("Real", &mode));
+  g_assert_false (hb_device_mode_from_string ("", &mode));
+  g_assert_false (hb_device_mode_from_string (NULL, &mode));
+  g_assert_cmpint (hb_device_manager_get_mode (f->manager), ==, HB_DEVICE_MODE_VIRTUAL);
+}
+
+static void
+test_virtual_mode_creates_three_online_devices (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *drivers[] = { "virtual-idcard", "virtual-scanner", "virtual-printer" };
+
+  /* Nothing exists before start. */
+  for (guint k = 0; k < HB_DEVICE_N_KINDS; k++)
+    g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, k), ==, HB_DEVICE_STATUS_NO_DEVICE);
+
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->added->len, ==, 3);
+  g_assert_true (hb_test_wait_until (all_online, f->manager, 5000));
+
+  for (guint k = 0; k < HB_DEVICE_N_KINDS; k++)
+    {
+      HbDevice *device = hb_device_manager_get_device (f->manager, k);
+      g_assert_nonnull (device);
+      g_assert_true (hb_virtual_device_is_virtual (device));
+      g_assert_cmpint (hb_device_get_kind (device), ==, k);
+      g_assert_cmpstr (hb_device_get_driver_id (device), ==, drivers[k]);
+      g_assert_true (hb_device_is_open (device));
+    }
+  g_assert_true (HB_IS_CARD_READER (hb_device_manager_get_card_reader (f->manager)));
+  g_assert_true (HB_IS_SCANNER (hb_device_manager_get_scanner (f->manager)));
+  g_assert_true (HB_IS_PRINTER (hb_device_manager_get_printer (f->manager)));
+  g_assert_nonnull (hb_device_manager_get_sim_server (f->manager));
+  {
+    g_autofree char *spool = g_build_filename (f->dir, "spool", NULL);
+    g_assert_cmpstr (hb_virtual_printer_get_spool_dir (HB_VIRTUAL_PRINTER (hb_device_manager_get_printer (f->manager))),
+                     ==, spool);
+  }
+
+  /* Starting twice changes nothing. */
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_cmpuint (f->added->len, ==, 3);
+}
+
+static void
+test_status_changes_are_forwarded (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  HbDevice *printer;
+
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_true (hb_test_wait_until (all_online, f->manager, 5000));
+  g_ptr_array_set_size (f->changed, 0);
+
+  printer = HB_DEVICE (hb_device_manager_get_printer (f->manager));
+  hb_virtual_printer_set_paper_out (HB_VIRTUAL_PRINTER (printer), TRUE);
+  g_assert_cmpuint (f->changed->len, ==, 1);
+  g_assert_true (f->changed->pdata[0] == printer);
+  g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, HB_DEVICE_KIND_PRINTER), ==,
+                   HB_DEVICE_STATUS_USER_ERROR);
+}
+
+static void
+test_describe_lists_every_kind (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) before = NULL, after = NULL;
+  JsonArray *array;
+  const char *kinds[] = { "idcard", "scanner", "printer" };
+
+  /* Before start every kind is there, as no-device. */
+  array = describe (f->manager, &before);
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+      g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, kinds[i]);
+      g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "no-device");
+      g_assert_cmpuint (json_object_get_size (o), ==, 2);
+    }
+
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_true (hb_test_wait_until (all_online, f->manager, 5000));
+  array = describe (f->manager, &after);
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+      g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, kinds[i]);
+      g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "online");
+      g_assert_true (json_object_has_member (o, "driver"));
+      g_assert_true (json_object_has_member (o, "name"));
+      g_assert_true (json_object_has_member (o, "detail"));
+    }
+  g_assert_true (json_object_has_member (json_array_get_object_element (array, 0), "media"));
+  g_assert_true (json_object_has_member (json_array_get_object_element (array, 2), "paper"));
+}
+
+static void
+test_stop_removes_every_device (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_true (hb_test_wait_until (all_online, f->manager, 5000));
+  hb_device_manager_stop (f->manager);
+  g_assert_cmpuint (f->removed->len, ==, 3);
+  for (guint k = 0; k < HB_DEVICE_N_KINDS; k++)
+    {
+      g_assert_null (hb_device_manager_get_device (f->manager, k));
+      g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, k), ==, HB_DEVICE_STATUS_NO_DEVICE);
+    }
+  g_assert_null (hb_device_manager_get_sim_server (f->manager));
+  hb_device_manager_stop (f->manager);   /* idempotent */
+  g_assert_cmpuint (f->removed->len, ==, 3);
+}
+
+static void
+print_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+test_cancel_all_cancels_a_running_job (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  HbPrinter *printer;
+  GCancellable *action;
+
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_true (hb_test_wait_until (all_online, f->manager, 5000));
+  printer = hb_device_manager_get_printer (f->manager);
+
+  /* Safe with nothing running. */
+  hb_device_manager_cancel_all (f->manager);
+
+  {
+    static const char pdf[] = "%PDF-1.4\n%%EOF\n";
+    g_autoptr(GBytes) bytes = g_bytes_new_static (pdf, sizeof pdf - 1);
+    g_autoptr(GCancellable) keep = NULL;
+
+    gboolean done = FALSE;
+
+    hb_printer_print_async (printer, bytes, "t", NULL, print_done, &done);
+    action = hb_device_action_get_cancellable (HB_DEVICE (printer));
+    g_assert_nonnull (action);
+    keep = g_object_ref (action);
+    hb_device_manager_cancel_all (f->manager);
+    g_assert_true (g_cancellable_is_cancelled (keep));
+    /* Whether the page made it out first is a race; that the job ends is not. */
+    g_assert_true (hb_test_wait_until (is_true, &done, 10000));
+    g_assert_null (hb_device_action_get_cancellable (HB_DEVICE (printer)));
+  }
+}
+
+static gboolean
+is_closed (gpointer data)
+{
+  return !hb_device_is_open (data);
+}
+
+static void
+test_stop_closes_a_busy_device_once_its_action_ends (Fixture *f, gconstpointer data)
+{
+  static const char pdf[] = "%PDF-1.4\n%%EOF\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (pdf, sizeof pdf - 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbPrinter) printer = NULL;
+  gboolean done = FALSE;
+
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_true (hb_test_wait_until (all_online, f->manager, 5000));
+  printer = g_object_ref (hb_device_manager_get_printer (f->manager));
+
+  hb_printer_print_async (printer, bytes, "t", NULL, print_done, &done);
+  hb_device_manager_stop (f->manager);
+  g_assert_true (hb_test_wait_until (is_true, &done, 10000));
+  g_assert_true (hb_test_wait_until (is_closed, printer, 10000));
+  g_assert_cmpint (hb_device_get_status (HB_DEVICE (printer)), ==, HB_DEVICE_STATUS_OFFLINE);
+}
+
+static void
+test_register_driver_accepts_only_concrete_devices (Fixture *f, gconstpointer data)
+{
+  /* Registering a virtual type is harmless: it has no USB ids to match. */
+  hb_device_manager_register_driver (HB_TYPE_VIRTUAL_PRINTER);
+  hb_device_manager_register_driver (HB_TYPE_VIRTUAL_PRINTER);
+
+  if (g_test_subprocess ())
+    {
+      hb_device_manager_register_driver (HB_TYPE_PRINTER);   /* abstract */
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*CRITICAL*G_TYPE_IS_ABSTRACT*");
+}
+
+static gboolean
+usb_probed (gpointer data)
+{
+  return hb_device_manager_usb_probed (data);
+}
+
+static gboolean
+usb_warning_is_not_fatal (const char *domain, GLogLevelFlags level, const char *message,
+                          gpointer user_data)
+{
+  return !(g_strcmp0 (domain, "hb-drivers") == 0 &&
+           g_str_has_prefix (message, "USB is not available"));
+}
+
+static void
+count_warnings (const char *domain, GLogLevelFlags level, const char *message,
+                gpointer user_data)
+{
+  if (g_str_has_prefix (message, "USB is not available"))
+    (*(guint *) user_data)++;
+  else
+    g_test_message ("unexpected warning: %s", message);
+}
+
+static void
+test_real_mode_without_devices_reads_no_device (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
+
+  guint warnings = 0;
+  guint handler;
+
+  /* This machine has no USB in its kernel: libusb either starts with an empty bus or
+   * fails with exactly one warning. Either way nothing matches a driver. */
+  g_test_log_set_fatal_handler (usb_warning_is_not_fatal, NULL);
+  handler = g_log_set_handler ("hb-drivers", G_LOG_LEVEL_WARNING, count_warnings, &warnings);
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_no_error (error);
+  /* USB is probed off the main thread; every kind reads no-device meanwhile too. */
+  for (guint k = 0; k < HB_DEVICE_N_KINDS; k++)
+    g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, k), ==, HB_DEVICE_STATUS_NO_DEVICE);
+  g_assert_true (hb_test_wait_until (usb_probed, f->manager, 10000));
+  hb_test_wait_until (nothing_pending, NULL, 1000);   /* enumeration results, if any */
+  g_log_remove_handler ("hb-drivers", handler);
+  g_test_log_set_fatal_handler (NULL, NULL);
+  if (hb_device_manager_has_usb (f->manager))
+    g_assert_cmpuint (warnings, ==, 0);
+  else
+    g_assert_cmpuint (warnings, ==, 1);
+
+  g_assert_cmpuint (f->added->len, ==, 0);
+  for (guint k = 0; k < HB_DEVICE_N_KINDS; k++)
+    {
+      g_assert_null (hb_device_manager_get_device (f->manager, k));
+      g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, k), ==, HB_DEVICE_STATUS_NO_DEVICE);
+    }
+  g_assert_null (hb_device_manager_get_card_reader (f->manager));
+  g_assert_null (hb_device_manager_get_sim_server (f->manager));
+  array = describe (f->manager, &root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, i), "status"),
+                     ==, "no-device");
+
+  /* Stopping joins the USB event thread promptly and is idempotent. */
+  hb_device_manager_stop (f->manager);
+  g_assert_false (hb_device_manager_has_usb (f->manager));
+  hb_device_manager_stop (f->manager);
+}
+
+/* --- a registered driver found on a (mock) USB bus ------------------------------------ */
+
+#define TEST_TYPE_USB_PRINTER (test_usb_printer_get_type ())
+G_DECLARE_FINAL_TYPE (TestUsbPrinter, test_usb_printer, TEST, USB_PRINTER, HbPrinter)
+struct _TestUsbPrinter { HbPrinter parent_instance; };
+G_DEFINE_FINAL_TYPE (TestUsbPrinter, test_usb_printer, HB_TYPE_PRINTER)
+
+static const HbDeviceIdEntry usb_printer_ids[] = {
+  { .vid = 0x0416, .pid = 0x5011 },
+  { .vid = 0, .virtual_id = NULL },
+};
+
+static void
+test_usb_printer_class_init (TestUsbPrinterClass *klass)
+{
+  HbDeviceClass *device_class = HB_DEVICE_CLASS (klass);
+
+  device_class->driver_id = "test-usb-printer";
+  device_class->full_name = "Test USB receipt printer";
+  device_class->id_table = usb_printer_ids;
+}
+
+static void
+test_usb_printer_init (TestUsbPrinter *self)
+{
+}
+
+/* The ESC/POS printer of shared/reference/examples/escpos.umockdev. */
+static const char *USB_PRINTER_UMOCKDEV =
+  "P: /devices/pci0000:00/0000:00:14.0/usb1/1-3\n"
+  "N: bus/usb/001/011\n"
+  "E: DEVNAME=/dev/bus/usb/001/011\n"
+  "E: DEVTYPE=usb_device\n"
+  "E: DRIVER=usb\n"
+  "E: PRODUCT=416/5011/100\n"
+  "E: BUSNUM=001\n"
+  "E: DEVNUM=011\n"
+  "E: MAJOR=189\n"
+  "E: MINOR=10\n"
+  "E: SUBSYSTEM=usb\n"
+  "A: bConfigurationValue=1\n"
+  "A: busnum=1\n"
+  "A: devnum=11\n"
+  "A: idVendor=0416\n"
+  "A: idProduct=5011\n"
+  "A: speed=12\n"
+  "H: descriptors=12010002000000401604115000010102030109022000010100C0320904000002070102000705020240000007058102400000\n";
+
+static gboolean
+has_printer (gpointer data)
+{
+  HbDevice *device = hb_device_manager_get_device (data, HB_DEVICE_KIND_PRINTER);
+  return device != NULL && hb_device_is_open (device);
+}
+
+static gboolean
+subprocess_done (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+got_wait (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
+test_real_mode_matches_a_registered_driver (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_getenv ("UMOCKDEV_DIR") != NULL)
+    {
+      /* The child, on a mock USB bus holding one 0416:5011 printer. */
+      HbDevice *printer;
+
+      hb_device_manager_register_driver (TEST_TYPE_USB_PRINTER);
+      g_assert_true (hb_device_manager_start (f->manager, &error));
+      g_assert_no_error (error);
+      g_assert_true (hb_test_wait_until (has_printer, f->manager, 10000));
+      printer = hb_device_manager_get_device (f->manager, HB_DEVICE_KIND_PRINTER);
+      g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (printer, TEST_TYPE_USB_PRINTER));
+      g_assert_cmpuint (f->added->len, ==, 1);
+      g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, HB_DEVICE_KIND_PRINTER), ==,
+                       HB_DEVICE_STATUS_ONLINE);
+      g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, HB_DEVICE_KIND_IDCARD), ==,
+                       HB_DEVICE_STATUS_NO_DEVICE);
+      return;
+    }
+
+  {
+    g_autofree char *umockdev_run = g_find_program_in_path ("umockdev-run");
+    g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+    g_autofree char *devfile = g_build_filename (f->dir, "printer.umockdev", NULL);
+    g_autofree char *asan = NULL;
+    g_autoptr(GSubprocessLauncher) launcher = NULL;
+    g_autoptr(GSubprocess) child = NULL;
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GBytes) out = NULL;
+
+    if (umockdev_run == NULL || self == NULL)
+      {
+        g_test_skip ("umockdev-run is not installed");
+        return;
+      }
+    g_assert_true (g_file_set_contents (devfile, USB_PRINTER_UMOCKDEV, -1, &error));
+    launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                          G_SUBPROCESS_FLAGS_STDERR_MERGE);
+    /* The preload library comes before ASan's runtime in sanitizer builds. */
+    asan = g_strconcat (g_getenv ("ASAN_OPTIONS") ? g_getenv ("ASAN_OPTIONS") : "",
+                        ":verify_asan_link_order=0", NULL);
+    g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", asan, TRUE);
+    child = g_subprocess_launcher_spawn (launcher, &error, umockdev_run, "-d", devfile, "--",
+                                         self, "-p", g_test_get_path (), NULL);
+    g_assert_no_error (error);
+    g_subprocess_wait_async (child, NULL, got_wait, &result);
+    if (!hb_test_wait_until (subprocess_done, &result, 60000))
+      {
+        g_subprocess_force_exit (child);
+        g_assert_not_reached ();
+      }
+    g_assert_true (g_subprocess_wait_finish (child, result, &error));
+    {
+      GInputStream *stdout_pipe = g_subprocess_get_stdout_pipe (child);
+      out = g_input_stream_read_bytes (stdout_pipe, 1 << 20, NULL, NULL);
+      if (out)
+        g_test_message ("child: %.*s", (int) g_bytes_get_size (out),
+                        (const char *) g_bytes_get_data (out, NULL));
+    }
+    g_assert_true (g_subprocess_get_if_exited (child));
+    g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+  }
+}
+
+static int
+failing_usb_init (libusb_context **ctx)
+{
+  *ctx = NULL;
+  return LIBUSB_ERROR_NOT_SUPPORTED;
+}
+
+static void
+test_real_mode_survives_libusb_failure_with_one_warning (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  hb_device_manager_set_usb_init_func (f->manager, failing_usb_init);
+  g_test_expect_message ("hb-drivers", G_LOG_LEVEL_WARNING,
+                         "USB is not available (LIBUSB_ERROR_NOT_SUPPORTED): every device kind reads no-device");
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_no_error (error);
+  g_assert_true (hb_test_wait_until (usb_probed, f->manager, 10000));
+  hb_test_wait_until (nothing_pending, NULL, 200);
+  g_test_assert_expected_messages ();   /* exactly one: a second would be fatal */
+
+  g_assert_false (hb_device_manager_has_usb (f->manager));
+  for (guint k = 0; k < HB_DEVICE_N_KINDS; k++)
+    g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, k), ==, HB_DEVICE_STATUS_NO_DEVICE);
+  hb_device_manager_cancel_all (f->manager);
+}
+
+int
+main (int argc, char **argv)
+{
+  hb_test_init (&argc, &argv);
+
+#define ADDV(path, fn) g_test_add ("/drivers/device-manager/" path, Fixture, \
+                                   GINT_TO_POINTER (HB_DEVICE_MODE_VIRTUAL), setup, fn, teardown)
+#define ADDR(path, fn) g_test_add ("/drivers/device-manager/" path, Fixture, \
+                                   GINT_TO_POINTER (HB_DEVICE_MODE_REAL), setup, fn, teardown)
+  ADDV ("mode/parses-virtual-and-real", test_mode_from_string);
+  ADDV ("virtual/creates-three-online-devices", test_virtual_mode_creates_three_online_devices);
+  ADDV ("virtual/forwards-status-changes", test_status_changes_are_forwarded);
+  ADDV ("describe/lists-every-kind-present-or-not", test_describe_lists_every_kind);
+  ADDV ("stop/removes-every-device", test_stop_removes_every_device);
+  ADDV ("cancel-all/cancels-a-running-job", test_cancel_all_cancels_a_running_job);
+  ADDV ("stop/closes-a-busy-device-once-its-action-ends", test_stop_closes_a_busy_device_once_its_action_ends);
+  ADDV ("register-driver/accepts-only-concrete-devices", test_register_driver_accepts_only_concrete_devices);
+  ADDR ("real/without-usb-devices-every-kind-reads-no-device", test_real_mode_without_devices_reads_no_device);
+  ADDR ("real/matches-a-registered-driver-by-usb-id", test_real_mode_matches_a_registered_driver);
+  ADDR ("real/libusb-failure-still-starts-with-one-warning", test_real_mode_survives_libusb_failure_with_one_warning);
+#undef ADDV
+#undef ADDR
+
+  return g_test_run ();
+}

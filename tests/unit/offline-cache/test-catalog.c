@@ -1,0 +1,456 @@
+/* test-catalog.c — offline-cache/hb-catalog.c: atomic apply, list, search (trigram + LIKE). */
+#include "offline-cache/hb-catalog-private.h"
+#include "offline-cache/hb-store-private.h"
+#include "tests/common/hb-test-util.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+typedef struct {
+  char      *dir;
+  HbStore   *store;
+  HbCatalog *catalog;
+} Fixture;
+
+/* A small catalog whose texts are chosen for the search tests. */
+static const char fixture_catalog[] =
+  "{\"version\":\"t-1\",\"services\":["
+  " {\"code\":\"T-1\",\"name\":\"社保卡申领\",\"name_en\":\"Social security card\","
+  "  \"summary\":\"首次申领社会保障卡\",\"keywords\":[\"医保卡\"],\"guide\":{\"fee\":0}},"
+  " {\"code\":\"T-2\",\"name\":\"居住证签注\",\"name_en\":\"Residence permit endorsement\","
+  "  \"summary\":\"每年签注一次\"},"
+  " {\"code\":\"T-3\",\"name\":\"个人所得税查询\",\"name_en\":\"Tax \\\"certificate\\\" lookup\","
+  "  \"summary\":\"打印 100% 完税证明_记录\"},"
+  " {\"code\":\"T-4\",\"name\":\"公积金提取\",\"summary\":\"可用于补缴社保以外的用途\","
+  "  \"category\":\"住房\"}"
+  "]}";
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL, *key = NULL;
+
+  f->dir = hb_test_mkdtemp ("catalog");
+  db = g_build_filename (f->dir, "haoban.db", NULL);
+  key = g_build_filename (f->dir, "store.key", NULL);
+  f->store = hb_store_open (db, key, &error);
+  g_assert_no_error (error);
+  f->catalog = hb_catalog_new (f->store);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->catalog);
+  g_clear_object (&f->store);
+  hb_test_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static void
+apply_ok (Fixture *f, const char *json, const char *etag)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (hb_catalog_apply_json (f->catalog, json, strlen (json), etag, &error));
+  g_assert_no_error (error);
+}
+
+/* Codes of the search results, comma-joined, in result order. */
+static char *
+search_codes (Fixture *f, const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hits = hb_catalog_search (f->catalog, query, &error);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_assert_no_error (error);
+  g_assert_nonnull (hits);
+  for (guint i = 0; i < hits->len; i++)
+    {
+      HbCatalogEntry *e = hits->pdata[i];
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, e->code);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static char *
+list_codes (Fixture *f)
+{
+  g_autoptr(GPtrArray) all = hb_catalog_list (f->catalog);
+  g_autoptr(GString) out = g_string_new (NULL);
+  for (guint i = 0; i < all->len; i++)
+    {
+      HbCatalogEntry *e = all->pdata[i];
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, e->code);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* --- apply ----------------------------------------------------------------------------- */
+
+static void
+test_demo_catalog_applies (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (hb_test_srcdir (), "data", "catalog.json", NULL);
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  g_autofree char *json = hb_test_read_file (path, &len);
+  g_assert_nonnull (json);
+
+  g_assert_null (hb_catalog_dup_version (f->catalog));
+  g_assert_cmpuint (hb_catalog_count (f->catalog), ==, 0);
+
+  g_assert_true (hb_catalog_apply_json (f->catalog, json, len, "\"2026.11.27-1\"", &error));
+  g_assert_no_error (error);
+
+  /* Compare with the file itself. */
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, json, (gssize) len, NULL));
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  JsonArray *services = json_object_get_array_member (root, "services");
+
+  g_autofree char *version = hb_catalog_dup_version (f->catalog);
+  g_autofree char *etag = hb_catalog_dup_etag (f->catalog);
+  g_assert_cmpstr (version, ==, json_object_get_string_member (root, "version"));
+  g_assert_cmpstr (etag, ==, "\"2026.11.27-1\"");
+  g_assert_cmpuint (hb_catalog_count (f->catalog), ==, json_array_get_length (services));
+
+  g_autoptr(GPtrArray) all = hb_catalog_list (f->catalog);
+  g_assert_cmpuint (all->len, ==, json_array_get_length (services));
+  for (guint i = 0; i < all->len; i++)
+    {
+      HbCatalogEntry *e = all->pdata[i];
+      JsonObject *s = json_array_get_object_element (services, i);
+      g_assert_cmpstr (e->code, ==, json_object_get_string_member (s, "code"));
+      g_assert_cmpstr (e->name, ==, json_object_get_string_member (s, "name"));
+      g_assert_cmpstr (e->name_en, ==, json_object_get_string_member_with_default (s, "name_en", NULL));
+      g_assert_cmpstr (e->category, ==, json_object_get_string_member_with_default (s, "category", NULL));
+      g_assert_cmpstr (e->summary, ==, json_object_get_string_member_with_default (s, "summary", NULL));
+
+      /* The full service object comes back as the platform sent it. */
+      g_autofree char *full = hb_catalog_dup_service_json (f->catalog, e->code, &error);
+      g_assert_no_error (error);
+      g_autoptr(JsonNode) stored = json_from_string (full, &error);
+      g_assert_no_error (error);
+      g_assert_true (json_node_equal (stored, json_array_get_element (services, i)));
+    }
+
+  /* 居住证 (3 characters: trigram) finds both residence-permit services, nothing else. */
+  g_autofree char *hits = search_codes (f, "居住证");
+  g_assert_true (g_str_equal (hits, "310000-GA-JZZ-0003,310000-RS-JZZJF-0007")
+                 || g_str_equal (hits, "310000-RS-JZZJF-0007,310000-GA-JZZ-0003"));
+}
+
+static void
+test_unknown_service_is_not_found (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  apply_ok (f, fixture_catalog, NULL);
+  g_autofree char *json = hb_catalog_dup_service_json (f->catalog, "NOPE", &error);
+  g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_NOT_FOUND);
+  g_assert_null (json);
+  g_assert_null (hb_catalog_dup_etag (f->catalog));   /* applied without an ETag */
+}
+
+static void
+test_new_catalog_replaces_the_old_one (Fixture *f, gconstpointer data)
+{
+  apply_ok (f, fixture_catalog, "\"t-1\"");
+  apply_ok (f, "{\"version\":\"t-2\",\"services\":["
+               "{\"code\":\"N-1\",\"name\":\"新生儿出生登记\"}]}", "\"t-2\"");
+
+  g_autofree char *version = hb_catalog_dup_version (f->catalog);
+  g_autofree char *etag = hb_catalog_dup_etag (f->catalog);
+  g_autofree char *codes = list_codes (f);
+  g_assert_cmpstr (version, ==, "t-2");
+  g_assert_cmpstr (etag, ==, "\"t-2\"");
+  g_assert_cmpstr (codes, ==, "N-1");
+  /* The search index was replaced too. */
+  g_autofree char *old = search_codes (f, "居住证");
+  g_autofree char *old_short = search_codes (f, "社保");
+  g_autofree char *fresh = search_codes (f, "出生登记");
+  g_assert_cmpstr (old, ==, "");
+  g_assert_cmpstr (old_short, ==, "");
+  g_assert_cmpstr (fresh, ==, "N-1");
+}
+
+static void
+assert_unchanged (Fixture *f)
+{
+  g_autofree char *version = hb_catalog_dup_version (f->catalog);
+  g_autofree char *etag = hb_catalog_dup_etag (f->catalog);
+  g_autofree char *codes = list_codes (f);
+  g_autofree char *hits = search_codes (f, "居住证");
+  g_assert_cmpstr (version, ==, "t-1");
+  g_assert_cmpstr (etag, ==, "\"t-1\"");
+  g_assert_cmpstr (codes, ==, "T-1,T-2,T-3,T-4");
+  g_assert_cmpstr (hits, ==, "T-2");
+}
+
+static void
+test_invalid_catalog_leaves_the_old_one (Fixture *f, gconstpointer data)
+{
+  g_autofree char *long_name = g_strnfill (HB_CATALOG_NAME_MAX + 1, 'a');
+  g_autofree char *long_doc = g_strdup_printf (
+    "{\"version\":\"x\",\"services\":[{\"code\":\"A\",\"name\":\"%s\"}]}", long_name);
+  g_autofree char *brackets = g_strnfill (40, '[');
+  g_autofree char *deep = g_strconcat ("{\"version\":\"x\",\"services\":[{\"code\":\"A\","
+                                       "\"name\":\"n\",\"guide\":", brackets, NULL);
+  const char *bad[] = {
+    "",
+    "not json",
+    "[]",
+    "{\"services\":[]}",                                           /* no version */
+    "{\"version\":7,\"services\":[]}",                             /* version not a string */
+    "{\"version\":\"x\"}",                                         /* no services */
+    "{\"version\":\"x\",\"services\":{}}",                         /* services not an array */
+    "{\"version\":\"x\",\"services\":[{\"name\":\"无编码\"}]}",        /* no code */
+    "{\"version\":\"x\",\"services\":[{\"code\":\"A\"}]}",           /* no name */
+    "{\"version\":\"x\",\"services\":[{\"code\":\"A\",\"name\":\"\"}]}",
+    "{\"version\":\"x\",\"services\":[{\"code\":\"A\",\"name\":3}]}",
+    "{\"version\":\"x\",\"services\":[{\"code\":\"A\",\"name\":\"n\",\"summary\":[]}]}",
+    "{\"version\":\"x\",\"services\":[{\"code\":\"A\",\"name\":\"a\"},"
+    "{\"code\":\"A\",\"name\":\"b\"}]}",                           /* duplicate code */
+    "{\"version\":\"x\",\"services\":[{\"code\":\"A\",\"name\":\"a\\u0007\"}]}",
+    "{\"version\":\"x\",\"services\":[{\"code\":\"A\",\"name\":\"a\",\"keywords\":\"k\"}]}",
+    "{\"version\":\"x\",\"services\":[{\"code\":\"A\",\"name\":\"a\"},7]}",
+    "{\"version\":\"x\",\"services\":[{\"code\":\"A\",\"name\":\"a\"}]} trailing",
+    long_doc,
+    deep,
+  };
+
+  apply_ok (f, fixture_catalog, "\"t-1\"");
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_test_message ("bad catalog %u", i);
+      g_assert_false (hb_catalog_apply_json (f->catalog, bad[i], strlen (bad[i]), "\"bad\"", &error));
+      g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
+      assert_unchanged (f);
+    }
+
+  /* Not UTF-8, and an embedded NUL. */
+  const char latin1[] = "{\"version\":\"x\",\"services\":[{\"code\":\"A\",\"name\":\"\xe9\"}]}";
+  const char with_nul[] = "{\"version\":\"x\",\"services\":[]}\0";
+  g_autoptr(GError) error = NULL;
+  g_assert_false (hb_catalog_apply_json (f->catalog, latin1, strlen (latin1), NULL, &error));
+  g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (hb_catalog_apply_json (f->catalog, with_nul, sizeof with_nul, NULL, &error));
+  g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  /* A valid document with an unusable ETag. */
+  g_assert_false (hb_catalog_apply_json (f->catalog, fixture_catalog, strlen (fixture_catalog),
+                                         "\"t\r\n2\"", &error));
+  g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
+  assert_unchanged (f);
+}
+
+static void
+test_limits_are_enforced (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) many = g_string_new ("{\"version\":\"big\",\"services\":[");
+
+  apply_ok (f, fixture_catalog, "\"t-1\"");
+
+  for (guint i = 0; i <= HB_CATALOG_MAX_SERVICES; i++)
+    g_string_append_printf (many, "%s{\"code\":\"C%u\",\"name\":\"n\"}", i ? "," : "", i);
+  g_string_append (many, "]}");
+  g_assert_false (hb_catalog_apply_json (f->catalog, many->str, many->len, NULL, &error));
+  g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  assert_unchanged (f);
+
+  /* Bigger than HB_CATALOG_MAX_BYTES: refused on size alone. */
+  gsize huge_len = HB_CATALOG_MAX_BYTES + 1;
+  g_autofree char *huge = g_malloc (huge_len);
+  memset (huge, ' ', huge_len);
+  g_assert_false (hb_catalog_apply_json (f->catalog, huge, huge_len, NULL, &error));
+  g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
+  assert_unchanged (f);
+
+  /* Exactly HB_CATALOG_MAX_SERVICES is fine. */
+  g_string_assign (many, "{\"version\":\"big\",\"services\":[");
+  for (guint i = 0; i < HB_CATALOG_MAX_SERVICES; i++)
+    g_string_append_printf (many, "%s{\"code\":\"C%u\",\"name\":\"n\"}", i ? "," : "", i);
+  g_string_append (many, "]}");
+  g_clear_error (&error);
+  g_assert_true (hb_catalog_apply_json (f->catalog, many->str, many->len, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hb_catalog_count (f->catalog), ==, HB_CATALOG_MAX_SERVICES);
+}
+
+static void
+test_database_failure_rolls_back (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *boom = "{\"version\":\"t-2\",\"services\":["
+                     "{\"code\":\"N-1\",\"name\":\"一\"},{\"code\":\"BOOM\",\"name\":\"二\"}]}";
+
+  apply_ok (f, fixture_catalog, "\"t-1\"");
+  /* Valid JSON, but the database refuses the second row half-way through. */
+  g_assert_true (hb_store_exec (f->store,
+                                "CREATE TEMP TRIGGER boom BEFORE INSERT ON main.catalog_service"
+                                " WHEN new.code = 'BOOM'"
+                                " BEGIN SELECT RAISE (ABORT, 'injected failure'); END;", &error));
+  g_assert_false (hb_catalog_apply_json (f->catalog, boom, strlen (boom), "\"t-2\"", &error));
+  g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_SQL);
+  assert_unchanged (f);
+}
+
+/* --- search ---------------------------------------------------------------------------- */
+
+static void
+test_search_three_characters_uses_trigram (Fixture *f, gconstpointer data)
+{
+  apply_ok (f, fixture_catalog, NULL);
+  g_autofree char *a = search_codes (f, "居住证");
+  g_autofree char *b = search_codes (f, "  签注一次 ");        /* blanks trimmed; summary */
+  g_autofree char *c = search_codes (f, "医保卡");             /* keywords */
+  g_autofree char *d = search_codes (f, "社会保障卡");
+  g_assert_cmpstr (a, ==, "T-2");
+  g_assert_cmpstr (b, ==, "T-2");
+  g_assert_cmpstr (c, ==, "T-1");
+  g_assert_cmpstr (d, ==, "T-1");
+}
+
+static void
+test_search_two_characters_uses_like (Fixture *f, gconstpointer data)
+{
+  apply_ok (f, fixture_catalog, NULL);
+  /* Trigram alone finds nothing for 2 characters; LIKE finds the name first, then the
+   * summary match. */
+  g_autofree char *a = search_codes (f, "社保");
+  g_autofree char *b = search_codes (f, "证");
+  g_autofree char *c = search_codes (f, "签注");
+  g_assert_cmpstr (a, ==, "T-1,T-4");
+  g_assert_cmpstr (b, ==, "T-2,T-3");
+  g_assert_cmpstr (c, ==, "T-2");
+}
+
+static void
+test_search_english_ignores_case (Fixture *f, gconstpointer data)
+{
+  apply_ok (f, fixture_catalog, NULL);
+  g_autofree char *a = search_codes (f, "residence");
+  g_autofree char *b = search_codes (f, "PERMIT");
+  g_autofree char *c = search_codes (f, "security card");
+  g_autofree char *d = search_codes (f, "xyz");
+  g_assert_cmpstr (a, ==, "T-2");
+  g_assert_cmpstr (b, ==, "T-2");
+  g_assert_cmpstr (c, ==, "T-1");
+  g_assert_cmpstr (d, ==, "");
+}
+
+static void
+test_search_special_characters_are_literal (Fixture *f, gconstpointer data)
+{
+  apply_ok (f, fixture_catalog, NULL);
+  /* Quotes: one FTS5 phrase, never syntax. */
+  g_autofree char *a = search_codes (f, "Tax \"certificate\"");
+  g_autofree char *b = search_codes (f, "\"");
+  g_autofree char *c = search_codes (f, "\"certificate");
+  /* LIKE wildcards match themselves only — "%" alone must not match everything. */
+  g_autofree char *d = search_codes (f, "%");
+  g_autofree char *e = search_codes (f, "0%");
+  g_autofree char *g = search_codes (f, "_");
+  g_autofree char *h = search_codes (f, "100%");
+  g_autofree char *i = search_codes (f, "\\");
+  /* FTS5 operators are just text. */
+  g_autofree char *j = search_codes (f, "社保 OR 居住证");
+  g_autofree char *k = search_codes (f, "NEAR(a b) * ^");
+
+  g_assert_cmpstr (a, ==, "T-3");
+  g_assert_cmpstr (b, ==, "T-3");
+  g_assert_cmpstr (c, ==, "T-3");
+  g_assert_cmpstr (d, ==, "T-3");
+  g_assert_cmpstr (e, ==, "T-3");
+  g_assert_cmpstr (g, ==, "T-3");
+  g_assert_cmpstr (h, ==, "T-3");
+  g_assert_cmpstr (i, ==, "");
+  g_assert_cmpstr (j, ==, "");
+  g_assert_cmpstr (k, ==, "");
+}
+
+static void
+test_search_rejects_bad_queries (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *too_long = g_strnfill (HB_CATALOG_QUERY_MAX_CHARS + 1, 'a');
+  g_autoptr(GString) cjk_max = g_string_new (NULL);
+  GPtrArray *hits;
+
+  apply_ok (f, fixture_catalog, NULL);
+
+  hits = hb_catalog_search (f->catalog, too_long, &error);
+  g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
+  g_assert_null (hits);
+  g_clear_error (&error);
+
+  hits = hb_catalog_search (f->catalog, "\xff\xfe", &error);
+  g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
+  g_assert_null (hits);
+  g_clear_error (&error);
+
+  /* The limit counts characters, not bytes. */
+  for (int n = 0; n < HB_CATALOG_QUERY_MAX_CHARS; n++)
+    g_string_append (cjk_max, "证");
+  hits = hb_catalog_search (f->catalog, cjk_max->str, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_ptr_array_unref (hits);
+
+  /* Blank queries: no results, no error. */
+  g_autofree char *blank = search_codes (f, "   ");
+  g_autofree char *empty = search_codes (f, "");
+  g_assert_cmpstr (blank, ==, "");
+  g_assert_cmpstr (empty, ==, "");
+}
+
+static void
+test_search_results_are_capped (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GString) doc = g_string_new ("{\"version\":\"many\",\"services\":[");
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < HB_CATALOG_SEARCH_MAX_RESULTS + 20; i++)
+    g_string_append_printf (doc, "%s{\"code\":\"C%u\",\"name\":\"证明%u\"}", i ? "," : "", i, i);
+  g_string_append (doc, "]}");
+  apply_ok (f, doc->str, NULL);
+
+  g_autoptr(GPtrArray) like = hb_catalog_search (f->catalog, "证", &error);
+  g_autoptr(GPtrArray) fts = hb_catalog_search (f->catalog, "证明1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (like->len, ==, HB_CATALOG_SEARCH_MAX_RESULTS);
+  g_assert_cmpuint (fts->len, >, 1);
+  g_assert_cmpuint (fts->len, <=, HB_CATALOG_SEARCH_MAX_RESULTS);
+}
+
+int
+main (int argc, char **argv)
+{
+  hb_test_init (&argc, &argv);
+
+#define ADD(path, fn) g_test_add ("/offline-cache/catalog/" path, Fixture, NULL, \
+                                  fixture_setup, fn, fixture_teardown)
+  ADD ("demo-catalog-applies-and-reads-back", test_demo_catalog_applies);
+  ADD ("unknown-service-is-not-found", test_unknown_service_is_not_found);
+  ADD ("new-catalog-replaces-the-old-one-completely", test_new_catalog_replaces_the_old_one);
+  ADD ("invalid-catalog-leaves-the-old-one-intact", test_invalid_catalog_leaves_the_old_one);
+  ADD ("limits-are-enforced", test_limits_are_enforced);
+  ADD ("database-failure-mid-apply-rolls-back", test_database_failure_rolls_back);
+  ADD ("search/three-characters-use-the-trigram-index", test_search_three_characters_uses_trigram);
+  ADD ("search/two-characters-fall-back-to-like", test_search_two_characters_uses_like);
+  ADD ("search/english-ignores-case", test_search_english_ignores_case);
+  ADD ("search/quotes-and-wildcards-are-literal", test_search_special_characters_are_literal);
+  ADD ("search/bad-queries-are-rejected", test_search_rejects_bad_queries);
+  ADD ("search/results-are-capped", test_search_results_are_capped);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,314 @@
+/* hb-sim-api.c — the /v1 endpoints of docs/platform-api.md. */
+#include "tools/platform-sim/hb-sim-api.h"
+
+#include "tools/platform-sim/hb-sim-clock.h"
+#include "tools/platform-sim/hb-sim-json.h"
+
+#include <string.h>
+
+static const char *const endpoint_paths[] = {
+  [HB_SIM_EP_CATALOG] = "/v1/catalog",
+  [HB_SIM_EP_APPLICATIONS] = "/v1/applications",
+  [HB_SIM_EP_RATINGS] = "/v1/ratings",
+  [HB_SIM_EP_CODES_RESOLVE] = "/v1/codes/resolve",
+  [HB_SIM_EP_HEARTBEAT] = "/v1/heartbeat",
+};
+
+HbSimEndpoint
+hb_sim_api_route (const char *path)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (endpoint_paths); i++)
+    if (g_str_equal (path, endpoint_paths[i]))
+      return (HbSimEndpoint) i;
+  return HB_SIM_EP_UNKNOWN;
+}
+
+const char *
+hb_sim_api_path (HbSimEndpoint endpoint)
+{
+  return endpoint < G_N_ELEMENTS (endpoint_paths) ? endpoint_paths[endpoint] : NULL;
+}
+
+gboolean
+hb_sim_api_commits (HbSimEndpoint endpoint, const char *method)
+{
+  return (endpoint == HB_SIM_EP_APPLICATIONS || endpoint == HB_SIM_EP_RATINGS)
+         && g_str_equal (method, SOUP_METHOD_POST);
+}
+
+void
+hb_sim_api_count (HbSimContext *ctx, HbSimEndpoint endpoint)
+{
+  HbSimStats *s = &ctx->stats;
+  switch (endpoint)
+    {
+    case HB_SIM_EP_CATALOG:       s->catalog++; break;
+    case HB_SIM_EP_APPLICATIONS:  s->applications++; break;
+    case HB_SIM_EP_RATINGS:       s->ratings++; break;
+    case HB_SIM_EP_CODES_RESOLVE: s->codes_resolve++; break;
+    case HB_SIM_EP_HEARTBEAT:     s->heartbeat++; break;
+    case HB_SIM_EP_UNKNOWN:
+    default:                      s->unknown++; break;
+    }
+}
+
+void
+hb_sim_api_reply_fault (HbSimContext *ctx, SoupServerMessage *msg, guint status, const char *what)
+{
+  g_autofree char *note = g_strdup_printf ("fault=%s", what);
+  ctx->stats.faulted++;
+  hb_sim_note (msg, note);
+  hb_sim_reply_error (msg, status, "sim-fault", "fault injected by haoban-platform-sim");
+}
+
+/* --- GET /v1/catalog -------------------------------------------------------------- */
+
+static void
+handle_catalog (HbSimContext *ctx, HbSimRequest *req)
+{
+  SoupServerMessage *msg = req->msg;
+  if (!g_str_equal (req->method, SOUP_METHOD_GET) && !g_str_equal (req->method, SOUP_METHOD_HEAD))
+    {
+      hb_sim_reply_method_not_allowed (msg, "GET, HEAD");
+      return;
+    }
+
+  hb_sim_catalog_refresh (ctx->catalog);
+  SoupMessageHeaders *in = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (msg);
+  const char *etag = hb_sim_catalog_get_etag (ctx->catalog);
+  soup_message_headers_replace (out, "ETag", etag);
+
+  if (hb_sim_catalog_etag_matches (ctx->catalog, soup_message_headers_get_list (in, "If-None-Match")))
+    {
+      ctx->stats.catalog_not_modified++;
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_MODIFIED, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (out, HB_SIM_JSON_CONTENT_TYPE, NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg),
+                                  hb_sim_catalog_get_bytes (ctx->catalog));
+}
+
+/* --- POST /v1/applications, /v1/ratings ------------------------------------------- */
+
+static gboolean
+non_empty_string (JsonObject *o, const char *member)
+{
+  const char *s = hb_sim_json_get_string (o, member);
+  return s != NULL && *s != '\0';
+}
+
+static gboolean
+application_is_valid (JsonObject *body)
+{
+  return non_empty_string (body, "service_code")
+         && non_empty_string (hb_sim_json_get_object (body, "applicant"), "id_number");
+}
+
+static gboolean
+rating_is_valid (JsonObject *body)
+{
+  gint64 level = 0;
+  return non_empty_string (body, "case_number")
+         && hb_sim_json_get_int (body, "level", &level) && level >= 1 && level <= 5;
+}
+
+static void
+handle_submission (HbSimContext *ctx, HbSimRequest *req, HbSimKind kind, gboolean fail_after_commit)
+{
+  SoupServerMessage *msg = req->msg;
+  g_autoptr(GError) error = NULL;
+  const char *key = NULL, *response = NULL;
+
+  if (!g_str_equal (req->method, SOUP_METHOD_POST))
+    {
+      hb_sim_reply_method_not_allowed (msg, "POST");
+      return;
+    }
+  switch (hb_sim_request_key (msg, &key))
+    {
+    case HB_SIM_KEY_MISSING:
+      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "missing-idempotency-key",
+                          "the Idempotency-Key header is required");
+      return;
+    case HB_SIM_KEY_INVALID:
+      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-idempotency-key",
+                          "the Idempotency-Key header must be 1 to 128 printable ASCII characters");
+      return;
+    case HB_SIM_KEY_OK:
+    default:
+      break;
+    }
+
+  g_autoptr(JsonNode) root = hb_sim_request_parse_json (req);
+  if (root == NULL)
+    return;
+  JsonObject *body = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  const char *invalid_code = kind == HB_SIM_KIND_APPLICATION ? "invalid-application" : "invalid-rating";
+  if (body == NULL)
+    {
+      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, invalid_code, "the body must be a JSON object");
+      return;
+    }
+  if (g_strcmp0 (hb_sim_json_get_string (body, "idempotency_key"), key) != 0)
+    {
+      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "idempotency-key-mismatch",
+                          "the body's idempotency_key differs from the Idempotency-Key header");
+      return;
+    }
+
+  switch (hb_sim_store_lookup (ctx->store, kind, key, req->body, &response))
+    {
+    case HB_SIM_LOOKUP_REPLAY:
+      ctx->stats.replays++;
+      hb_sim_note (msg, "replay");
+      if (fail_after_commit)
+        {
+          hb_sim_api_reply_fault (ctx, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "fail_after_commit");
+          return;
+        }
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Idempotent-Replayed", "true");
+      hb_sim_reply_text (msg, SOUP_STATUS_OK, response, -1);
+      return;
+    case HB_SIM_LOOKUP_CONFLICT:
+      hb_sim_reply_error (msg, SOUP_STATUS_UNPROCESSABLE_ENTITY, "idempotency-key-reused",
+                          "this Idempotency-Key was used with a different body");
+      return;
+    case HB_SIM_LOOKUP_NEW:
+    default:
+      break;
+    }
+
+  if (!(kind == HB_SIM_KIND_APPLICATION ? application_is_valid (body) : rating_is_valid (body)))
+    {
+      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, invalid_code,
+                          kind == HB_SIM_KIND_APPLICATION
+                            ? "service_code and applicant.id_number are required"
+                            : "case_number and a level from 1 to 5 are required");
+      return;
+    }
+
+  response = hb_sim_store_accept (ctx->store, kind, key, req->body, root, &error);
+  if (response == NULL)
+    {
+      gboolean full = g_error_matches (error, HB_SIM_STORE_ERROR, HB_SIM_STORE_ERROR_FULL);
+      g_printerr ("haoban-platform-sim: not recorded: %s\n", error->message);
+      hb_sim_reply_error (msg, full ? SOUP_STATUS_INSUFFICIENT_STORAGE : SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                          full ? "storage-full" : "state-not-saved", error->message);
+      return;
+    }
+  hb_sim_note (msg, "accepted");
+  if (fail_after_commit)
+    {
+      hb_sim_api_reply_fault (ctx, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "fail_after_commit");
+      return;
+    }
+  hb_sim_reply_text (msg, SOUP_STATUS_CREATED, response, -1);
+}
+
+/* --- POST /v1/codes/resolve ------------------------------------------------------- */
+
+static void
+handle_codes_resolve (HbSimContext *ctx, HbSimRequest *req)
+{
+  SoupServerMessage *msg = req->msg;
+  if (!g_str_equal (req->method, SOUP_METHOD_POST))
+    {
+      hb_sim_reply_method_not_allowed (msg, "POST");
+      return;
+    }
+  g_autoptr(JsonNode) root = hb_sim_request_parse_json (req);
+  if (root == NULL)
+    return;
+  const char *code = JSON_NODE_HOLDS_OBJECT (root)
+    ? hb_sim_json_get_string (json_node_get_object (root), "code") : NULL;
+  if (code == NULL)
+    {
+      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-request",
+                          "the body must be {\"code\": \"<scanned text>\"}");
+      return;
+    }
+
+  g_autoptr(JsonNode) card = NULL;
+  switch (hb_sim_codes_resolve (ctx->codes, code, &card))
+    {
+    case HB_SIM_CODE_VALID:
+      hb_sim_reply_node (msg, SOUP_STATUS_OK, card);
+      return;
+    case HB_SIM_CODE_EXPIRED:
+      hb_sim_reply_error (msg, SOUP_STATUS_GONE, "expired-code", "the code has expired");
+      return;
+    case HB_SIM_CODE_UNKNOWN:
+    default:
+      hb_sim_reply_error (msg, SOUP_STATUS_NOT_FOUND, "unknown-code", "the code is not known");
+      return;
+    }
+}
+
+/* --- POST /v1/heartbeat ----------------------------------------------------------- */
+
+static void
+handle_heartbeat (HbSimContext *ctx, HbSimRequest *req)
+{
+  SoupServerMessage *msg = req->msg;
+  if (!g_str_equal (req->method, SOUP_METHOD_POST))
+    {
+      hb_sim_reply_method_not_allowed (msg, "POST");
+      return;
+    }
+  g_autoptr(JsonNode) root = hb_sim_request_parse_json (req);
+  if (root == NULL)
+    return;
+  if (!JSON_NODE_HOLDS_OBJECT (root)
+      || !non_empty_string (json_node_get_object (root), "terminal_id"))
+    {
+      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-heartbeat",
+                          "the body must be an object with a terminal_id");
+      return;
+    }
+  hb_sim_context_add_heartbeat (ctx, root);
+
+  g_autoptr(GDateTime) now = hb_sim_clock_now ();
+  g_autofree char *server_time = hb_sim_clock_iso8601 (now);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "server_time");
+  json_builder_add_string_value (b, server_time);
+  json_builder_set_member_name (b, "commands");
+  json_builder_begin_array (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_autoptr(JsonNode) answer = json_builder_get_root (b);
+  hb_sim_reply_node (msg, SOUP_STATUS_OK, answer);
+}
+
+void
+hb_sim_api_handle (HbSimContext *ctx, HbSimRequest *req, HbSimEndpoint endpoint,
+                   gboolean fail_after_commit)
+{
+  switch (endpoint)
+    {
+    case HB_SIM_EP_CATALOG:
+      handle_catalog (ctx, req);
+      break;
+    case HB_SIM_EP_APPLICATIONS:
+      handle_submission (ctx, req, HB_SIM_KIND_APPLICATION, fail_after_commit);
+      break;
+    case HB_SIM_EP_RATINGS:
+      handle_submission (ctx, req, HB_SIM_KIND_RATING, fail_after_commit);
+      break;
+    case HB_SIM_EP_CODES_RESOLVE:
+      handle_codes_resolve (ctx, req);
+      break;
+    case HB_SIM_EP_HEARTBEAT:
+      handle_heartbeat (ctx, req);
+      break;
+    case HB_SIM_EP_UNKNOWN:
+    default:
+      hb_sim_reply_error (req->msg, SOUP_STATUS_NOT_FOUND, "not-found", "no such endpoint");
+      break;
+    }
+}

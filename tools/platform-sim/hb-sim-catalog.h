@@ -1,0 +1,30 @@
+/* hb-sim-catalog.h — the service catalog served by GET /v1/catalog (DATA/catalog.json). */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* Larger than the terminal's 8 MiB limit on purpose: a test may serve an oversized
+ * catalog to check that the terminal refuses it. */
+#define HB_SIM_CATALOG_MAX_SIZE (64u * 1024u * 1024u)
+
+#define HB_TYPE_SIM_CATALOG (hb_sim_catalog_get_type ())
+G_DECLARE_FINAL_TYPE (HbSimCatalog, hb_sim_catalog, HB, SIM_CATALOG, GObject)
+
+/* Loads path now: it must be a JSON object with a non-empty string "version". */
+HbSimCatalog *hb_sim_catalog_new (const char *path, GError **error);
+
+/* Re-reads the file when it changed on disk since the last load. A new version that does
+ * not load keeps the previous one (and says so on stderr). */
+void          hb_sim_catalog_refresh (HbSimCatalog *self);
+
+/* The file's bytes as served, and the quoted version used as ETag. */
+GBytes       *hb_sim_catalog_get_bytes (HbSimCatalog *self);
+const char   *hb_sim_catalog_get_etag  (HbSimCatalog *self);
+
+/* Whether an If-None-Match header value (a list of entity tags, or "*") names the
+ * current version. */
+gboolean      hb_sim_catalog_etag_matches (HbSimCatalog *self, const char *if_none_match);
+
+G_END_DECLS

@@ -1,0 +1,42 @@
+/* hb-sim-context.c — state shared by the request handlers. */
+#include "tools/platform-sim/hb-sim-context.h"
+
+#include "tools/platform-sim/hb-sim-json.h"
+
+#include <string.h>
+
+void
+hb_sim_context_init (HbSimContext *ctx, HbSimCatalog *catalog, HbSimCodes *codes,
+                     HbSimStore *store)
+{
+  memset (ctx, 0, sizeof *ctx);
+  ctx->catalog = g_object_ref (catalog);
+  ctx->codes = g_object_ref (codes);
+  ctx->store = g_object_ref (store);
+  g_queue_init (&ctx->heartbeats);
+}
+
+void
+hb_sim_context_forget (HbSimContext *ctx)
+{
+  g_queue_clear_full (&ctx->heartbeats, (GDestroyNotify) json_node_unref);
+  memset (&ctx->faults, 0, sizeof ctx->faults);
+  memset (&ctx->stats, 0, sizeof ctx->stats);
+}
+
+void
+hb_sim_context_clear (HbSimContext *ctx)
+{
+  hb_sim_context_forget (ctx);
+  g_clear_object (&ctx->catalog);
+  g_clear_object (&ctx->codes);
+  g_clear_object (&ctx->store);
+}
+
+void
+hb_sim_context_add_heartbeat (HbSimContext *ctx, JsonNode *body)
+{
+  g_queue_push_tail (&ctx->heartbeats, hb_sim_json_deep_copy (body));
+  while (ctx->heartbeats.length > HB_SIM_MAX_HEARTBEATS)
+    json_node_unref (g_queue_pop_head (&ctx->heartbeats));
+}

@@ -1,0 +1,201 @@
+/* hb-sim-main.c — haoban-platform-sim: the reference central platform for the demo and
+ * the tests (docs/platform-sim.md). Never linked into the kiosk.
+ *
+ *   haoban-platform-sim --port P --data DIR [--state FILE] [--config FILE]
+ *
+ * The first line on stdout announces the address and is the only thing ever written
+ * there (tests read it, then close the pipe); the request log goes to stderr. */
+#include "tools/platform-sim/hb-sim-catalog.h"
+#include "tools/platform-sim/hb-sim-codes.h"
+#include "tools/platform-sim/hb-sim-platform.h"
+#include "tools/platform-sim/hb-sim-store.h"
+
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+
+#ifndef HB_SOURCE_DATADIR
+#define HB_SOURCE_DATADIR "data"
+#endif
+
+#define CONFIG_GROUP "platform-sim"
+#define PORT_UNSET   G_MININT
+
+typedef struct {
+  gint   port;    /* PORT_UNSET: not given */
+  char  *data;
+  char  *state;
+  char  *config;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->data);
+  g_free (o->state);
+  g_free (o->config);
+}
+
+/* A path from the config file is relative to the file's folder. */
+static char *
+config_path (GKeyFile *kf, const char *key, const char *config_dir, GError **error)
+{
+  g_autofree char *value = g_key_file_get_string (kf, CONFIG_GROUP, key, error);
+  if (value == NULL)
+    return NULL;
+  if (g_path_is_absolute (value))
+    return g_steal_pointer (&value);
+  return g_build_filename (config_dir, value, NULL);
+}
+
+/* Fills what the command line left unset from the [platform-sim] group. */
+static gboolean
+apply_config (Options *o, GError **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) local = NULL;
+
+  if (!g_key_file_load_from_file (kf, o->config, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "config %s: %s", o->config,
+                   local->message);
+      return FALSE;
+    }
+  if (!g_key_file_has_group (kf, CONFIG_GROUP))
+    return TRUE;
+
+  g_autofree char *dir = g_path_get_dirname (o->config);
+  g_auto(GStrv) keys = g_key_file_get_keys (kf, CONFIG_GROUP, NULL, NULL);
+  for (char **k = keys; k && *k; k++)
+    {
+      if (g_str_equal (*k, "port"))
+        {
+          gint port = g_key_file_get_integer (kf, CONFIG_GROUP, "port", &local);
+          if (local != NULL || port < 0 || port > 65535)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "config %s: port must be 0..65535", o->config);
+              return FALSE;
+            }
+          if (o->port == PORT_UNSET)
+            o->port = port;
+        }
+      else if (g_str_equal (*k, "data") || g_str_equal (*k, "state"))
+        {
+          char **slot = g_str_equal (*k, "data") ? &o->data : &o->state;
+          char *path = config_path (kf, *k, dir, &local);
+          if (path == NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return FALSE;
+            }
+          if (*slot == NULL)
+            *slot = path;
+          else
+            g_free (path);
+        }
+      else
+        g_printerr ("haoban-platform-sim: config %s: ignoring unknown key %s\n", o->config, *k);
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_options (int *argc, char ***argv, Options *o, GError **error)
+{
+  GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &o->port, "Port on 127.0.0.1 (0: any free port)", "P" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o->data, "Folder with catalog.json and sample-cards.json", "DIR" },
+    { "state", 's', 0, G_OPTION_ARG_FILENAME, &o->state, "Keep accepted records in FILE across restarts", "FILE" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->config, "Defaults from the [platform-sim] group of FILE", "FILE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- Haoban reference central platform");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+  if (*argc > 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "unexpected argument %s", (*argv)[1]);
+      return FALSE;
+    }
+  if (o->port != PORT_UNSET && (o->port < 0 || o->port > 65535))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--port must be 0..65535");
+      return FALSE;
+    }
+  if (o->config && !apply_config (o, error))
+    return FALSE;
+  if (o->port == PORT_UNSET)
+    o->port = 0;
+  if (o->data == NULL)
+    o->data = g_strdup (HB_SOURCE_DATADIR);
+  return TRUE;
+}
+
+static gboolean
+on_quit_signal (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+run (Options *o, GError **error)
+{
+  g_autofree char *catalog_path = g_build_filename (o->data, "catalog.json", NULL);
+  g_autofree char *cards_path = g_build_filename (o->data, "sample-cards.json", NULL);
+
+  g_autoptr(HbSimCatalog) catalog = hb_sim_catalog_new (catalog_path, error);
+  if (catalog == NULL)
+    return FALSE;
+  g_autoptr(HbSimCodes) codes = hb_sim_codes_new (cards_path, error);
+  if (codes == NULL)
+    return FALSE;
+  g_autoptr(HbSimStore) store = hb_sim_store_new (o->state, error);
+  if (store == NULL)
+    return FALSE;
+
+  g_autoptr(HbSimPlatform) platform = hb_sim_platform_new (catalog, codes, store);
+  if (!hb_sim_platform_listen (platform, (guint16) o->port, error))
+    return FALSE;
+
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  guint term = g_unix_signal_add (SIGTERM, on_quit_signal, loop);
+  guint intr = g_unix_signal_add (SIGINT, on_quit_signal, loop);
+
+  printf ("haoban-platform-sim: listening on http://127.0.0.1:%u\n", hb_sim_platform_get_port (platform));
+  fflush (stdout);
+  if (o->state)
+    g_printerr ("haoban-platform-sim: state in %s (%u applications, %u ratings)\n", o->state,
+                hb_sim_store_count (store, HB_SIM_KIND_APPLICATION),
+                hb_sim_store_count (store, HB_SIM_KIND_RATING));
+
+  g_main_loop_run (loop);
+
+  g_source_remove (term);
+  g_source_remove (intr);
+  g_printerr ("haoban-platform-sim: stopping\n");
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  Options o = { .port = PORT_UNSET };
+  g_autoptr(GError) error = NULL;
+
+  /* Writes to a client (or to a stdout whose reader went away) that closed must fail
+   * with EPIPE, not kill the sim. */
+  signal (SIGPIPE, SIG_IGN);
+
+  if (!parse_options (&argc, &argv, &o, &error) || !run (&o, &error))
+    {
+      g_printerr ("haoban-platform-sim: %s\n", error->message);
+      options_clear (&o);
+      return 1;
+    }
+  options_clear (&o);
+  return 0;
+}

@@ -1,0 +1,21 @@
+/* hb-sim-platform.h — the HTTP side of haoban-platform-sim: listens on 127.0.0.1, bounds
+ * request bodies, routes /v1 and /_sim/, applies faults, logs one line per request. */
+#pragma once
+
+#include "tools/platform-sim/hb-sim-catalog.h"
+#include "tools/platform-sim/hb-sim-codes.h"
+#include "tools/platform-sim/hb-sim-store.h"
+
+G_BEGIN_DECLS
+
+#define HB_TYPE_SIM_PLATFORM (hb_sim_platform_get_type ())
+G_DECLARE_FINAL_TYPE (HbSimPlatform, hb_sim_platform, HB, SIM_PLATFORM, GObject)
+
+HbSimPlatform *hb_sim_platform_new (HbSimCatalog *catalog, HbSimCodes *codes, HbSimStore *store);
+
+/* Listens on 127.0.0.1:port (0 picks a free port). Plain HTTP. */
+gboolean     hb_sim_platform_listen   (HbSimPlatform *self, guint16 port, GError **error);
+/* The port actually listened on (after hb_sim_platform_listen). */
+guint16      hb_sim_platform_get_port (HbSimPlatform *self);
+
+G_END_DECLS

@@ -1,0 +1,29 @@
+/* hb-sim-stats.c — request counters for GET /_sim/requests. */
+#include "tools/platform-sim/hb-sim-stats.h"
+
+JsonNode *
+hb_sim_stats_to_json (const HbSimStats *s)
+{
+  const struct { const char *name; guint value; } counters[] = {
+    { "catalog", s->catalog },
+    { "applications", s->applications },
+    { "ratings", s->ratings },
+    { "codes_resolve", s->codes_resolve },
+    { "heartbeat", s->heartbeat },
+    { "unknown", s->unknown },
+    { "catalog_not_modified", s->catalog_not_modified },
+    { "replays", s->replays },
+    { "faulted", s->faulted },
+    { "dropped", s->dropped },
+    { "delayed", s->delayed },
+  };
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  for (gsize i = 0; i < G_N_ELEMENTS (counters); i++)
+    {
+      json_builder_set_member_name (b, counters[i].name);
+      json_builder_add_int_value (b, counters[i].value);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}

@@ -1,0 +1,102 @@
+/* haoban-kiosk — the terminal's GTK application.
+ *
+ *   haoban-kiosk [--config FILE] [--devices virtual|real] [--windowed] [--snapshot FILE]
+ *
+ * --snapshot renders the first frame of the attract page to a PNG and exits (start-up
+ * benchmark); it starts neither devices nor sync. */
+#include "ui/hb-application.h"
+#include "kiosk/hb-config.h"
+#include "kiosk/hb-i18n.h"
+#include "kiosk/hb-log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Without a GPU, GTK 4.8's GL renderer runs on software Mesa, which is slower to start
+ * and heavier than its cairo renderer; an explicit GSK_RENDERER still wins. */
+static void
+choose_renderer (void)
+{
+  if (g_getenv ("GSK_RENDERER") == NULL && !g_file_test ("/dev/dri", G_FILE_TEST_IS_DIR))
+    g_setenv ("GSK_RENDERER", "cairo", TRUE);
+}
+
+/* Never ship the inspector: drop GTK_DEBUG=interactive if the environment carries it. */
+static void
+no_inspector (void)
+{
+  const char *debug = g_getenv ("GTK_DEBUG");
+  if (debug && strstr (debug, "interactive"))
+    g_unsetenv ("GTK_DEBUG");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *config_path = NULL;
+  g_autofree char *devices = NULL;
+  g_autofree char *snapshot = NULL;
+  gboolean windowed = FALSE, version = FALSE;
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "FILE" },
+    { "devices", 0, 0, G_OPTION_ARG_STRING, &devices, "virtual or real devices", "MODE" },
+    { "windowed", 0, 0, G_OPTION_ARG_NONE, &windowed, "Do not go fullscreen", NULL },
+    { "snapshot", 0, 0, G_OPTION_ARG_FILENAME, &snapshot, "Render the first frame to a PNG and exit", "FILE" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("— 一网通办 self-service terminal");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbConfig) config = NULL;
+  g_autoptr(HbApplication) app = NULL;
+  char *app_argv[] = { argv[0], NULL };
+  int status;
+
+  choose_renderer ();
+  no_inspector ();
+  hb_i18n_init (HB_LOCALEDIR);
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      fprintf (stderr, "haoban-kiosk: %s\n", error->message);
+      return 2;
+    }
+  if (version)
+    {
+      printf ("haoban-kiosk %s\n", HB_VERSION);
+      return 0;
+    }
+
+  config = hb_config_load (config_path, &error);
+  if (config == NULL)
+    {
+      fprintf (stderr, "haoban-kiosk: %s\n", error->message);
+      return 1;
+    }
+  if ((devices && !hb_config_set (config, "devices", "mode", devices, &error)) ||
+      (windowed && !hb_config_set (config, "ui", "fullscreen", "false", &error)))
+    {
+      fprintf (stderr, "haoban-kiosk: %s\n", error->message);
+      return 2;
+    }
+  hb_i18n_set_language (hb_config_get_string (config, "ui", "language"));
+
+  if (snapshot == NULL)
+    {
+      g_autofree char *log_dir = hb_config_dup_log_dir (config);
+      if (!hb_log_init (log_dir, hb_config_get_string (config, "log", "level"),
+                        (gsize) hb_config_get_int (config, "log", "max_bytes"), &error))
+        {
+          fprintf (stderr, "haoban-kiosk: %s\n", error->message);
+          return 1;
+        }
+      g_message ("kiosk: haoban %s starting (config %s)", HB_VERSION,
+                 hb_config_get_source (config) ? hb_config_get_source (config) : "defaults");
+    }
+
+  app = hb_application_new (config, snapshot);
+  status = g_application_run (G_APPLICATION (app), 1, app_argv);
+  hb_log_shutdown ();
+  return status;
+}

@@ -1,0 +1,25 @@
+/* hb-ui-util.h — small helpers shared by the pages. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Register the kiosk's GResource (templates, CSS) once. The resource object lives in a
+ * static library, where a constructor would be dropped by the linker. */
+void       hb_ui_ensure_resources (void);
+
+/* Accessible name of a control: what a screen reader says and what the UI tests find. */
+void       hb_ui_set_accessible_label (GtkWidget *widget, const char *label);
+/* A wrapping label with optional CSS classes (space-separated). */
+GtkWidget *hb_ui_label  (const char *text, const char *css_classes);
+/* A big touch button whose accessible name is its text. */
+GtkWidget *hb_ui_button (const char *text, const char *css_classes);
+/* Remove every child of a GtkBox. */
+void       hb_ui_box_clear (GtkBox *box);
+/* Find a descendant (or widget itself) whose accessible label equals name, depth first,
+ * among the widgets mapped on screen. What a touch or a screen reader can reach; the UI
+ * tests use it. */
+GtkWidget *hb_ui_find_by_accessible_label (GtkWidget *root, const char *name);
+
+G_END_DECLS

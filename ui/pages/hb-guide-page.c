@@ -1,0 +1,148 @@
+/* hb-guide-page.c — the service's 办事指南: conditions, materials (and which ones the
+ * terminal spares the resident), time limit, fee, who to call. */
+#include "ui/pages/hb-pages.h"
+#include "ui/hb-ui-util.h"
+
+#include <glib/gi18n.h>
+
+struct _HbGuidePage
+{
+  HbPage     parent_instance;
+  GtkLabel  *title;
+  GtkLabel  *department;
+  GtkBox    *sections;
+  GtkWidget *start_button;
+};
+
+G_DEFINE_FINAL_TYPE (HbGuidePage, hb_guide_page, HB_TYPE_PAGE)
+
+static void
+add_section (HbGuidePage *self, const char *heading, GtkWidget *body)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_widget_add_css_class (box, "guide-section");
+  gtk_box_append (GTK_BOX (box), hb_ui_label (heading, "section-title"));
+  gtk_box_append (GTK_BOX (box), body);
+  gtk_box_append (self->sections, box);
+}
+
+static GtkWidget *
+bullets (void)
+{
+  return gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+}
+
+static void
+fill (HbGuidePage *self, HbService *service)
+{
+  GPtrArray *conditions = hb_service_get_conditions (service);
+  GPtrArray *materials = hb_service_get_materials (service);
+  const char *note = hb_text_get (hb_service_get_channel_note (service));
+  GtkWidget *list;
+
+  gtk_label_set_text (self->title, hb_text_get (hb_service_get_name (service)));
+  gtk_label_set_text (self->department, hb_text_get (hb_service_get_department (service)));
+  hb_ui_box_clear (self->sections);
+
+  if (!hb_service_is_available (service) && *note)
+    gtk_box_append (self->sections, hb_ui_label (note, "callout"));
+
+  if (conditions->len)
+    {
+      list = bullets ();
+      for (guint i = 0; i < conditions->len; i++)
+        {
+          g_autofree char *t = g_strdup_printf ("• %s", hb_text_get (conditions->pdata[i]));
+          gtk_box_append (GTK_BOX (list), hb_ui_label (t, NULL));
+        }
+      add_section (self, _("办理条件"), list);
+    }
+  if (materials->len)
+    {
+      list = bullets ();
+      for (guint i = 0; i < materials->len; i++)
+        {
+          HbMaterial *m = materials->pdata[i];
+          const char *mnote = hb_text_get (&m->note);
+          g_autofree char *t = *mnote ? g_strdup_printf ("• %s（%s）", hb_text_get (&m->name), mnote)
+                                      : g_strdup_printf ("• %s", hb_text_get (&m->name));
+          gtk_box_append (GTK_BOX (list), hb_ui_label (t, NULL));
+        }
+      add_section (self, _("所需材料"), list);
+    }
+  if (*hb_text_get (hb_service_get_time_limit (service)))
+    add_section (self, _("办理时限"), hb_ui_label (hb_text_get (hb_service_get_time_limit (service)), NULL));
+  if (*hb_text_get (hb_service_get_fee (service)))
+    add_section (self, _("收费标准"), hb_ui_label (hb_text_get (hb_service_get_fee (service)), NULL));
+  if (hb_service_get_consult_phone (service))
+    add_section (self, _("咨询电话"), hb_ui_label (hb_service_get_consult_phone (service), NULL));
+
+  gtk_widget_set_visible (self->start_button, hb_service_is_available (service));
+}
+
+static HbService *
+current_service (HbGuidePage *self)
+{
+  HbCore *core = hb_page_get_core (HB_PAGE (self));
+  HbSession *session = hb_core_get_session (core);
+  const char *preview;
+
+  if (hb_session_get_service (session))
+    return g_object_ref (hb_session_get_service (session));
+  preview = g_object_get_data (G_OBJECT (hb_page_get_window (HB_PAGE (self))), "hb-guide-code");
+  return preview ? hb_core_get_service (core, preview, NULL) : NULL;
+}
+
+static void
+hb_guide_page_switch_to (HbPage *page)
+{
+  g_autoptr(HbService) service = current_service (HB_GUIDE_PAGE (page));
+  if (service)
+    fill (HB_GUIDE_PAGE (page), service);
+}
+
+static void
+on_back_clicked (HbGuidePage *self)
+{
+  HbSession *session = hb_page_get_session (HB_PAGE (self));
+  if (hb_session_get_state (session) == HB_SESSION_IN_SERVICE)
+    hb_session_leave_service (session);   /* the window shows the catalog again */
+  else
+    hb_page_show (HB_PAGE (self), HB_PAGE_CATALOG);
+}
+
+static void
+on_start_clicked (HbGuidePage *self)
+{
+  hb_page_show (HB_PAGE (self), HB_PAGE_FORM);
+}
+
+static void
+hb_guide_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), HB_TYPE_GUIDE_PAGE);
+  G_OBJECT_CLASS (hb_guide_page_parent_class)->dispose (object);
+}
+
+static void
+hb_guide_page_class_init (HbGuidePageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  HB_PAGE_CLASS (klass)->switch_to = hb_guide_page_switch_to;
+  G_OBJECT_CLASS (klass)->dispose = hb_guide_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/cn/gov/sh/haoban/ui/pages/hb-guide-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HbGuidePage, title);
+  gtk_widget_class_bind_template_child (widget_class, HbGuidePage, department);
+  gtk_widget_class_bind_template_child (widget_class, HbGuidePage, sections);
+  gtk_widget_class_bind_template_child (widget_class, HbGuidePage, start_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_start_clicked);
+}
+
+static void
+hb_guide_page_init (HbGuidePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

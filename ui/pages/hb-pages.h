@@ -1,0 +1,30 @@
+/* hb-pages.h — the kiosk's screens, one per step of a visit. */
+#pragma once
+
+#include "ui/hb-page.h"
+
+G_BEGIN_DECLS
+
+#define HB_TYPE_ATTRACT_PAGE (hb_attract_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbAttractPage, hb_attract_page, HB, ATTRACT_PAGE, HbPage)
+#define HB_TYPE_IDENTIFY_PAGE (hb_identify_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbIdentifyPage, hb_identify_page, HB, IDENTIFY_PAGE, HbPage)
+#define HB_TYPE_CATALOG_PAGE (hb_catalog_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbCatalogPage, hb_catalog_page, HB, CATALOG_PAGE, HbPage)
+#define HB_TYPE_GUIDE_PAGE (hb_guide_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbGuidePage, hb_guide_page, HB, GUIDE_PAGE, HbPage)
+#define HB_TYPE_FORM_PAGE (hb_form_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbFormPage, hb_form_page, HB, FORM_PAGE, HbPage)
+#define HB_TYPE_CHECK_PAGE (hb_check_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbCheckPage, hb_check_page, HB, CHECK_PAGE, HbPage)
+#define HB_TYPE_RESULT_PAGE (hb_result_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbResultPage, hb_result_page, HB, RESULT_PAGE, HbPage)
+#define HB_TYPE_PRINT_PAGE (hb_print_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbPrintPage, hb_print_page, HB, PRINT_PAGE, HbPage)
+#define HB_TYPE_RATING_PAGE (hb_rating_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbRatingPage, hb_rating_page, HB, RATING_PAGE, HbPage)
+
+/* The form page scrolls to and focuses this field when shown next ("修改" on the check page). */
+void hb_form_page_focus_field (HbFormPage *self, const char *field_id);
+
+G_END_DECLS

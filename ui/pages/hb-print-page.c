@@ -1,0 +1,128 @@
+/* hb-print-page.c — prints the receipt and says only what the printer confirmed. When it
+ * fails, the reference stays on screen so the resident can still note it down. */
+#include "ui/pages/hb-pages.h"
+#include "ui/hb-ui-util.h"
+
+#include <glib/gi18n.h>
+
+struct _HbPrintPage
+{
+  HbPage      parent_instance;
+  GtkSpinner *spinner;
+  GtkLabel   *icon;
+  GtkLabel   *headline;
+  GtkLabel   *detail;
+  GtkWidget  *failed_actions;
+  GtkWidget  *done_button;
+  GCancellable *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (HbPrintPage, hb_print_page, HB_TYPE_PAGE)
+
+static void
+show_state (HbPrintPage *self, const char *icon, const char *headline, const char *detail,
+            gboolean failed, gboolean done)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), icon == NULL);
+  if (icon == NULL)
+    gtk_spinner_start (self->spinner);
+  else
+    gtk_spinner_stop (self->spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->icon), icon != NULL);
+  gtk_label_set_text (self->icon, icon ? icon : "");
+  gtk_label_set_text (self->headline, headline);
+  gtk_label_set_text (self->detail, detail ? detail : "");
+  gtk_widget_set_visible (self->failed_actions, failed);
+  gtk_widget_set_visible (self->done_button, done);
+}
+
+static void
+printed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(HbPrintPage) self = data;
+  g_autoptr(GError) error = NULL;
+  const HbSubmission *s;
+  g_autofree char *keep = NULL;
+
+  hb_core_print_receipt_finish (HB_CORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error == NULL)
+    {
+      show_state (self, "✓", _("打印完成，请取走回执"), _("回执在出纸口，请妥善保管。"), FALSE, TRUE);
+      return;
+    }
+  s = hb_session_get_submission (hb_page_get_session (HB_PAGE (self)));
+  keep = g_strdup_printf (_("您的编号：%s\n请拍照或记下此编号，也可请工作人员帮助。"),
+                          s ? s->reference : "");
+  if (g_error_matches (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_USER))
+    show_state (self, "!", _("打印机缺纸，暂时无法打印"), keep, TRUE, FALSE);
+  else
+    show_state (self, "!", _("打印机暂时无法使用"), keep, TRUE, FALSE);
+}
+
+static void
+start_printing (HbPrintPage *self)
+{
+  show_state (self, NULL, _("正在打印回执…"), _("请稍候，不要离开。"), FALSE, FALSE);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  hb_core_print_receipt_async (hb_page_get_core (HB_PAGE (self)), self->cancellable, printed,
+                               g_object_ref (self));
+}
+
+static void
+on_retry_clicked (HbPrintPage *self)
+{
+  start_printing (self);
+}
+
+static void
+on_next_clicked (HbPrintPage *self)
+{
+  hb_session_begin_rating (hb_page_get_session (HB_PAGE (self)));
+}
+
+static void
+hb_print_page_switch_to (HbPage *page)
+{
+  start_printing (HB_PRINT_PAGE (page));
+}
+
+static void
+hb_print_page_dispose (GObject *object)
+{
+  HbPrintPage *self = HB_PRINT_PAGE (object);
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (object), HB_TYPE_PRINT_PAGE);
+  G_OBJECT_CLASS (hb_print_page_parent_class)->dispose (object);
+}
+
+static void
+hb_print_page_class_init (HbPrintPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  HB_PAGE_CLASS (klass)->switch_to = hb_print_page_switch_to;
+  G_OBJECT_CLASS (klass)->dispose = hb_print_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/cn/gov/sh/haoban/ui/pages/hb-print-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HbPrintPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, HbPrintPage, icon);
+  gtk_widget_class_bind_template_child (widget_class, HbPrintPage, headline);
+  gtk_widget_class_bind_template_child (widget_class, HbPrintPage, detail);
+  gtk_widget_class_bind_template_child (widget_class, HbPrintPage, failed_actions);
+  gtk_widget_class_bind_template_child (widget_class, HbPrintPage, done_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_next_clicked);
+}
+
+static void
+hb_print_page_init (HbPrintPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  /* A label's own text is its accessible name; the status line gets a stable one. */
+  hb_ui_set_accessible_label (GTK_WIDGET (self->headline), _("打印状态"));
+}

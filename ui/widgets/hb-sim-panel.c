@@ -1,0 +1,168 @@
+/* hb-sim-panel.c — on-screen controls for the virtual devices. */
+#include "ui/widgets/hb-sim-panel.h"
+#include "ui/hb-ui-util.h"
+#include "kiosk/hb-samples.h"
+#include "drivers/virtual/hb-sim-client.h"
+
+#include <glib/gi18n.h>
+
+#define SIM_TIMEOUT_MS 3000
+
+struct _HbSimPanel
+{
+  GtkWidget  parent_instance;
+  GtkWidget *box;
+  GtkWidget *status;
+  HbCore    *core;
+  gboolean   paper_out;
+};
+
+G_DEFINE_FINAL_TYPE (HbSimPanel, hb_sim_panel, GTK_TYPE_WIDGET)
+
+static void
+send_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
+{
+  HbSimPanel *self = source;
+  g_autofree char *socket = hb_config_dup_sim_socket (hb_core_get_config (self->core));
+  GError *error = NULL;
+  char *reply = hb_sim_client_send (socket, data, SIM_TIMEOUT_MS, &error);
+  if (reply)
+    g_task_return_pointer (task, reply, g_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+sent (GObject *source, GAsyncResult *result, gpointer data)
+{
+  HbSimPanel *self = HB_SIM_PANEL (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reply = g_task_propagate_pointer (G_TASK (result), &error);
+  gtk_label_set_text (GTK_LABEL (self->status), reply ? _("已发送") : error->message);
+}
+
+/* The socket client blocks: run it off the UI thread. */
+static void
+send_line (HbSimPanel *self, char *line)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, sent, NULL);
+  g_task_set_task_data (task, line, g_free);
+  g_task_run_in_thread (task, send_thread);
+}
+
+static void
+on_card (GtkButton *button, HbSimPanel *self)
+{
+  guint n = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "sample"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = hb_samples_card_json (hb_config_get_share_dir (hb_core_get_config (self->core)),
+                                                n, &error);
+  if (json == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->status), error->message);
+      return;
+    }
+  send_line (self, g_strconcat ("CARD-INSERT ", json, NULL));
+}
+
+static void
+on_remove (GtkButton *button, HbSimPanel *self)
+{
+  send_line (self, g_strdup ("CARD-REMOVE"));
+}
+
+static void
+on_scan (GtkButton *button, HbSimPanel *self)
+{
+  guint n = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "sample"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = hb_samples_code_text (hb_config_get_share_dir (hb_core_get_config (self->core)),
+                                                n, &error);
+  if (text == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->status), error->message);
+      return;
+    }
+  send_line (self, g_strconcat ("SCAN ", text, NULL));
+}
+
+static void
+on_paper (GtkToggleButton *button, HbSimPanel *self)
+{
+  self->paper_out = gtk_toggle_button_get_active (button);
+  send_line (self, g_strdup (self->paper_out ? "PAPER-OUT on" : "PAPER-OUT off"));
+}
+
+static GtkWidget *
+sim_button (HbSimPanel *self, const char *label, GCallback handler, guint sample)
+{
+  GtkWidget *b = hb_ui_button (label, "sim-button");
+  g_object_set_data (G_OBJECT (b), "sample", GUINT_TO_POINTER (sample));
+  g_signal_connect (b, "clicked", handler, self);
+  gtk_box_append (GTK_BOX (self->box), b);
+  return b;
+}
+
+static void
+build_controls (HbSimPanel *self)
+{
+  const char *share = hb_config_get_share_dir (hb_core_get_config (self->core));
+  guint cards = MIN (hb_samples_count (share, "cards"), 3u);
+  guint codes = MIN (hb_samples_count (share, "codes"), 2u);
+  GtkWidget *b;
+
+  gtk_box_append (GTK_BOX (self->box), hb_ui_label (_("模拟设备"), "sim-title"));
+  for (guint i = 1; i <= cards; i++)
+    {
+      g_autofree char *label = g_strdup_printf (_("放身份证 %u"), i);
+      sim_button (self, label, G_CALLBACK (on_card), i);
+    }
+  sim_button (self, _("取走身份证"), G_CALLBACK (on_remove), 0);
+  for (guint i = 1; i <= codes; i++)
+    {
+      g_autofree char *label = g_strdup_printf (_("扫随申码 %u"), i);
+      sim_button (self, label, G_CALLBACK (on_scan), i);
+    }
+  b = gtk_toggle_button_new_with_label (_("打印机缺纸"));
+  gtk_widget_add_css_class (b, "sim-button");
+  hb_ui_set_accessible_label (b, _("打印机缺纸"));
+  g_signal_connect (b, "toggled", G_CALLBACK (on_paper), self);
+  gtk_box_append (GTK_BOX (self->box), b);
+  self->status = hb_ui_label ("", "sim-status");
+  gtk_widget_set_hexpand (self->status, TRUE);
+  gtk_box_append (GTK_BOX (self->box), self->status);
+}
+
+static void
+hb_sim_panel_dispose (GObject *object)
+{
+  HbSimPanel *self = HB_SIM_PANEL (object);
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_object (&self->core);
+  G_OBJECT_CLASS (hb_sim_panel_parent_class)->dispose (object);
+}
+
+static void
+hb_sim_panel_class_init (HbSimPanelClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = hb_sim_panel_dispose;
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "simpanel");
+}
+
+static void
+hb_sim_panel_init (HbSimPanel *self)
+{
+}
+
+GtkWidget *
+hb_sim_panel_new (HbCore *core)
+{
+  HbSimPanel *self = g_object_new (HB_TYPE_SIM_PANEL, NULL);
+
+  self->core = g_object_ref (core);
+  self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+  build_controls (self);
+  return GTK_WIDGET (self);
+}
