@@ -1,50 +1,8 @@
 /* hb-platform-reply.c — pure, bounded parsing of platform replies. */
 #include "offline-cache/hb-platform-reply.h"
+#include "common/hb-json.h"
 
 #include <string.h>
-
-/* An upper bound of the nesting json-glib would recurse into: counts brackets outside
- * strings. Malformed input is rejected by the parser afterwards; this only bounds its stack. */
-static gboolean
-nesting_within (const char *data, gsize length, guint max_depth)
-{
-  guint depth = 0;
-  gboolean in_string = FALSE, escaped = FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      switch (c)
-        {
-        case '"':
-          in_string = TRUE;
-          break;
-        case '[':
-        case '{':
-          if (++depth > max_depth)
-            return FALSE;
-          break;
-        case ']':
-        case '}':
-          if (depth > 0)
-            depth--;
-          break;
-        default:
-          break;
-        }
-    }
-  return TRUE;
-}
 
 JsonNode *
 hb_platform_json_parse (const char *data, gsize length, gsize max_bytes, const char *what,
@@ -72,7 +30,7 @@ hb_platform_json_parse (const char *data, gsize length, gsize max_bytes, const c
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is not valid UTF-8", what);
       return NULL;
     }
-  if (!nesting_within (data, length, HB_PLATFORM_JSON_MAX_DEPTH))
+  if (hb_json_depth (data, length, HB_PLATFORM_JSON_MAX_DEPTH) > HB_PLATFORM_JSON_MAX_DEPTH)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    "%s is nested more than %d levels deep", what, HB_PLATFORM_JSON_MAX_DEPTH);

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "hb-drivers"
 
 #include "drivers/idcard/hb-idcard-private.h"
+#include "common/hb-json.h"
 
 #include <string.h>
 
@@ -446,6 +447,13 @@ hb_idcard_new_from_json_data (const char *data, gssize length, GError **error)
       return NULL;
     }
 
+  /* json-glib recurses per nesting level: bound its stack before it sees the bytes. */
+  if (hb_json_depth (data, len, HB_JSON_DEFAULT_MAX_DEPTH) > HB_JSON_DEFAULT_MAX_DEPTH)
+    {
+      g_set_error (error, HB_IDCARD_ERROR, HB_IDCARD_ERROR_INVALID,
+                   "Card data is nested deeper than %d levels", HB_JSON_DEFAULT_MAX_DEPTH);
+      return NULL;
+    }
   if (!g_utf8_validate_len (data, len, NULL))
     {
       utf8_error (data, len, error);

@@ -1,51 +1,11 @@
 /* hb-sim-json.c — bounded parsing of JSON from outside. */
 #include "tools/platform-sim/hb-sim-json.h"
+#include "common/hb-json.h"
 
 #include <string.h>
 
 G_DEFINE_QUARK (hb-sim-json-error-quark, hb_sim_json_error)
 
-guint
-hb_sim_json_depth (const char *data, gsize len, guint limit)
-{
-  guint depth = 0, deepest = 0;
-  gboolean in_string = FALSE, escaped = FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      switch (c)
-        {
-        case '"':
-          in_string = TRUE;
-          break;
-        case '[':
-        case '{':
-          if (++depth > limit)
-            return G_MAXUINT;
-          deepest = MAX (deepest, depth);
-          break;
-        case ']':
-        case '}':
-          if (depth > 0)
-            depth--;
-          break;
-        default:
-          break;
-        }
-    }
-  return deepest;
-}
 
 JsonNode *
 hb_sim_json_parse (const char *data, gsize len, guint max_depth, GError **error)
@@ -63,7 +23,7 @@ hb_sim_json_parse (const char *data, gsize len, guint max_depth, GError **error)
       g_set_error (error, HB_SIM_JSON_ERROR, HB_SIM_JSON_ERROR_ENCODING, "not UTF-8");
       return NULL;
     }
-  if (hb_sim_json_depth (data, len, max_depth) == G_MAXUINT)
+  if (hb_json_depth (data, len, max_depth) > max_depth)
     {
       g_set_error (error, HB_SIM_JSON_ERROR, HB_SIM_JSON_ERROR_TOO_DEEP,
                    "nested deeper than %u levels", max_depth);

@@ -25,7 +25,6 @@ typedef enum {
 JsonNode   *hb_sim_json_parse (const char *data, gsize len, guint max_depth, GError **error);
 
 /* Deepest nesting of arrays/objects in data, or G_MAXUINT once it exceeds limit. */
-guint       hb_sim_json_depth (const char *data, gsize len, guint limit);
 
 /* Member accessors that never warn on a wrong type. */
 const char *hb_sim_json_get_string (JsonObject *obj, const char *member);

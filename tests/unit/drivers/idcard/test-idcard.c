@@ -485,6 +485,24 @@ test_wipe_zeroes_every_string (void)
   hb_idcard_free (card);
 }
 
+static void
+test_deep_nesting_is_refused (void)
+{
+  /* 100000 '[' overflow json-glib's recursive parser; the card parser must stop first. */
+  gsize n = 30000;
+  g_autofree char *deep = g_malloc (2 * n + 1);
+  g_autoptr(GError) error = NULL;
+  HbIdCard *card;
+
+  memset (deep, '[', n);
+  memset (deep + n, ']', n);
+  deep[2 * n] = '\0';
+  card = hb_idcard_new_from_json_data (deep, -1, &error);
+  g_assert_null (card);
+  g_assert_error (error, HB_IDCARD_ERROR, HB_IDCARD_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "nested"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -508,6 +526,7 @@ main (int argc, char **argv)
   g_test_add_func ("/drivers/idcard/type/round-trips-through-its-name", test_type_strings_round_trip);
   g_test_add_func ("/drivers/idcard/copy/is-deep", test_copy_is_deep);
   g_test_add_func ("/drivers/idcard/free/wipes-every-string", test_wipe_zeroes_every_string);
+  g_test_add_func ("/drivers/idcard/json/deep-nesting-is-refused-before-parsing", test_deep_nesting_is_refused);
 
   return g_test_run ();
 }

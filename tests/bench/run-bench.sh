@@ -1,0 +1,105 @@
+#!/bin/bash
+# make bench: start-up and idle benchmarks. Figures are ratios against Chromium measured
+# in the same run on the same machine (shared and noisy: compare ratios, not seconds).
+#
+#  1. start-up: `haoban-kiosk --snapshot` (first frame of the attract page → PNG → exit)
+#     against `chromium --headless --screenshot` of tests/bench/attract.html, the same page
+#     as a browser kiosk would serve it. Wall time, CPU time, peak RSS; median of ROUNDS,
+#     the two alternating so load drifts hit both.
+#  2. idle: the kiosk at the attract page with devices, sync and platform running; CPU
+#     used over IDLE_SECONDS (default 60), as % of one core.
+# Usage: tests/bench/run-bench.sh BUILD   (env: ROUNDS=7 IDLE_SECONDS=60)
+set -u
+build=$(cd "$1" && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
+out="$build/bench"; rm -rf "$out"; mkdir -p "$out"
+ROUNDS=${ROUNDS:-7}
+IDLE_SECONDS=${IDLE_SECONDS:-60}
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+TIME=/usr/bin/time
+export LC_ALL=C.UTF-8
+
+for tool in "$CHROMIUM" "$TIME" Xvfb; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (make deps installs it)"; exit 1; }
+done
+
+# One X server for the whole run, so neither side pays for starting one.
+disp=:$((100 + RANDOM % 400))
+Xvfb "$disp" -screen 0 1080x1920x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
+cleanup () { kill "$xvfb" "${sim:-}" "${kiosk:-}" 2>/dev/null; wait 2>/dev/null; }
+trap cleanup EXIT
+for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${disp#:}" ] && break; sleep 0.1; done
+
+measure () {   # name, command… → appends "wall cpu rss_kib" to $out/name.txt
+    local name=$1; shift
+    "$TIME" -f "%e %U %S %M" -o "$out/$name.time" "$@" >"$out/$name.log" 2>&1 || {
+        echo "bench: $name failed:"; tail -n 5 "$out/$name.log"; exit 1; }
+    awk '{ printf "%s %.3f %s\n", $1, $2 + $3, $4 }' "$out/$name.time" >>"$out/$name.txt"
+}
+
+data=$(mktemp -d)
+chrome_dir=$(mktemp -d)
+kiosk_cmd=(env DISPLAY="$disp" GDK_BACKEND=x11 HAOBAN_DATA_DIR="$data" GTK_A11Y=none
+           "$build/haoban-kiosk" --snapshot "$out/kiosk.png")
+chrome_cmd=("$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+            --disable-background-networking --disable-component-update --disable-sync
+            --hide-scrollbars --user-data-dir="$chrome_dir" --window-size=1080,1920
+            --screenshot="$out/chromium.png" "file://$src/tests/bench/attract.html")
+
+echo "bench: warming the page cache (not counted)"
+"${kiosk_cmd[@]}" >/dev/null 2>&1; "${chrome_cmd[@]}" >/dev/null 2>&1
+echo "bench: start-up, $ROUNDS rounds each, alternating"
+for i in $(seq "$ROUNDS"); do
+    measure kiosk "${kiosk_cmd[@]}"
+    rm -rf "$chrome_dir"; mkdir -p "$chrome_dir"   # a fresh profile, as a kiosk boot has
+    measure chromium "${chrome_cmd[@]}"
+done
+[ -s "$out/kiosk.png" ] && [ -s "$out/chromium.png" ] || { echo "bench: a screenshot is missing"; exit 1; }
+
+median () {   # file, column → median
+    awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+kw=$(median "$out/kiosk.txt" 1);    cw=$(median "$out/chromium.txt" 1)
+kc=$(median "$out/kiosk.txt" 2);    cc=$(median "$out/chromium.txt" 2)
+kr=$(median "$out/kiosk.txt" 3);    cr=$(median "$out/chromium.txt" 3)
+
+echo "bench: idle at the attract page for ${IDLE_SECONDS}s (devices, sync and platform running)"
+idle_data=$(mktemp -d)
+"$build/haoban-platform-sim" --port 0 --data "$src/data" >"$out/idle-sim.out" 2>"$out/idle-sim.log" & sim=$!
+for _ in $(seq 50); do url=$(grep -o 'http://127.0.0.1:[0-9]*' "$out/idle-sim.out" | head -n1); [ -n "$url" ] && break; sleep 0.1; done
+env DISPLAY="$disp" GDK_BACKEND=x11 HAOBAN_DATA_DIR="$idle_data" HAOBAN_PLATFORM_URL="$url" GTK_A11Y=none \
+    "$build/haoban-kiosk" --devices virtual >"$out/idle-kiosk.log" 2>&1 & kiosk=$!
+for _ in $(seq 100); do grep -q "core: terminal .* started" "$out/idle-kiosk.log" && break; sleep 0.1; done
+sleep 5   # let the first catalog pull and status write settle
+hz=$(getconf CLK_TCK)
+ticks () { awk '{ print $14 + $15 }' "/proc/$kiosk/stat"; }
+t0=$(ticks); s0=$(date +%s.%N)
+sleep "$IDLE_SECONDS"
+t1=$(ticks); s1=$(date +%s.%N)
+rss_idle=$(awk '/VmRSS/ { print $2 }' "/proc/$kiosk/status")
+idle_pct=$(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v s="$s0" -v e="$s1" 'BEGIN { printf "%.2f", (b - a) / hz / (e - s) * 100 }')
+first_frame=$(grep -o 'first frame on screen [0-9]* ms' "$out/idle-kiosk.log" | grep -o '[0-9]*' | head -n1)
+kill "$kiosk" "$sim"; wait "$kiosk" "$sim" 2>/dev/null; kiosk=""; sim=""
+rm -rf "$data" "$idle_data" "$chrome_dir"
+
+ratio () { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+mib () { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+cat <<REPORT | tee "$out/report.txt"
+
+start-up to first frame (median of $ROUNDS)   haoban-kiosk   chromium    ratio   target
+  wall time (s)                            $(printf '%10s' "$kw")  $(printf '%9s' "$cw")   $(printf '%6s' "$(ratio "$kw" "$cw")")   ≤ 0.33
+  CPU time, user+sys (s)                   $(printf '%10s' "$kc")  $(printf '%9s' "$cc")   $(printf '%6s' "$(ratio "$kc" "$cc")")
+  peak RSS (MiB)                           $(printf '%10s' "$(mib "$kr")")  $(printf '%9s' "$(mib "$cr")")   $(printf '%6s' "$(ratio "$kr" "$cr")")   kiosk ≤ 100 MiB
+idle at the attract page, ${IDLE_SECONDS}s
+  CPU (% of one core)                      $(printf '%10s' "$idle_pct")                         target ≤ 1%
+  RSS (MiB)                                $(printf '%10s' "$(mib "$rss_idle")")
+  first frame of the full kiosk (ms after exec)  ${first_frame:-?}
+renderer: GSK_RENDERER=${GSK_RENDERER:-cairo (no /dev/dri)}; screenshots: $out/kiosk.png, $out/chromium.png
+REPORT
+cat >"$out/results.json" <<JSON
+{"rounds": $ROUNDS, "kiosk": {"wall_s": $kw, "cpu_s": $kc, "rss_kib": $kr},
+ "chromium": {"wall_s": $cw, "cpu_s": $cc, "rss_kib": $cr},
+ "ratios": {"wall": $(ratio "$kw" "$cw"), "cpu": $(ratio "$kc" "$cc"), "rss": $(ratio "$kr" "$cr")},
+ "idle": {"seconds": $IDLE_SECONDS, "cpu_percent_of_core": $idle_pct, "rss_kib": $rss_idle},
+ "first_frame_ms": ${first_frame:-null}}
+JSON
