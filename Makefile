@@ -29,7 +29,7 @@ DEPS_BUILD = build-essential pkg-config gettext libglib2.0-dev libglib2.0-bin li
              libjson-glib-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libsoup-3.0-dev \
              libqrencode-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev
 DEPS_RUN   = fonts-noto-cjk librsvg2-common
-DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps
+DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps umockdev
 DEPS_FUZZ  = clang libclang-rt-14-dev
 DEPS_BENCH = chromium time
 DEPS       = $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH)

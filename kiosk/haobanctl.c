@@ -310,16 +310,7 @@ cmd_status (gboolean as_json)
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "outbox");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "pending");
-  json_builder_add_int_value (b, stats.pending);
-  json_builder_set_member_name (b, "oldest_pending_age_s");
-  json_builder_add_int_value (b, stats.oldest_pending_age);
-  json_builder_set_member_name (b, "dead");
-  json_builder_add_int_value (b, stats.dead);
-  json_builder_set_member_name (b, "sent");
-  json_builder_add_int_value (b, stats.sent);
-  json_builder_end_object (b);
+  hb_outbox_stats_build_json (&stats, b);
 
   json_builder_set_member_name (b, "platform");
   json_builder_begin_object (b);

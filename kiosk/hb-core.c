@@ -380,16 +380,7 @@ hb_core_describe (HbCore *self)
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "outbox");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "pending");
-  json_builder_add_int_value (b, have_stats ? (gint64) stats.pending : -1);
-  json_builder_set_member_name (b, "oldest_pending_age_s");
-  json_builder_add_int_value (b, have_stats ? stats.oldest_pending_age : -1);
-  json_builder_set_member_name (b, "dead");
-  json_builder_add_int_value (b, have_stats ? (gint64) stats.dead : -1);
-  json_builder_set_member_name (b, "sent");
-  json_builder_add_int_value (b, have_stats ? (gint64) stats.sent : -1);
-  json_builder_end_object (b);
+  hb_outbox_stats_build_json (have_stats ? &stats : NULL, b);
 
   json_builder_set_member_name (b, "platform");
   json_builder_begin_object (b);

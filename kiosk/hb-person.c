@@ -109,21 +109,31 @@ hb_person_get_age (HbPerson *self, GDateTime *date)
   return age;
 }
 
+/* The first three and last four ASCII characters stay readable, the middle becomes '*';
+ * too short to hide anything that way: all stars. */
+static char *
+mask_middle (const char *text, gsize min_length)
+{
+  gsize n;
+  GString *s;
+
+  if (text == NULL)
+    return NULL;
+  n = strlen (text);
+  if (n < min_length)
+    return g_strnfill (n, '*');
+  s = g_string_new_len (text, 3);
+  for (gsize i = 3; i < n - 4; i++)
+    g_string_append_c (s, '*');
+  g_string_append (s, text + n - 4);
+  return g_string_free (s, FALSE);
+}
+
 char *
 hb_mask_id_number (const char *id)
 {
-  gsize n;
-  if (id == NULL)
-    return NULL;
-  n = strlen (id);
-  if (n < 8)
-    return g_strnfill (n, '*');
   /* Region prefix and the last four stay readable, as on government receipts. */
-  GString *s = g_string_new_len (id, 3);
-  for (gsize i = 3; i < n - 4; i++)
-    g_string_append_c (s, '*');
-  g_string_append (s, id + n - 4);
-  return g_string_free (s, FALSE);
+  return mask_middle (id, 8);
 }
 
 char *
@@ -157,17 +167,7 @@ hb_mask_name (const char *name)
 char *
 hb_mask_phone (const char *phone)
 {
-  gsize n;
-  if (phone == NULL)
-    return NULL;
-  n = strlen (phone);
-  if (n < 7)
-    return g_strnfill (n, '*');
-  GString *s = g_string_new_len (phone, 3);
-  for (gsize i = 3; i < n - 4; i++)
-    g_string_append_c (s, '*');
-  g_string_append (s, phone + n - 4);
-  return g_string_free (s, FALSE);
+  return mask_middle (phone, 7);
 }
 
 char *

@@ -562,3 +562,18 @@ static void
 hb_outbox_init (HbOutbox *self)
 {
 }
+
+void
+hb_outbox_stats_build_json (const HbOutboxStats *stats, JsonBuilder *b)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "pending");
+  json_builder_add_int_value (b, stats ? (gint64) stats->pending : -1);
+  json_builder_set_member_name (b, "oldest_pending_age_s");
+  json_builder_add_int_value (b, stats ? stats->oldest_pending_age : -1);
+  json_builder_set_member_name (b, "dead");
+  json_builder_add_int_value (b, stats ? (gint64) stats->dead : -1);
+  json_builder_set_member_name (b, "sent");
+  json_builder_add_int_value (b, stats ? (gint64) stats->sent : -1);
+  json_builder_end_object (b);
+}

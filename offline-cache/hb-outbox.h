@@ -9,6 +9,7 @@
 #pragma once
 
 #include "offline-cache/hb-store.h"
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -81,6 +82,9 @@ gboolean hb_outbox_mark_retry (HbOutbox *self, gint64 id, gint64 next_try_at,
 gboolean hb_outbox_mark_dead  (HbOutbox *self, gint64 id, const char *last_error, GError **error);
 
 gboolean hb_outbox_get_stats (HbOutbox *self, gint64 now, HbOutboxStats *stats, GError **error);
+/* The stats as a JSON object {"pending","oldest_pending_age_s","dead","sent"} added to
+ * builder (status, heartbeat); NULL stats give -1 for each (unknown). */
+void     hb_outbox_stats_build_json (const HbOutboxStats *stats, JsonBuilder *builder);
 
 /* How long sent rows (without body) are kept for the maintenance screen. */
 #define HB_OUTBOX_SENT_RETENTION_S (30 * 24 * 3600)

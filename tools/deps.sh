@@ -3,10 +3,12 @@
 # Idempotent: prints one line and does nothing when everything is present.
 # Uses sudo only when not root.
 set -eu
+# One dpkg-query for all packages: `make run` pays for this check every time.
+installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null |
+            awk '$2 == "installed" { print $1 }')
 missing=""
 for p in "$@"; do
-    st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-    [ "$st" = "installed" ] || missing="$missing $p"
+    printf '%s\n' "$installed" | grep -qx "$p" || missing="$missing $p"
 done
 if [ -z "$missing" ]; then
     echo "deps: all $# packages present"
