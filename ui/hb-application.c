@@ -63,6 +63,23 @@ hb_application_save_png (GtkWidget *widget, const char *path, GError **error)
   return TRUE;
 }
 
+/* GTK 4's own schema enables the inspector keybinding by default; the window also
+ * swallows the keys, but the setting is what GTK consults. */
+static void
+disable_inspector_keybinding (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema =
+    source ? g_settings_schema_source_lookup (source, "org.gtk.gtk4.Settings.Debug", TRUE) : NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (schema == NULL || !g_settings_schema_has_key (schema, "enable-inspector-keybinding"))
+    return;
+  settings = g_settings_new_full (schema, NULL, NULL);
+  if (g_settings_get_boolean (settings, "enable-inspector-keybinding"))
+    g_settings_set_boolean (settings, "enable-inspector-keybinding", FALSE);
+}
+
 static void
 core_started (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -126,6 +143,7 @@ on_after_paint (GdkFrameClock *clock, HbApplication *self)
       g_application_quit (G_APPLICATION (self));
       return;
     }
+  disable_inspector_keybinding ();
   hb_core_start_async (self->core, NULL, core_started, g_object_ref (self));
 }
 

@@ -177,6 +177,13 @@ test_english_switch (Ui *ui, gconstpointer data)
 }
 
 static void
+test_inspector_keybinding_is_off (Ui *ui, gconstpointer data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.gtk.gtk4.Settings.Debug");
+  g_assert_false (g_settings_get_boolean (settings, "enable-inspector-keybinding"));
+}
+
+static void
 test_close_is_refused (Ui *ui, gconstpointer data)
 {
   /* A resident cannot close the kiosk window (Alt+F4, window manager close). */
@@ -196,6 +203,8 @@ main (int argc, char **argv)
   g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   hb_test_init (&argc, &argv);
+  /* The isolated XDG dirs hide the system's schemas; GTK's own are what the kiosk sets. */
+  g_setenv ("GSETTINGS_SCHEMA_DIR", "/usr/share/glib-2.0/schemas", TRUE);
   hb_i18n_init (HB_LOCALEDIR);
   gtk_init ();
   g_test_add ("/ui/visit/through-every-page-with-a-png-of-each", Ui, NULL, ui_setup,
@@ -207,5 +216,7 @@ main (int argc, char **argv)
   g_test_add ("/ui/visit/english-switch-rebuilds-the-pages", Ui, NULL, ui_setup,
               test_english_switch, ui_teardown);
   g_test_add ("/ui/window/close-is-refused", Ui, NULL, ui_setup, test_close_is_refused, ui_teardown);
+  g_test_add ("/ui/window/inspector-keybinding-is-off", Ui, NULL, ui_setup,
+              test_inspector_keybinding_is_off, ui_teardown);
   return g_test_run ();
 }
