@@ -27,7 +27,11 @@ struct _HbCore
   HbSession       *session;
   HbPrintService  *printer;
 
-  GMutex           outbox_lock;   /* outbox writes happen on worker threads */
+  /* Submissions are written on worker threads through a connection of their own, so a
+   * commit's fsync never holds the main thread's connection (WAL: readers don't wait). */
+  HbStore         *writer_store;
+  HbOutbox        *writer_outbox;
+  GMutex           writer_lock;   /* one writer job at a time on that connection */
   GHashTable      *services;      /* code → HbService (parsed cache) */
   GCancellable    *resolving;     /* 随申码 resolution in flight */
   guint            status_source;
@@ -54,6 +58,8 @@ hb_core_dispose (GObject *object)
   g_clear_object (&self->sync);
   g_clear_object (&self->devices);
   g_clear_object (&self->outbox);
+  g_clear_object (&self->writer_outbox);
+  g_clear_object (&self->writer_store);
   g_clear_object (&self->catalog);
   g_clear_object (&self->store);
   g_clear_object (&self->config);
@@ -64,7 +70,7 @@ hb_core_dispose (GObject *object)
 static void
 hb_core_finalize (GObject *object)
 {
-  g_mutex_clear (&HB_CORE (object)->outbox_lock);
+  g_mutex_clear (&HB_CORE (object)->writer_lock);
   G_OBJECT_CLASS (hb_core_parent_class)->finalize (object);
 }
 
@@ -89,7 +95,7 @@ hb_core_class_init (HbCoreClass *klass)
 static void
 hb_core_init (HbCore *self)
 {
-  g_mutex_init (&self->outbox_lock);
+  g_mutex_init (&self->writer_lock);
   self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
@@ -336,12 +342,8 @@ hb_core_describe (HbCore *self)
   g_autofree char *stamp = g_date_time_format_iso8601 (now);
 
   if (self->outbox)
-    {
-      g_mutex_lock (&self->outbox_lock);
-      have_stats = hb_outbox_get_stats (self->outbox, g_get_real_time () / G_USEC_PER_SEC,
-                                        &stats, NULL);
-      g_mutex_unlock (&self->outbox_lock);
-    }
+    have_stats = hb_outbox_get_stats (self->outbox, g_get_real_time () / G_USEC_PER_SEC,
+                                      &stats, NULL);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "terminal_id");
@@ -447,14 +449,29 @@ on_status_event (HbCore *self)
 
 /* --- start / stop ----------------------------------------------------------------- */
 
+/* The main connection and the writer connection; the first open runs the integrity
+ * check and migrations. */
+static HbStore *
+open_stores (HbCore *self, HbStore **writer, GError **error)
+{
+  g_autofree char *db = hb_config_dup_db_path (self->config);
+  g_autofree char *key = hb_config_dup_key_path (self->config);
+  g_autoptr(HbStore) store = hb_store_open (db, key, error);
+
+  if (store == NULL)
+    return NULL;
+  *writer = hb_store_open (db, key, error);
+  if (*writer == NULL)
+    return NULL;
+  return g_steal_pointer (&store);
+}
+
 static void
 open_store_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
 {
   HbCore *self = source;
-  g_autofree char *db = hb_config_dup_db_path (self->config);
-  g_autofree char *key = hb_config_dup_key_path (self->config);
   GError *error = NULL;
-  HbStore *store = hb_store_open (db, key, &error);
+  HbStore *store = open_stores (self, &self->writer_store, &error);
   if (store == NULL)
     g_task_return_error (task, error);
   else
@@ -485,6 +502,7 @@ finish_start (HbCore *self, HbStore *store, GError **error)
   self->store = store;
   self->catalog = hb_catalog_new (store);
   self->outbox = hb_outbox_new (store);
+  self->writer_outbox = hb_outbox_new (self->writer_store);
   seed_catalog (self);
 
   hb_device_mode_from_string (hb_config_get_string (c, "devices", "mode"), &mode);
@@ -582,13 +600,11 @@ hb_core_start_finish (HbCore *self, GAsyncResult *result, GError **error)
 gboolean
 hb_core_start (HbCore *self, GError **error)
 {
-  g_autofree char *db = hb_config_dup_db_path (self->config);
-  g_autofree char *key = hb_config_dup_key_path (self->config);
   HbStore *store;
 
   if (!prepare_data_dir (self, error))
     return FALSE;
-  store = hb_store_open (db, key, error);
+  store = open_stores (self, &self->writer_store, error);
   if (store == NULL)
     return FALSE;
   return finish_start (self, store, error);
@@ -710,20 +726,20 @@ enqueue_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
   GError *error = NULL;
   gboolean ok;
 
-  g_mutex_lock (&self->outbox_lock);
-  ok = hb_outbox_enqueue_with_key (self->outbox, job->key, job->kind, job->path, job->body,
+  g_mutex_lock (&self->writer_lock);
+  ok = hb_outbox_enqueue_with_key (self->writer_outbox, job->key, job->kind, job->path, job->body,
                                    &error);
   if (!ok)
     {
       /* SQLite cannot always tell whether a failed commit reached the disk: look. */
-      g_autoptr(HbOutboxItem) item = hb_outbox_lookup (self->outbox, job->key, NULL);
+      g_autoptr(HbOutboxItem) item = hb_outbox_lookup (self->writer_outbox, job->key, NULL);
       if (item != NULL)
         {
           g_clear_error (&error);
           ok = TRUE;
         }
     }
-  g_mutex_unlock (&self->outbox_lock);
+  g_mutex_unlock (&self->writer_lock);
   hb_secure_free (g_steal_pointer (&job->body));
   if (ok)
     g_task_return_boolean (task, TRUE);
