@@ -45,11 +45,20 @@ __asan_default_options (void)
 void
 hb_test_init (int *argc, char ***argv)
 {
+  hb_test_init_full (argc, argv, TRUE);
+}
+
+void
+hb_test_init_full (int *argc, char ***argv, gboolean isolate_dirs)
+{
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_unsetenv ("HAOBAN_CONFIG");
   g_unsetenv ("HAOBAN_DATA_DIR");
   g_unsetenv ("HAOBAN_PLATFORM_URL");
-  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  if (isolate_dirs)
+    g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  else
+    g_test_init (argc, argv, NULL);
   curl_global_init (CURL_GLOBAL_DEFAULT);
 }
 

@@ -7,6 +7,10 @@ G_BEGIN_DECLS
 
 /* g_test_init with isolated XDG dirs, plus the environment the tests expect. */
 void        hb_test_init (int *argc, char ***argv);
+/* The same, optionally keeping the system's XDG dirs: GTK needs their schemas, icons and
+ * the shared-mime-info database (gdk-pixbuf recognises image formats through it). Tests
+ * that run GTK use FALSE and keep their own state in explicit temp dirs. */
+void        hb_test_init_full (int *argc, char ***argv, gboolean isolate_dirs);
 
 /* Source tree and build tree (from HB_SRCDIR / HB_BUILDDIR, set by tests/run-tests.sh;
  * fall back to the paths the test binary was built from). */

@@ -198,13 +198,12 @@ int
 main (int argc, char **argv)
 {
   g_setenv ("GTK_A11Y", "test", TRUE);
-  /* Each test starts a fresh application in this one process; without a session bus
-   * GApplication keeps its exports local and they cannot collide. */
-  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  /* Each test starts a fresh application in this one process; with no reachable session
+   * bus (and no X11 autolaunch) GApplication keeps its exports local and they cannot
+   * collide. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/haoban-test-bus", TRUE);
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
-  hb_test_init (&argc, &argv);
-  /* The isolated XDG dirs hide the system's schemas; GTK's own are what the kiosk sets. */
-  g_setenv ("GSETTINGS_SCHEMA_DIR", "/usr/share/glib-2.0/schemas", TRUE);
+  hb_test_init_full (&argc, &argv, FALSE);
   hb_i18n_init (HB_LOCALEDIR);
   gtk_init ();
   g_test_add ("/ui/visit/through-every-page-with-a-png-of-each", Ui, NULL, ui_setup,
