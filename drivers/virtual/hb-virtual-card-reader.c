@@ -8,8 +8,7 @@ struct _HbVirtualCardReader
 {
   HbCardReader parent_instance;
 
-  gboolean opened;
-  gboolean unplugged;
+  HbVirtualPlug plug;
 };
 
 G_DEFINE_FINAL_TYPE (HbVirtualCardReader, hb_virtual_card_reader, HB_TYPE_CARD_READER)
@@ -22,14 +21,7 @@ static const HbDeviceIdEntry id_table[] = {
 static void
 update_status (HbVirtualCardReader *self)
 {
-  HbDevice *device = HB_DEVICE (self);
-
-  if (self->unplugged)
-    hb_device_set_status (device, HB_DEVICE_STATUS_NO_DEVICE, "unplugged");
-  else if (!self->opened)
-    hb_device_set_status (device, HB_DEVICE_STATUS_OFFLINE, "closed");
-  else
-    hb_device_set_status (device, HB_DEVICE_STATUS_ONLINE, NULL);
+  hb_virtual_plug_update_status (&self->plug, HB_DEVICE (self), HB_DEVICE_STATUS_ONLINE, NULL);
 }
 
 static void
@@ -37,8 +29,8 @@ hb_virtual_card_reader_open (HbDevice *device, GTask *task)
 {
   HbVirtualCardReader *self = HB_VIRTUAL_CARD_READER (device);
 
-  self->opened = TRUE;
-  if (!self->unplugged)
+  self->plug.opened = TRUE;
+  if (!self->plug.unplugged)
     hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_NOT_PRESENT);
   update_status (self);
   g_task_return_boolean (task, TRUE);
@@ -49,7 +41,7 @@ hb_virtual_card_reader_close (HbDevice *device, GTask *task)
 {
   HbVirtualCardReader *self = HB_VIRTUAL_CARD_READER (device);
 
-  self->opened = FALSE;
+  self->plug.opened = FALSE;
   hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_UNKNOWN);
   g_task_return_boolean (task, TRUE);
 }
@@ -77,24 +69,6 @@ hb_virtual_card_reader_new (void)
   return g_object_new (HB_TYPE_VIRTUAL_CARD_READER, NULL);
 }
 
-static gboolean
-check_usable (HbVirtualCardReader *self, GError **error)
-{
-  if (self->unplugged)
-    {
-      g_set_error_literal (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NO_DEVICE,
-                           "The card reader is unplugged");
-      return FALSE;
-    }
-  if (!self->opened)
-    {
-      g_set_error_literal (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NOT_OPEN,
-                           "The card reader is not open");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 gboolean
 hb_virtual_card_reader_insert (HbVirtualCardReader *self, const char *json, gsize length,
                                GError **error)
@@ -104,7 +78,7 @@ hb_virtual_card_reader_insert (HbVirtualCardReader *self, const char *json, gsiz
   g_return_val_if_fail (HB_IS_VIRTUAL_CARD_READER (self), FALSE);
   g_return_val_if_fail (json != NULL || length == 0, FALSE);
 
-  if (!check_usable (self, error))
+  if (!hb_virtual_plug_check (&self->plug, "card reader", error))
     return FALSE;
   card = hb_idcard_new_from_json_data (json ? json : "", (gssize) length, error);
   if (card == NULL)
@@ -124,7 +98,7 @@ hb_virtual_card_reader_remove (HbVirtualCardReader *self, GError **error)
 {
   g_return_val_if_fail (HB_IS_VIRTUAL_CARD_READER (self), FALSE);
 
-  if (!check_usable (self, error))
+  if (!hb_virtual_plug_check (&self->plug, "card reader", error))
     return FALSE;
   hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_NOT_PRESENT);
   return TRUE;
@@ -135,16 +109,12 @@ hb_virtual_card_reader_set_plugged (HbVirtualCardReader *self, gboolean plugged)
 {
   g_return_if_fail (HB_IS_VIRTUAL_CARD_READER (self));
 
-  if (self->unplugged == !plugged)
+  if (!hb_virtual_plug_set (&self->plug, HB_DEVICE (self), plugged))
     return;
-  self->unplugged = !plugged;
-  if (self->unplugged)
-    {
-      hb_device_cancel (HB_DEVICE (self));
-      /* Gone with the reader: "card-removed" if a card was on it. */
-      hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_UNKNOWN);
-    }
-  else if (self->opened)
+  if (self->plug.unplugged)
+    /* Gone with the reader: "card-removed" if a card was on it. */
+    hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_UNKNOWN);
+  else if (self->plug.opened)
     hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_NOT_PRESENT);
   update_status (self);
 }
@@ -153,5 +123,5 @@ gboolean
 hb_virtual_card_reader_get_plugged (HbVirtualCardReader *self)
 {
   g_return_val_if_fail (HB_IS_VIRTUAL_CARD_READER (self), FALSE);
-  return !self->unplugged;
+  return !self->plug.unplugged;
 }

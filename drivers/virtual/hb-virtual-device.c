@@ -1,7 +1,9 @@
-/* hb-virtual-device.c — UNPLUG / PLUG for whichever virtual driver a device is. */
+/* hb-virtual-device.c — UNPLUG / PLUG for whichever virtual driver a device is, and the
+ * plug state every virtual driver shares. */
 #define G_LOG_DOMAIN "hb-drivers"
 
 #include "drivers/virtual/hb-virtual-device-private.h"
+#include "drivers/hb-device-private.h"
 
 gboolean
 hb_virtual_device_is_virtual (HbDevice *device)
@@ -33,4 +35,43 @@ hb_virtual_device_get_plugged (HbDevice *device)
   if (HB_IS_VIRTUAL_PRINTER (device))
     return hb_virtual_printer_get_plugged (HB_VIRTUAL_PRINTER (device));
   g_return_val_if_reached (FALSE);
+}
+
+void
+hb_virtual_plug_update_status (const HbVirtualPlug *plug, HbDevice *device,
+                               HbDeviceStatus ready, const char *detail)
+{
+  if (plug->unplugged)
+    hb_device_set_status (device, HB_DEVICE_STATUS_NO_DEVICE, "unplugged");
+  else if (!plug->opened)
+    hb_device_set_status (device, HB_DEVICE_STATUS_OFFLINE, "closed");
+  else
+    hb_device_set_status (device, ready, detail);
+}
+
+gboolean
+hb_virtual_plug_check (const HbVirtualPlug *plug, const char *what, GError **error)
+{
+  if (plug->unplugged)
+    {
+      g_set_error (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NO_DEVICE, "The %s is unplugged", what);
+      return FALSE;
+    }
+  if (!plug->opened)
+    {
+      g_set_error (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NOT_OPEN, "The %s is not open", what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hb_virtual_plug_set (HbVirtualPlug *plug, HbDevice *device, gboolean plugged)
+{
+  if (plug->unplugged == !plugged)
+    return FALSE;
+  plug->unplugged = !plugged;
+  if (plug->unplugged)
+    hb_device_cancel (device);
+  return TRUE;
 }

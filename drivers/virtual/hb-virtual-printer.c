@@ -12,8 +12,7 @@ struct _HbVirtualPrinter
   HbPrinter parent_instance;
 
   char     *spool_dir;
-  gboolean  opened;
-  gboolean  unplugged;
+  HbVirtualPlug plug;
   gboolean  paper_out;
   gboolean  printing;
 };
@@ -51,18 +50,14 @@ job_free (Job *job)
 static void
 update_status (HbVirtualPrinter *self)
 {
-  HbDevice *device = HB_DEVICE (self);
-
-  if (self->unplugged)
-    hb_device_set_status (device, HB_DEVICE_STATUS_NO_DEVICE, "unplugged");
-  else if (!self->opened)
-    hb_device_set_status (device, HB_DEVICE_STATUS_OFFLINE, "closed");
-  else if (self->paper_out)
-    hb_device_set_status (device, HB_DEVICE_STATUS_USER_ERROR, "paper out");
+  if (self->paper_out)
+    hb_virtual_plug_update_status (&self->plug, HB_DEVICE (self), HB_DEVICE_STATUS_USER_ERROR,
+                                   "paper out");
   else if (self->printing)
-    hb_device_set_status (device, HB_DEVICE_STATUS_BUSY, "printing");
+    hb_virtual_plug_update_status (&self->plug, HB_DEVICE (self), HB_DEVICE_STATUS_BUSY,
+                                   "printing");
   else
-    hb_device_set_status (device, HB_DEVICE_STATUS_ONLINE, NULL);
+    hb_virtual_plug_update_status (&self->plug, HB_DEVICE (self), HB_DEVICE_STATUS_ONLINE, NULL);
 }
 
 static void
@@ -106,7 +101,7 @@ job_written (GObject *source, GAsyncResult *result, gpointer user_data)
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
 
   self->printing = FALSE;
-  if (self->unplugged)
+  if (self->plug.unplugged)
     {
       /* Pulled out mid-job: treat the page as lost. */
       if (ok)
@@ -193,7 +188,7 @@ hb_virtual_printer_open (HbDevice *device, GTask *task)
 {
   HbVirtualPrinter *self = HB_VIRTUAL_PRINTER (device);
 
-  self->opened = TRUE;
+  self->plug.opened = TRUE;
   hb_printer_set_paper (HB_PRINTER (self), self->paper_out ? HB_PAPER_OUT : HB_PAPER_FULL);
   update_status (self);
   g_task_return_boolean (task, TRUE);
@@ -202,7 +197,7 @@ hb_virtual_printer_open (HbDevice *device, GTask *task)
 static void
 hb_virtual_printer_close (HbDevice *device, GTask *task)
 {
-  HB_VIRTUAL_PRINTER (device)->opened = FALSE;
+  HB_VIRTUAL_PRINTER (device)->plug.opened = FALSE;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -306,17 +301,13 @@ hb_virtual_printer_set_plugged (HbVirtualPrinter *self, gboolean plugged)
 {
   g_return_if_fail (HB_IS_VIRTUAL_PRINTER (self));
 
-  if (self->unplugged == !plugged)
-    return;
-  self->unplugged = !plugged;
-  if (self->unplugged)
-    hb_device_cancel (HB_DEVICE (self));
-  update_status (self);
+  if (hb_virtual_plug_set (&self->plug, HB_DEVICE (self), plugged))
+    update_status (self);
 }
 
 gboolean
 hb_virtual_printer_get_plugged (HbVirtualPrinter *self)
 {
   g_return_val_if_fail (HB_IS_VIRTUAL_PRINTER (self), FALSE);
-  return !self->unplugged;
+  return !self->plug.unplugged;
 }

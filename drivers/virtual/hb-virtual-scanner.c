@@ -9,8 +9,7 @@ struct _HbVirtualScanner
 {
   HbScanner parent_instance;
 
-  gboolean opened;
-  gboolean unplugged;
+  HbVirtualPlug plug;
 };
 
 G_DEFINE_FINAL_TYPE (HbVirtualScanner, hb_virtual_scanner, HB_TYPE_SCANNER)
@@ -23,14 +22,7 @@ static const HbDeviceIdEntry id_table[] = {
 static void
 update_status (HbVirtualScanner *self)
 {
-  HbDevice *device = HB_DEVICE (self);
-
-  if (self->unplugged)
-    hb_device_set_status (device, HB_DEVICE_STATUS_NO_DEVICE, "unplugged");
-  else if (!self->opened)
-    hb_device_set_status (device, HB_DEVICE_STATUS_OFFLINE, "closed");
-  else
-    hb_device_set_status (device, HB_DEVICE_STATUS_ONLINE, NULL);
+  hb_virtual_plug_update_status (&self->plug, HB_DEVICE (self), HB_DEVICE_STATUS_ONLINE, NULL);
 }
 
 static void
@@ -38,7 +30,7 @@ hb_virtual_scanner_open (HbDevice *device, GTask *task)
 {
   HbVirtualScanner *self = HB_VIRTUAL_SCANNER (device);
 
-  self->opened = TRUE;
+  self->plug.opened = TRUE;
   update_status (self);
   g_task_return_boolean (task, TRUE);
 }
@@ -46,7 +38,7 @@ hb_virtual_scanner_open (HbDevice *device, GTask *task)
 static void
 hb_virtual_scanner_close (HbDevice *device, GTask *task)
 {
-  HB_VIRTUAL_SCANNER (device)->opened = FALSE;
+  HB_VIRTUAL_SCANNER (device)->plug.opened = FALSE;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -79,18 +71,8 @@ hb_virtual_scanner_scan (HbVirtualScanner *self, const char *text, gsize length,
 {
   g_return_val_if_fail (HB_IS_VIRTUAL_SCANNER (self), FALSE);
 
-  if (self->unplugged)
-    {
-      g_set_error_literal (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NO_DEVICE,
-                           "The scanner is unplugged");
-      return FALSE;
-    }
-  if (!self->opened)
-    {
-      g_set_error_literal (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NOT_OPEN,
-                           "The scanner is not open");
-      return FALSE;
-    }
+  if (!hb_virtual_plug_check (&self->plug, "scanner", error))
+    return FALSE;
   /* Checked here so that bad simulator input is an error reply, not a warning. */
   if (!hb_scanner_check_code (text, length, error))
     return FALSE;
@@ -102,17 +84,13 @@ hb_virtual_scanner_set_plugged (HbVirtualScanner *self, gboolean plugged)
 {
   g_return_if_fail (HB_IS_VIRTUAL_SCANNER (self));
 
-  if (self->unplugged == !plugged)
-    return;
-  self->unplugged = !plugged;
-  if (self->unplugged)
-    hb_device_cancel (HB_DEVICE (self));
-  update_status (self);
+  if (hb_virtual_plug_set (&self->plug, HB_DEVICE (self), plugged))
+    update_status (self);
 }
 
 gboolean
 hb_virtual_scanner_get_plugged (HbVirtualScanner *self)
 {
   g_return_val_if_fail (HB_IS_VIRTUAL_SCANNER (self), FALSE);
-  return !self->unplugged;
+  return !self->plug.unplugged;
 }

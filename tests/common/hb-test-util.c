@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 
 #ifndef HB_SOURCE_DATADIR
@@ -21,19 +22,49 @@
 const char *__lsan_default_suppressions (void);
 const char *__asan_default_options (void);
 
+/* Leaks inside the libraries themselves, not ours: GLib's per-test user dirs, cairo 1.16's
+ * PDF surface (~1.5 KB per document), fontconfig's set-up and its font pattern cache
+ * (filled through pango whenever text is laid out), GTK's icon-theme cache and GIO's
+ * session-bus address lookup. Each was checked: no object of ours is the root. */
+static const char lsan_suppressions[] =
+  "leak:g_set_user_dirs\n"
+  "leak:cairo_surface_finish\n"
+  "leak:FcInitLoadConfigAndFonts\n"
+  "leak:libfontconfig.so\n"
+  "leak:gtk_icon_theme_lookup_icon\n"
+  "leak:g_dbus_address_get_for_bus_sync\n";
+
 const char *
 __lsan_default_suppressions (void)
 {
-  /* Leaks inside the libraries themselves, not ours: GLib's per-test user dirs,
-   * cairo 1.16's PDF surface (~1.5 KB per document), fontconfig's set-up and its font
-   * pattern cache (filled through pango whenever text is laid out), GTK's icon-theme cache
-   * and GIO's session-bus address lookup. Each was checked: no object of ours is the root. */
-  return "leak:g_set_user_dirs\n"
-         "leak:cairo_surface_finish\n"
-         "leak:FcInitLoadConfigAndFonts\n"
-         "leak:libfontconfig.so\n"
-         "leak:gtk_icon_theme_lookup_icon\n"
-         "leak:g_dbus_address_get_for_bus_sync\n";
+  return lsan_suppressions;
+}
+
+/* Programs the tests start (the kiosk, haobanctl, platform-sim) get the same list
+ * through LSAN_OPTIONS; it is ignored by builds without sanitizers. */
+static char *lsan_file;
+
+static void
+remove_lsan_file (void)
+{
+  if (lsan_file)
+    g_unlink (lsan_file);
+}
+
+static void
+export_lsan_suppressions (void)
+{
+  g_autofree char *options = NULL;
+
+  if (g_getenv ("LSAN_OPTIONS") != NULL)
+    return;
+  lsan_file = g_strdup_printf ("%s/hb-lsan-%d.supp", g_get_tmp_dir (), (int) getpid ());
+  if (!g_file_set_contents (lsan_file, lsan_suppressions, -1, NULL))
+    return;
+  atexit (remove_lsan_file);
+  const char *path = lsan_file;
+  options = g_strdup_printf ("suppressions=%s:print_suppressions=0", path);
+  g_setenv ("LSAN_OPTIONS", options, TRUE);
 }
 
 const char *
@@ -55,6 +86,7 @@ hb_test_init_full (int *argc, char ***argv, gboolean isolate_dirs)
   g_unsetenv ("HAOBAN_CONFIG");
   g_unsetenv ("HAOBAN_DATA_DIR");
   g_unsetenv ("HAOBAN_PLATFORM_URL");
+  export_lsan_suppressions ();
   if (isolate_dirs)
     g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   else
