@@ -492,6 +492,25 @@ open_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_object_unref (task);
 }
 
+/* Hand an open/close to the driver on a task of the action's own cancellable; done gets
+ * the outer task (a ref) as its user data. A driver without the vfunc succeeds at once. */
+static void
+run_driver (HbDevice *self, void (*vfunc) (HbDevice *, GTask *), GTask *task,
+            GAsyncReadyCallback done, gpointer source_tag)
+{
+  HbDevicePrivate *priv = hb_device_get_instance_private (self);
+  GTask *inner = g_task_new (self, priv->action_cancellable, done, g_object_ref (task));
+
+  g_task_set_source_tag (inner, source_tag);
+  /* The driver's result is authoritative, even if a cancel raced with its completion. */
+  g_task_set_check_cancellable (inner, FALSE);
+  if (vfunc)
+    vfunc (self, inner);
+  else
+    g_task_return_boolean (inner, TRUE);
+  g_object_unref (inner);
+}
+
 void
 hb_device_open_async (HbDevice *self, GCancellable *cancellable,
                       GAsyncReadyCallback callback, gpointer user_data)
@@ -499,7 +518,6 @@ hb_device_open_async (HbDevice *self, GCancellable *cancellable,
   HbDevicePrivate *priv;
   HbDeviceClass *klass;
   g_autoptr(GTask) task = NULL;
-  GTask *inner;
 
   g_return_if_fail (HB_IS_DEVICE (self));
   priv = hb_device_get_instance_private (self);
@@ -518,15 +536,7 @@ hb_device_open_async (HbDevice *self, GCancellable *cancellable,
 
   hb_device_set_status (self, HB_DEVICE_STATUS_STARTING, NULL);
   priv->opening = TRUE;
-  inner = g_task_new (self, priv->action_cancellable, open_done, g_object_ref (task));
-  g_task_set_source_tag (inner, hb_device_open_async);
-  /* The driver's result is authoritative, even if a cancel raced with its completion. */
-  g_task_set_check_cancellable (inner, FALSE);
-  if (klass->open)
-    klass->open (self, inner);
-  else
-    g_task_return_boolean (inner, TRUE);
-  g_object_unref (inner);
+  run_driver (self, klass->open, task, open_done, hb_device_open_async);
 }
 
 gboolean
@@ -568,7 +578,6 @@ hb_device_close_async (HbDevice *self, GCancellable *cancellable,
   HbDevicePrivate *priv;
   HbDeviceClass *klass;
   g_autoptr(GTask) task = NULL;
-  GTask *inner;
 
   g_return_if_fail (HB_IS_DEVICE (self));
   priv = hb_device_get_instance_private (self);
@@ -585,14 +594,7 @@ hb_device_close_async (HbDevice *self, GCancellable *cancellable,
   if (!action_begin (self, task, FALSE))
     return;
 
-  inner = g_task_new (self, priv->action_cancellable, close_done, g_object_ref (task));
-  g_task_set_source_tag (inner, hb_device_close_async);
-  g_task_set_check_cancellable (inner, FALSE);
-  if (klass->close)
-    klass->close (self, inner);
-  else
-    g_task_return_boolean (inner, TRUE);
-  g_object_unref (inner);
+  run_driver (self, klass->close, task, close_done, hb_device_close_async);
 }
 
 gboolean
