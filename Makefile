@@ -27,7 +27,7 @@ Q ?= @
 # Debian packages by purpose; `make deps` installs the union.
 DEPS_BUILD = build-essential pkg-config gettext libglib2.0-dev libglib2.0-bin libgtk-4-dev \
              libjson-glib-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libsoup-3.0-dev \
-             libqrencode-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev
+             libqrencode-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev libumockdev-dev
 DEPS_RUN   = fonts-noto-cjk librsvg2-common
 DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps umockdev
 DEPS_FUZZ  = clang libclang-rt-14-dev
@@ -57,6 +57,8 @@ LD_KIOSK := $(call pc_libs,$(PKGS_KIOSK)) -lm
 LD_UI    := $(call pc_libs,$(PKGS_UI)) -lm
 LD_SIM   := $(call pc_libs,$(PKGS_SIM))
 LD_TESTUTIL := $(call pc_libs,$(PKGS_BASE) libcurl)
+CF_UMOCKDEV := $(call pc_cflags,umockdev-1.0)
+LD_SUPPORT  := $(call pc_libs,umockdev-1.0 libusb-1.0)
 
 # --- flags ------------------------------------------------------------------------------
 API_PIN  = -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
@@ -90,6 +92,8 @@ KIOSK_SRC   = $(filter-out $(MAINS),$(shell find kiosk -name '*.c' 2>/dev/null |
 UI_SRC      = $(filter-out $(MAINS),$(shell find ui -name '*.c' 2>/dev/null | sort))
 SIM_SRC     = $(shell find tools/platform-sim -name '*.c' 2>/dev/null | sort)
 TESTUTIL_SRC= $(shell find tests/common -name '*.c' 2>/dev/null | sort)
+# Fake devices for driver tests (umockdev USB, pty serial); linked into driver tests only.
+SUPPORT_SRC = $(shell find tests/support -name '*.c' 2>/dev/null | sort)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -99,6 +103,7 @@ LIB_CACHE   = $(BUILD)/libhb-offline-cache.a
 LIB_KIOSK   = $(BUILD)/libhb-kiosk.a
 LIB_UI      = $(BUILD)/libhb-ui.a
 LIB_TESTUTIL= $(BUILD)/libhb-testutil.a
+LIB_SUPPORT = $(BUILD)/libhb-testsupport.a
 
 KIOSK_BIN   = $(BUILD)/haoban-kiosk
 CTL_BIN     = $(BUILD)/haobanctl
@@ -113,7 +118,7 @@ $(BUILD)/obj/kiosk/%.o:         LAYER_CFLAGS = $(CF_KIOSK)
 $(BUILD)/obj/ui/%.o:            LAYER_CFLAGS = $(CF_UI)
 $(BUILD)/obj/$(BUILD)/%.o:      LAYER_CFLAGS = $(CF_UI)
 $(BUILD)/obj/tools/%.o:         LAYER_CFLAGS = $(CF_SIM)
-$(BUILD)/obj/tests/%.o:         LAYER_CFLAGS = $(CF_UI)
+$(BUILD)/obj/tests/%.o:         LAYER_CFLAGS = $(CF_UI) $(CF_UMOCKDEV)
 
 # --- GResource --------------------------------------------------------------------------
 GRES_XML   = ui/haoban.gresource.xml
@@ -167,6 +172,7 @@ $(eval $(call static_lib,$(LIB_CACHE),$(call obj,$(CACHE_SRC))))
 $(eval $(call static_lib,$(LIB_KIOSK),$(call obj,$(KIOSK_SRC))))
 $(eval $(call static_lib,$(LIB_UI),$(UI_OBJ)))
 $(eval $(call static_lib,$(LIB_TESTUTIL),$(call obj,$(TESTUTIL_SRC))))
+$(eval $(call static_lib,$(LIB_SUPPORT),$(call obj,$(SUPPORT_SRC))))
 
 LIBS_CORE = $(LIB_KIOSK) $(LIB_CACHE) $(LIB_DRV) $(LIB_COMMON)
 
@@ -205,7 +211,7 @@ $(call test_bin,$(1)): $(call obj,$(1)) $(LIB_TESTUTIL) $(2)
 	@echo "  LD      $$@"
 	$(Q)$(CC) $(LDFLAGS_COMMON) -o $$@ $$^ $(3) $(LD_TESTUTIL)
 endef
-$(foreach t,$(T_DRV),$(eval $(call test_prog,$(t),$(LIB_DRV) $(LIB_COMMON),$(LD_DRV))))
+$(foreach t,$(T_DRV),$(eval $(call test_prog,$(t),$(if $(SUPPORT_SRC),$(LIB_SUPPORT)) $(LIB_DRV) $(LIB_COMMON),$(LD_DRV) $(LD_SUPPORT))))
 $(foreach t,$(T_CACHE),$(eval $(call test_prog,$(t),$(LIB_CACHE) $(LIB_COMMON),$(LD_CACHE))))
 $(foreach t,$(T_COMMON),$(eval $(call test_prog,$(t),$(LIB_COMMON),$(LD_BASE))))
 $(foreach t,$(T_KIOSK),$(eval $(call test_prog,$(t),$(LIBS_CORE),$(LD_KIOSK))))
