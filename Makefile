@@ -5,7 +5,7 @@
 #   make run      start the kiosk with virtual devices and a local platform-sim
 #   make check    run every test; the last line reads "N passed, N failed"
 #   make bench    start-up and idle benchmarks against Chromium
-#   make fuzz     build the libFuzzer targets with clang and run each for FUZZ_SECONDS
+#   make fuzz     build the libFuzzer targets with clang and run each FUZZ_RUNS times
 #   make clean
 #
 # SANITIZE=1 builds with ASan+UBSan into build/asan.  BUILD=dir puts the build elsewhere.
@@ -29,7 +29,7 @@ DEPS_BUILD = build-essential pkg-config gettext libglib2.0-dev libglib2.0-bin li
              libjson-glib-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libsoup-3.0-dev \
              libqrencode-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev libumockdev-dev
 DEPS_RUN   = fonts-noto-cjk librsvg2-common
-DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps umockdev
+DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps umockdev valgrind
 DEPS_FUZZ  = clang libclang-rt-14-dev
 DEPS_BENCH = chromium time
 DEPS       = $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH)
@@ -203,6 +203,7 @@ T_KIOSK  = $(shell find tests/unit/kiosk tests/integration -name 'test-*.c' 2>/d
 T_UI     = $(shell find tests/unit/ui tests/ui -name 'test-*.c' 2>/dev/null | sort)
 T_TOOLS  = $(shell find tests/tools -name 'test-*.c' 2>/dev/null | sort)
 T_FUZZ   = $(shell find tests/fuzz -name 'fuzz-*.c' 2>/dev/null | sort)
+T_BENCH  = $(shell find tests/bench -name 'bench-*.c' 2>/dev/null | sort)
 FUZZ_REPLAY = $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/replay-%,$(T_FUZZ))
 
 define test_prog
@@ -214,9 +215,13 @@ endef
 $(foreach t,$(T_DRV),$(eval $(call test_prog,$(t),$(if $(SUPPORT_SRC),$(LIB_SUPPORT)) $(LIB_DRV) $(LIB_COMMON),$(LD_DRV) $(LD_SUPPORT))))
 $(foreach t,$(T_CACHE),$(eval $(call test_prog,$(t),$(LIB_CACHE) $(LIB_COMMON),$(LD_CACHE))))
 $(foreach t,$(T_COMMON),$(eval $(call test_prog,$(t),$(LIB_COMMON),$(LD_BASE))))
-$(foreach t,$(T_KIOSK),$(eval $(call test_prog,$(t),$(LIBS_CORE),$(LD_KIOSK))))
+$(foreach t,$(filter-out tests/integration/%,$(T_KIOSK)),$(eval $(call test_prog,$(t),$(LIBS_CORE),$(LD_KIOSK))))
+# Integration tests may put fake devices on a umockdev bus under the whole terminal.
+$(foreach t,$(filter tests/integration/%,$(T_KIOSK)),$(eval $(call test_prog,$(t),$(if $(SUPPORT_SRC),$(LIB_SUPPORT)) $(LIBS_CORE),$(LD_KIOSK) $(LD_SUPPORT))))
 $(foreach t,$(T_UI),$(eval $(call test_prog,$(t),$(LIB_UI) $(LIBS_CORE),$(LD_UI))))
 $(foreach t,$(T_TOOLS),$(eval $(call test_prog,$(t),,)))
+# Benchmark programs drive the driver layer with the test fakes, like driver tests.
+$(foreach t,$(T_BENCH),$(eval $(call test_prog,$(t),$(if $(SUPPORT_SRC),$(LIB_SUPPORT)) $(LIB_DRV) $(LIB_COMMON),$(LD_DRV) $(LD_SUPPORT))))
 
 # Fuzz targets also build with gcc against a small driver that replays their seed corpus,
 # so `make check` proves every target compiles and survives its corpus.
@@ -249,16 +254,17 @@ check: deps
 	@tests/run-tests.sh $(BUILD) $(TESTS) $(shell find tests -name 'test-*.sh' -o -name 'test-*.py' | sort)
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(foreach t,$(T_BENCH),$(call test_bin,$(t)))
 	@tests/bench/run-bench.sh $(BUILD)
 
 FUZZ_BUILD   = build/fuzz
-FUZZ_SECONDS ?= 30
+FUZZ_RUNS    ?= 1000000
+FUZZ_SECONDS ?= 3600
 fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang SANITIZE= \
 	  OPT="-O1 -g" EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -Wno-unused-command-line-argument" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" fuzz-build
-	@tests/fuzz/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(patsubst tests/fuzz/%.c,%,$(T_FUZZ))
+	@tests/fuzz/run-fuzz.sh $(FUZZ_BUILD) $(FUZZ_RUNS) $(FUZZ_SECONDS) $(patsubst tests/fuzz/%.c,%,$(T_FUZZ))
 
 fuzz-build: $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(T_FUZZ))
 $(BUILD)/tests/fuzz/fuzz-%: $(BUILD)/obj/tests/fuzz/fuzz-%.o $(LIBS_CORE)

@@ -5,11 +5,23 @@
 #include "drivers/virtual/hb-virtual-card-reader.h"
 #include "drivers/virtual/hb-virtual-scanner.h"
 #include "drivers/virtual/hb-virtual-printer.h"
+#include "drivers/idcard/hb-sam-card-reader.h"
+#include "drivers/idcard/hb-sam-frame.h"
+#include "drivers/transport/hb-usb-transport.h"
+#include "drivers/transport/hb-serial-transport.h"
 
 #include <string.h>
 
 /* libusb events are pumped in slices this long, so stop() never waits longer. */
 #define USB_EVENT_SLICE_US 200000
+
+/* The libusb context outlives the manager's USB thread as long as a transport still
+ * holds a device of it: each holder keeps a reference, the last one calls libusb_exit. */
+typedef struct
+{
+  gint            ref;
+  libusb_context *ctx;
+} UsbKeeper;
 
 struct _HbDeviceManager
 {
@@ -27,12 +39,17 @@ struct _HbDeviceManager
 
   HbSimServer     *sim;
 
+  /* real mode: an ID reader behind a USB-serial bridge, by tty path */
+  char            *idcard_serial;
+  guint            idcard_baud;
+
   /* real mode: libusb lives in usb_thread; the main context gets UsbEvents */
   HbUsbInitFunc    usb_init;
   GThread         *usb_thread;
   gint             usb_stop;      /* atomic */
   GMutex           usb_lock;      /* guards usb, for interrupting the thread */
   libusb_context  *usb;
+  UsbKeeper       *usb_keeper;    /* the USB thread's own reference */
   guint            usb_generation;
   gboolean         usb_probed;    /* main thread: the init result has arrived */
   gboolean         usb_ok;
@@ -47,6 +64,24 @@ enum {
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
+
+static UsbKeeper *
+usb_keeper_ref (UsbKeeper *keeper)
+{
+  g_atomic_int_inc (&keeper->ref);
+  return keeper;
+}
+
+static void
+usb_keeper_unref (gpointer data)
+{
+  UsbKeeper *keeper = data;
+  if (keeper != NULL && g_atomic_int_dec_and_test (&keeper->ref))
+    {
+      libusb_exit (keeper->ctx);
+      g_free (keeper);
+    }
+}
 
 /* Registered real driver types (process-wide, like libfprint's generated list). */
 static GMutex  drivers_lock;
@@ -99,9 +134,10 @@ hb_device_manager_register_driver (GType driver_type)
   g_mutex_unlock (&drivers_lock);
 }
 
-/* The registered driver type whose id table lists vid:pid, or G_TYPE_INVALID. */
+/* The registered driver type whose id table lists vid:pid, or G_TYPE_INVALID; *data gets
+ * the entry's driver_data. */
 static GType
-match_driver (guint16 vid, guint16 pid)
+match_driver (guint16 vid, guint16 pid, guint64 *data)
 {
   GType found = G_TYPE_INVALID;
 
@@ -116,6 +152,7 @@ match_driver (guint16 vid, guint16 pid)
         if (e->vid != 0 && e->vid == vid && e->pid == pid)
           {
             found = type;
+            *data = e->driver_data;
             break;
           }
       g_type_class_unref (klass);
@@ -257,6 +294,8 @@ typedef struct
   int           result;
   guint16       vid, pid;
   guint         location;     /* bus << 8 | address, + 1 */
+  libusb_device *device;      /* ARRIVED: a reference, kept alive with the keeper */
+  UsbKeeper     *keeper;
 } UsbEvent;
 
 static void
@@ -265,19 +304,45 @@ usb_event_free (gpointer data)
   UsbEvent *event = data;
 
   g_weak_ref_clear (&event->manager);
+  if (event->device)
+    libusb_unref_device (event->device);
+  usb_keeper_unref (event->keeper);
   g_free (event);
 }
 
-static void
-usb_device_arrived (HbDeviceManager *self, guint location, guint16 vid, guint16 pid)
+/* Drivers that speak through a transport get one for their device; the keeper rides along
+ * so libusb stays up while it is used. */
+static HbDevice *
+new_usb_driver (GType type, guint64 driver_data, UsbEvent *event)
 {
-  GType type = match_driver (vid, pid);
+  GObjectClass *klass = g_type_class_ref (type);
+  gboolean wants_transport = g_object_class_find_property (klass, "transport") != NULL;
+  g_autoptr(HbUsbTransport) transport = NULL;
+
+  g_type_class_unref (klass);
+  if (!wants_transport || event->device == NULL)
+    return g_object_new (type, NULL);
+  transport = hb_usb_transport_new (event->device,
+                                    driver_data ? (HbUsbLayout) driver_data
+                                                : hb_usb_transport_detect_layout (event->device),
+                                    HB_SAM_HEADER_LEN);
+  g_object_set_data_full (G_OBJECT (transport), "hb-usb-keeper", usb_keeper_ref (event->keeper),
+                          usb_keeper_unref);
+  return g_object_new (type, "transport", transport, NULL);
+}
+
+static void
+usb_device_arrived (HbDeviceManager *self, UsbEvent *event)
+{
+  guint64 driver_data = 0;
+  GType type = match_driver (event->vid, event->pid, &driver_data);
+  guint location = event->location;
   g_autoptr(HbDevice) device = NULL;
   HbDeviceKind kind;
 
   if (type == G_TYPE_INVALID)
     return;
-  device = g_object_new (type, NULL);
+  device = new_usb_driver (type, driver_data, event);
   kind = hb_device_get_kind (device);
   /* One device per kind: the first one found serves. */
   if (kind >= HB_DEVICE_N_KINDS || self->devices[kind] != NULL)
@@ -306,7 +371,7 @@ usb_event_in_main (gpointer data)
                    libusb_error_name (event->result));
       break;
     case USB_EVENT_ARRIVED:
-      usb_device_arrived (self, event->location, event->vid, event->pid);
+      usb_device_arrived (self, event);
       break;
     case USB_EVENT_LEFT:
       for (guint k = 0; k < HB_DEVICE_N_KINDS; k++)
@@ -320,7 +385,8 @@ usb_event_in_main (gpointer data)
 }
 
 static void
-post_usb_event (HbDeviceManager *self, UsbEventType type, int result, libusb_device *device)
+post_usb_event (HbDeviceManager *self, UsbEventType type, int result, libusb_device *device,
+                UsbKeeper *keeper)
 {
   UsbEvent *event = g_new0 (UsbEvent, 1);
 
@@ -339,6 +405,11 @@ post_usb_event (HbDeviceManager *self, UsbEventType type, int result, libusb_dev
         }
       event->location = ((guint) libusb_get_bus_number (device) << 8 |
                          libusb_get_device_address (device)) + 1;
+      if (type == USB_EVENT_ARRIVED && keeper != NULL)
+        {
+          event->device = libusb_ref_device (device);
+          event->keeper = usb_keeper_ref (keeper);
+        }
     }
   g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, usb_event_in_main, event,
                               usb_event_free);
@@ -349,10 +420,11 @@ static int
 on_hotplug (libusb_context *ctx, libusb_device *device, libusb_hotplug_event what,
             void *user_data)
 {
+  HbDeviceManager *self = user_data;
   /* The manager is alive: stop() joins this thread before it can go. */
-  post_usb_event (user_data, what == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED ? USB_EVENT_ARRIVED
-                                                                        : USB_EVENT_LEFT,
-                  0, device);
+  post_usb_event (self, what == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED ? USB_EVENT_ARRIVED
+                                                                   : USB_EVENT_LEFT,
+                  0, device, self->usb_keeper);
   return 0;   /* stay registered */
 }
 
@@ -368,9 +440,12 @@ usb_thread (gpointer data)
   int r;
 
   r = self->usb_init (&ctx);
-  post_usb_event (self, USB_EVENT_PROBED, r, NULL);
+  post_usb_event (self, USB_EVENT_PROBED, r, NULL, NULL);
   if (r != LIBUSB_SUCCESS)
     return NULL;
+  self->usb_keeper = g_new0 (UsbKeeper, 1);
+  self->usb_keeper->ref = 1;
+  self->usb_keeper->ctx = ctx;
 
   g_mutex_lock (&self->usb_lock);
   self->usb = ctx;
@@ -380,7 +455,7 @@ usb_thread (gpointer data)
   if (n < 0)
     g_debug ("Cannot list USB devices: %s", libusb_error_name ((int) n));
   for (ssize_t i = 0; i < n; i++)
-    post_usb_event (self, USB_EVENT_ARRIVED, 0, list[i]);
+    post_usb_event (self, USB_EVENT_ARRIVED, 0, list[i], self->usb_keeper);
   if (list)
     libusb_free_device_list (list, 1);
 
@@ -412,7 +487,8 @@ usb_thread (gpointer data)
   g_mutex_lock (&self->usb_lock);
   self->usb = NULL;
   g_mutex_unlock (&self->usb_lock);
-  libusb_exit (ctx);
+  /* libusb_exit once the last transport lets go of its device. */
+  usb_keeper_unref (g_steal_pointer (&self->usb_keeper));
   return NULL;
 }
 
@@ -460,6 +536,7 @@ hb_device_manager_finalize (GObject *object)
 
   g_free (self->sim_socket);
   g_free (self->spool_dir);
+  g_free (self->idcard_serial);
   g_mutex_clear (&self->usb_lock);
   g_clear_pointer (&self->context, g_main_context_unref);
   G_OBJECT_CLASS (hb_device_manager_parent_class)->finalize (object);
@@ -565,9 +642,29 @@ hb_device_manager_start (HbDeviceManager *self, GError **error)
   else
     {
       self->started = TRUE;
+      hb_device_manager_register_driver (HB_TYPE_SAM_CARD_READER);
+      if (self->idcard_serial)
+        {
+          /* A reader behind a USB-serial bridge: the kernel owns the USB side; the driver
+           * opens the tty, and reads no-device (retrying) while it is not there. */
+          g_autoptr(HbSerialTransport) serial =
+            hb_serial_transport_new (self->idcard_serial, self->idcard_baud);
+          g_autoptr(HbSamCardReader) reader = hb_sam_card_reader_new (HB_TRANSPORT (serial));
+          add_device (self, HB_DEVICE (reader));
+        }
       start_usb (self);
     }
   return TRUE;
+}
+
+void
+hb_device_manager_set_idcard_serial (HbDeviceManager *self, const char *path, guint baud)
+{
+  g_return_if_fail (HB_IS_DEVICE_MANAGER (self));
+  g_return_if_fail (!self->started);
+  g_free (self->idcard_serial);
+  self->idcard_serial = g_strdup (path);
+  self->idcard_baud = baud ? baud : 115200;
 }
 
 void

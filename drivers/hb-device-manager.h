@@ -29,6 +29,11 @@ G_DECLARE_FINAL_TYPE (HbDeviceManager, hb_device_manager, HB, DEVICE_MANAGER, GO
 HbDeviceManager *hb_device_manager_new (HbDeviceMode mode, const char *sim_socket,
                                         const char *spool_dir);
 
+/* Real mode: the ID card reader is behind a USB-serial bridge at this tty (e.g.
+ * /dev/serial/by-id/usb-1a86_USB_Serial-if00-port0), at baud (0 = 115200). Before start. */
+void       hb_device_manager_set_idcard_serial (HbDeviceManager *self, const char *path,
+                                                guint baud);
+
 /* Creates/discovers the devices, opens them, and (virtual mode) starts listening on the
  * simulator socket. Does no blocking I/O on the calling thread beyond creating the
  * socket. Emits "device-added" for each device. */

@@ -73,8 +73,9 @@ typedef struct
   char           *detail;
   gboolean        is_open;
 
-  /* While open runs the status reads STARTING; what the driver sets meanwhile is kept
-   * here and applied once the device is open, so "online" never precedes is_open. */
+  /* While open runs the status reads STARTING; what the driver sets meanwhile (STARTING
+   * too: "still waiting for the device") is kept here and applied once the device is
+   * open, so "online" never precedes is_open. */
   gboolean        opening;
   gboolean        has_pending;
   HbDeviceStatus  pending_status;
@@ -300,7 +301,7 @@ hb_device_set_status (HbDevice *self, HbDeviceStatus status, const char *detail)
   if (detail != NULL && *detail == '\0')
     detail = NULL;
 
-  if (priv->opening && status != HB_DEVICE_STATUS_STARTING)
+  if (priv->opening)
     {
       priv->has_pending = TRUE;
       priv->pending_status = status;

@@ -11,6 +11,13 @@
 #include "kiosk/hb-config.h"
 #include "kiosk/hb-i18n.h"
 #include "kiosk/hb-samples.h"
+#include "kiosk/hb-idcard-dump.h"
+#include "kiosk/hb-person.h"
+#include "drivers/idcard/hb-sam-card-reader.h"
+#include "drivers/idcard/hb-sam-sim.h"
+#include "drivers/transport/hb-pipe-transport.h"
+#include "drivers/transport/hb-serial-transport.h"
+#include "drivers/transport/hb-usb-transport.h"
 #include "drivers/hb-device.h"
 #include "drivers/virtual/hb-sim-client.h"
 #include "offline-cache/hb-store.h"
@@ -45,6 +52,10 @@ usage (void)
            "  sim paper-out on|off         the virtual printer runs out of / gets paper\n"
            "  sim unplug KIND | plug KIND  KIND: idcard, scanner, printer\n"
            "  sim status                   the virtual devices as JSON\n"
+           "  idcard parse [--reveal] FILE|-      decode raw reader response frames (binary or hex)\n"
+           "  idcard read [--device D] [--reveal] [--timeout S]\n"
+           "                               read the card on a reader; D: usb[:VID:PID],\n"
+           "                               serial:PATH[@BAUD], sim[:N] (simulated, sample card N)\n"
            "  catalog list | catalog search TEXT\n"
            "  outbox                       queued submissions: pending, dead, sent\n"
            "  config                       every setting and where it came from\n");
@@ -151,6 +162,240 @@ cmd_sim (int argc, char **argv)
     }
   if (g_str_equal (what, "status") && argc == 1)
     return sim_send ("STATUS");
+  return usage ();
+}
+
+/* --- idcard ------------------------------------------------------------------------- */
+
+static int
+print_cards (GPtrArray *cards, gboolean reveal)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < cards->len; i++)
+    json_builder_add_value (b, hb_idcard_dump_to_json (cards->pdata[i], reveal));
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+  if (reveal)
+    explicit_bzero (text, strlen (text));
+  return 0;
+}
+
+static int
+cmd_idcard_parse (const char *path, gboolean reveal)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) cards = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  if (g_str_equal (path, "-"))
+    {
+      /* Bounded read of stdin. */
+      GString *in = g_string_new (NULL);
+      char buf[65536];
+      size_t n;
+      while ((n = fread (buf, 1, sizeof buf, stdin)) > 0 && in->len <= HB_IDCARD_DUMP_MAX)
+        g_string_append_len (in, buf, (gssize) n);
+      length = in->len;
+      data = g_string_free (in, FALSE);
+    }
+  else if (!g_file_get_contents (path, &data, &length, &error))
+    return fail (path, error);
+
+  cards = hb_idcard_dump_parse ((const guint8 *) data, length, &error);
+  explicit_bzero (data, length);
+  if (cards == NULL)
+    return fail (g_str_equal (path, "-") ? "stdin" : path, error);
+  return print_cards (cards, reveal);
+}
+
+static GBytes *
+sim_peer (const guint8 *data, gsize len, gpointer user_data)
+{
+  return hb_sam_sim_process (user_data, data, len);
+}
+
+/* A transport for --device. */
+static HbTransport *
+open_device_transport (const char *spec, GError **error)
+{
+  if (g_str_has_prefix (spec, "serial:"))
+    {
+      g_autofree char *path = g_strdup (spec + strlen ("serial:"));
+      char *at = strrchr (path, '@');
+      guint64 baud = (guint64) hb_config_get_int (config, "devices", "idcard_baud");
+      if (at)
+        {
+          *at = '\0';
+          if (!g_ascii_string_to_unsigned (at + 1, 10, 300, 4000000, &baud, error))
+            return NULL;
+        }
+      return HB_TRANSPORT (hb_serial_transport_new (path, (guint) baud));
+    }
+  if (g_str_has_prefix (spec, "sim"))
+    {
+      guint64 n = 1;
+      g_autofree char *json = NULL;
+      g_autoptr(HbIdCard) card = NULL;
+      HbSamSim *sim;
+      if (spec[3] == ':' && !g_ascii_string_to_unsigned (spec + 4, 10, 1, 1000, &n, error))
+        return NULL;
+      json = hb_samples_card_json (hb_config_get_share_dir (config), (guint) n, error);
+      if (json == NULL)
+        return NULL;
+      card = hb_idcard_new_from_json_data (json, -1, error);
+      hb_secure_free (g_steal_pointer (&json));
+      if (card == NULL)
+        return NULL;
+      sim = hb_sam_sim_new ();
+      hb_sam_sim_set_card (sim, card, card->address_appended);
+      return HB_TRANSPORT (hb_pipe_transport_new (sim_peer, sim, (GDestroyNotify) hb_sam_sim_free));
+    }
+  if (g_str_has_prefix (spec, "usb"))
+    {
+      /* First device whose id matches: the given VID:PID, else the driver's id table. */
+      static libusb_context *ctx;
+      libusb_device **list = NULL;
+      ssize_t count;
+      guint vid = 0, pid = 0;
+      HbTransport *transport = NULL;
+      HbDeviceClass *klass = g_type_class_ref (HB_TYPE_SAM_CARD_READER);
+
+      if (spec[3] == ':' && sscanf (spec + 4, "%x:%x", &vid, &pid) != 2)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "usb device: expected usb:VID:PID in hex, e.g. usb:0400:c35a");
+          g_type_class_unref (klass);
+          return NULL;
+        }
+      if (ctx == NULL && libusb_init (&ctx) != 0)
+        {
+          g_set_error (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NO_DEVICE, "USB is not available");
+          g_type_class_unref (klass);
+          return NULL;
+        }
+      count = libusb_get_device_list (ctx, &list);
+      for (ssize_t i = 0; i < count && transport == NULL; i++)
+        {
+          struct libusb_device_descriptor d;
+          if (libusb_get_device_descriptor (list[i], &d) != 0)
+            continue;
+          for (const HbDeviceIdEntry *e = klass->id_table; e->vid != 0 && transport == NULL; e++)
+            if ((vid ? d.idVendor == vid && d.idProduct == pid
+                     : d.idVendor == e->vid && d.idProduct == e->pid))
+              transport = HB_TRANSPORT (hb_usb_transport_new (list[i],
+                                                              hb_usb_transport_detect_layout (list[i]),
+                                                              HB_SAM_HEADER_LEN));
+        }
+      if (list)
+        libusb_free_device_list (list, 1);
+      g_type_class_unref (klass);
+      if (transport == NULL)
+        g_set_error (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NO_DEVICE,
+                     "no ID card reader found on USB");
+      return transport;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "unknown device \"%s\" (usb[:VID:PID], serial:PATH[@BAUD], sim[:N])", spec);
+  return NULL;
+}
+
+static int
+cmd_idcard_read (const char *spec, gboolean reveal, guint timeout_s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbTransport) transport = NULL;
+  g_autoptr(HbSamLink) link = NULL;
+  g_autoptr(GPtrArray) cards = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_idcard_free);
+  HbSamTiming timing;
+  HbSamResponse r;
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+  HbIdCard *card = NULL;
+
+  g_autofree char *configured = NULL;
+
+  if (spec == NULL)
+    {
+      /* A reader behind a USB-serial bridge is configured by its tty; else look on USB. */
+      const char *serial = hb_config_get_string (config, "devices", "idcard_serial");
+      configured = serial ? g_strconcat ("serial:", serial, NULL) : g_strdup ("usb");
+      spec = configured;
+    }
+  transport = open_device_transport (spec, &error);
+  if (transport == NULL || !hb_transport_open (transport, &error))
+    return fail ("idcard read", error);
+
+  hb_sam_timing_init (&timing);
+  link = hb_sam_link_new (transport, timing.retries);
+  if (!hb_sam_link_expect (link, HB_SAM_CMD_STATUS, HB_SAM_SW3_OK, timing.command_timeout_ms,
+                           NULL, &r, &error))
+    return fail ("SAM status", error);
+
+  fprintf (stderr, "haobanctl: waiting up to %u s for a card on %s…\n", timeout_s,
+           hb_transport_get_description (transport));
+  while (card == NULL)
+    {
+      if (!hb_sam_link_command (link, HB_SAM_CMD_FIND, NULL, 0, timing.command_timeout_ms,
+                                NULL, &r, &error))
+        return fail ("find card", error);
+      if (r.sw3 == HB_SAM_SW3_FIND_OK)
+        {
+          card = hb_sam_read_card (link, &timing, NULL, &error);
+          if (card == NULL)
+            return fail ("read card", error);
+          break;
+        }
+      if (g_get_monotonic_time () >= deadline)
+        {
+          fprintf (stderr, "haobanctl: no card within %u s\n", timeout_s);
+          return 1;
+        }
+      g_usleep ((gulong) timing.poll_ms * 1000);
+    }
+  g_ptr_array_add (cards, card);
+  return print_cards (cards, reveal);
+}
+
+static int
+cmd_idcard (int argc, char **argv)
+{
+  gboolean reveal = FALSE;
+  const char *device = NULL, *file = NULL;
+  guint64 timeout_s = 30;
+
+  if (argc < 1)
+    return usage ();
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--reveal"))
+        reveal = TRUE;
+      else if (g_str_equal (argv[i], "--device") && i + 1 < argc)
+        device = argv[++i];
+      else if (g_str_equal (argv[i], "--timeout") && i + 1 < argc)
+        {
+          if (!g_ascii_string_to_unsigned (argv[++i], 10, 1, 3600, &timeout_s, NULL))
+            return usage ();
+        }
+      else if (file == NULL && !g_str_has_prefix (argv[i], "--"))
+        file = argv[i];
+      else if (file == NULL && g_str_equal (argv[i], "-"))
+        file = argv[i];
+      else
+        return usage ();
+    }
+  if (g_str_equal (argv[0], "parse") && file != NULL && device == NULL)
+    return cmd_idcard_parse (file, reveal);
+  if (g_str_equal (argv[0], "read") && file == NULL)
+    return cmd_idcard_read (device, reveal, (guint) timeout_s);
   return usage ();
 }
 
@@ -451,6 +696,8 @@ main (int argc, char **argv)
     rc = cmd_sim (rest, rargv);
   else if (g_str_equal (cmd, "catalog"))
     rc = cmd_catalog (rest, rargv);
+  else if (g_str_equal (cmd, "idcard"))
+    rc = cmd_idcard (rest, rargv);
   else if (g_str_equal (cmd, "outbox") && rest == 0)
     rc = cmd_outbox ();
   else if (g_str_equal (cmd, "config") && rest == 0)

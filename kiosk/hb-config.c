@@ -35,6 +35,8 @@ static const KeySpec keys[] = {
   { "platform", "request_timeout_ms", T_INT,    "10000",  500, 120000 },
   { "devices",  "mode",               T_CHOICE, "virtual", 0, 0, "virtual|real" },
   { "devices",  "sim_socket",         T_PATH,   NULL },
+  { "devices",  "idcard_serial",      T_PATH,   NULL },
+  { "devices",  "idcard_baud",        T_INT,    "115200", 1200, 4000000 },
   { "session",  "idle_timeout",       T_INT,    "90",     5, 3600 },
   { "session",  "warning_seconds",    T_INT,    "30",     3, 600 },
   { "session",  "submit_wait_ms",     T_INT,    "5000",   0, 60000 },

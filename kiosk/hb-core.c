@@ -221,6 +221,18 @@ on_code_scanned (HbScanner *scanner, const char *text, HbCore *self)
 }
 
 static void
+on_device_added (HbDeviceManager *devices, HbDevice *device, HbCore *self)
+{
+  if (HB_IS_CARD_READER (device))
+    {
+      g_signal_connect_object (device, "card-read", G_CALLBACK (on_card_read), self, 0);
+      g_signal_connect_object (device, "read-failed", G_CALLBACK (on_card_read_failed), self, 0);
+    }
+  else if (HB_IS_SCANNER (device))
+    g_signal_connect_object (device, "code-scanned", G_CALLBACK (on_code_scanned), self, 0);
+}
+
+static void
 on_session_wiped (HbSession *session, int reason, HbCore *self)
 {
   /* The visit is over: stop whatever the devices were doing for it. */
@@ -509,20 +521,21 @@ finish_start (HbCore *self, HbStore *store, GError **error)
   if (g_mkdir_with_parents (spool, 0700) != 0)
     g_warning ("core: cannot create %s", spool);
   self->devices = hb_device_manager_new (mode, socket, spool);
+  if (hb_config_get_string (c, "devices", "idcard_serial"))
+    hb_device_manager_set_idcard_serial (self->devices,
+                                         hb_config_get_string (c, "devices", "idcard_serial"),
+                                         (guint) hb_config_get_int (c, "devices", "idcard_baud"));
   if (!hb_device_manager_start (self->devices, error))
     return FALSE;
   self->printer = hb_print_service_new (self->devices);
 
-  if (hb_device_manager_get_card_reader (self->devices))
-    {
-      g_signal_connect_object (hb_device_manager_get_card_reader (self->devices), "card-read",
-                               G_CALLBACK (on_card_read), self, 0);
-      g_signal_connect_object (hb_device_manager_get_card_reader (self->devices), "read-failed",
-                               G_CALLBACK (on_card_read_failed), self, 0);
-    }
-  if (hb_device_manager_get_scanner (self->devices))
-    g_signal_connect_object (hb_device_manager_get_scanner (self->devices), "code-scanned",
-                             G_CALLBACK (on_code_scanned), self, 0);
+  /* A USB reader may be plugged in (or replaced) at any time: listen to every device the
+   * manager adds, and to those it already has. */
+  g_signal_connect_object (self->devices, "device-added", G_CALLBACK (on_device_added), self,
+                           0);
+  for (guint kind = 0; kind < HB_DEVICE_N_KINDS; kind++)
+    if (hb_device_manager_get_device (self->devices, kind))
+      on_device_added (self->devices, hb_device_manager_get_device (self->devices, kind), self);
   g_signal_connect_object (self->devices, "status-changed", G_CALLBACK (on_status_event),
                            self, G_CONNECT_SWAPPED);
 

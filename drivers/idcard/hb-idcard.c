@@ -9,22 +9,25 @@
 G_DEFINE_BOXED_TYPE (HbIdCard, hb_idcard, hb_idcard_copy, hb_idcard_free)
 G_DEFINE_QUARK (hb-idcard-error-quark, hb_idcard_error)
 
-#define LONG_TERM "长期"   /* valid_to of cards that never expire */
+#define LONG_TERM HB_IDCARD_LONG_TERM   /* valid_to of cards that never expire */
 
 /* Every owned string of a card, for copy/wipe/free loops. */
 #define CARD_STRINGS(c) { &(c)->name, &(c)->name_en, &(c)->nation, &(c)->birth_date, \
                           &(c)->address, &(c)->id_number, &(c)->issuer, &(c)->valid_from, \
-                          &(c)->valid_to }
+                          &(c)->valid_to, &(c)->pass_number, &(c)->issue_count, \
+                          &(c)->nationality, &(c)->card_version, &(c)->issuer_code, \
+                          &(c)->renewal_count, &(c)->previous_number, &(c)->address_appended }
 
 const char *
 hb_idcard_type_to_string (HbIdCardType type)
 {
   switch (type)
     {
-    case HB_IDCARD_TYPE_RESIDENT:          return "resident";
-    case HB_IDCARD_TYPE_FOREIGN_PERMANENT: return "foreign-permanent";
-    case HB_IDCARD_TYPE_HMT_RESIDENCE:     return "hmt-residence";
-    default:                               return "unknown";
+    case HB_IDCARD_TYPE_RESIDENT:               return "resident";
+    case HB_IDCARD_TYPE_FOREIGN_PERMANENT:      return "foreign-permanent";
+    case HB_IDCARD_TYPE_HMT_RESIDENCE:          return "hmt-residence";
+    case HB_IDCARD_TYPE_FOREIGN_PERMANENT_2023: return "foreign-permanent-2023";
+    default:                                    return "unknown";
     }
 }
 
@@ -33,6 +36,7 @@ hb_idcard_type_from_string (const char *s, HbIdCardType *out)
 {
   static const HbIdCardType types[] = {
     HB_IDCARD_TYPE_RESIDENT, HB_IDCARD_TYPE_FOREIGN_PERMANENT, HB_IDCARD_TYPE_HMT_RESIDENCE,
+    HB_IDCARD_TYPE_FOREIGN_PERMANENT_2023,
   };
 
   if (s == NULL)
@@ -52,9 +56,10 @@ sex_to_string (HbSex sex)
 {
   switch (sex)
     {
-    case HB_SEX_MALE:   return "male";
-    case HB_SEX_FEMALE: return "female";
-    default:            return "unknown";
+    case HB_SEX_MALE:        return "male";
+    case HB_SEX_FEMALE:      return "female";
+    case HB_SEX_UNSPECIFIED: return "unspecified";
+    default:                 return "unknown";
     }
 }
 
@@ -67,6 +72,8 @@ sex_from_string (const char *s, HbSex *out)
     *out = HB_SEX_FEMALE;
   else if (g_str_equal (s, "unknown"))
     *out = HB_SEX_UNKNOWN;
+  else if (g_str_equal (s, "unspecified"))
+    *out = HB_SEX_UNSPECIFIED;
   else
     return FALSE;
   return TRUE;
@@ -202,12 +209,12 @@ invalid (GError **error, const char *format, ...)
   return FALSE;
 }
 
-static gboolean
-is_date (const char *s)
+gboolean
+hb_idcard_date_is_valid (const char *s)
 {
   int y, m, d;
 
-  if (strlen (s) != 8)
+  if (s == NULL || strlen (s) != 8)
     return FALSE;
   for (int i = 0; i < 8; i++)
     if (!g_ascii_isdigit (s[i]))
@@ -272,7 +279,7 @@ get_date (JsonObject *object, const char *field, gboolean required, gboolean all
     return FALSE;
   if (*out == NULL)
     return TRUE;
-  if (is_date (*out) || (allow_long_term && g_str_equal (*out, LONG_TERM)))
+  if (hb_idcard_date_is_valid (*out) || (allow_long_term && g_str_equal (*out, LONG_TERM)))
     return TRUE;
   g_clear_pointer (out, g_free);
   return invalid (error, allow_long_term
@@ -334,18 +341,19 @@ hb_idcard_new_from_json (JsonObject *object, GError **error)
     return NULL;
   if (!hb_idcard_type_from_string (type, &card->type))
     {
-      invalid (error, "Card field \"%s\" is not one of resident, foreign-permanent, hmt-residence",
-               "type");
+      invalid (error, "Card field \"%s\" is not one of resident, foreign-permanent, "
+               "hmt-residence, foreign-permanent-2023", "type");
       return NULL;
     }
-  foreign = card->type == HB_IDCARD_TYPE_FOREIGN_PERMANENT;
+  foreign = card->type == HB_IDCARD_TYPE_FOREIGN_PERMANENT ||
+            card->type == HB_IDCARD_TYPE_FOREIGN_PERMANENT_2023;
   resident = card->type == HB_IDCARD_TYPE_RESIDENT;
 
   if (!get_string (object, "sex", FALSE, &sex, error))
     return NULL;
   if (sex != NULL && !sex_from_string (sex, &card->sex))
     {
-      invalid (error, "Card field \"%s\" is not one of male, female, unknown", "sex");
+      invalid (error, "Card field \"%s\" is not one of male, female, unknown, unspecified", "sex");
       return NULL;
     }
 
@@ -369,6 +377,33 @@ hb_idcard_new_from_json (JsonObject *object, GError **error)
       !get_photo (object, &card->photo, error))
     return NULL;
 
+  /* Optional everywhere: which layout has room for which is the SAM encoder's business. */
+  if (!get_string (object, "pass_number", FALSE, &card->pass_number, error) ||
+      !get_string (object, "issue_count", FALSE, &card->issue_count, error) ||
+      !get_string (object, "nationality", FALSE, &card->nationality, error) ||
+      !get_string (object, "card_version", FALSE, &card->card_version, error) ||
+      !get_string (object, "issuer_code", FALSE, &card->issuer_code, error) ||
+      !get_string (object, "renewal_count", FALSE, &card->renewal_count, error) ||
+      !get_string (object, "previous_number", FALSE, &card->previous_number, error) ||
+      !get_string (object, "address_appended", FALSE, &card->address_appended, error))
+    return NULL;
+
+  /* 2017 foreign permanent cards carry a 15-character number of letters and digits
+   * (no published check digit); every other number is 18 characters, ISO 7064. */
+  if (card->type == HB_IDCARD_TYPE_FOREIGN_PERMANENT && strlen (card->id_number) == 15)
+    {
+      for (int i = 0; i < 15; i++)
+        {
+          if (!g_ascii_isalnum (card->id_number[i]))
+            {
+              invalid (error, "Card field \"%s\" must be letters and digits", "id_number");
+              return NULL;
+            }
+          card->id_number[i] = g_ascii_toupper (card->id_number[i]);
+        }
+      return g_steal_pointer (&card);
+    }
+
   if (strlen (card->id_number) != 18)
     {
       invalid (error, "Card field \"%s\" must be 18 characters", "id_number");
@@ -386,7 +421,8 @@ hb_idcard_new_from_json (JsonObject *object, GError **error)
 
 static const char *const card_fields[] = {
   "type", "name", "name_en", "sex", "nation", "birth_date", "address", "id_number",
-  "issuer", "valid_from", "valid_to", "photo",
+  "issuer", "valid_from", "valid_to", "photo", "pass_number", "issue_count", "nationality",
+  "card_version", "issuer_code", "renewal_count", "previous_number", "address_appended",
 };
 
 /* The JSON parser rejects a document that is not UTF-8 without saying where. Parse a
@@ -511,6 +547,14 @@ hb_idcard_to_json (const HbIdCard *card)
   add_string (builder, "issuer", card->issuer);
   add_string (builder, "valid_from", card->valid_from);
   add_string (builder, "valid_to", card->valid_to);
+  add_string (builder, "pass_number", card->pass_number);
+  add_string (builder, "issue_count", card->issue_count);
+  add_string (builder, "nationality", card->nationality);
+  add_string (builder, "card_version", card->card_version);
+  add_string (builder, "issuer_code", card->issuer_code);
+  add_string (builder, "renewal_count", card->renewal_count);
+  add_string (builder, "previous_number", card->previous_number);
+  add_string (builder, "address_appended", card->address_appended);
   if (card->photo != NULL && g_bytes_get_size (card->photo) > 0)
     {
       gsize size;

@@ -75,7 +75,8 @@ typedef enum {
 /* "读居民身份证操作失败" / "read failed" — the status table's meaning of an SW3. */
 const char *hb_sam_status_describe (guint8 sw3, gboolean english);
 
-/* Build frames. Data may be NULL when len is 0. len ≤ HB_SAM_FRAME_MAX - 10. */
+/* Build frames. Data may be NULL when len is 0. len ≤ HB_SAM_FRAME_MAX - 10 for requests,
+ * HB_SAM_FRAME_MAX - 11 for responses (so that the frame fits HB_SAM_FRAME_MAX). */
 GBytes   *hb_sam_request_build  (HbSamCommand command, const guint8 *data, gsize len);
 GBytes   *hb_sam_response_build (guint8 sw1, guint8 sw2, guint8 sw3, const guint8 *data,
                                  gsize len);
@@ -103,17 +104,28 @@ gboolean  hb_sam_response_check (const HbSamResponse *response, guint8 expected_
  * more than HB_SAM_FRAME_MAX. */
 typedef struct _HbSamReceiver HbSamReceiver;
 HbSamReceiver *hb_sam_receiver_new   (void);
+/* The same for request frames (simulators): their LEN may be 3 (CMD PARA CHK). */
+HbSamReceiver *hb_sam_receiver_new_for_requests (void);
 void           hb_sam_receiver_free  (HbSamReceiver *receiver);   /* wipes its buffer */
 void           hb_sam_receiver_reset (HbSamReceiver *receiver);
-/* Bytes still needed to complete the frame in progress (7 while hunting for a header):
- * lets a transport read exactly what is missing. */
+/* Bytes still needed to complete the frame in progress (7 while hunting for a header;
+ * 0 when a complete frame is queued — collect it with feed (NULL, 0)): lets a transport
+ * read exactly what is missing. */
 gsize          hb_sam_receiver_wanted (HbSamReceiver *receiver);
 /* Feed bytes. Returns a complete frame (checksum not yet verified) as soon as one is
- * there, or NULL; unconsumed input stays queued for the next call (feed NULL, 0). */
+ * there, or NULL; unconsumed input stays queued for the next call (feed NULL, 0).
+ * The queue holds HB_SAM_FRAME_MAX bytes: input that does not fit behind a complete
+ * frame is dropped (and counted by hb_sam_receiver_dropped). Feeding at most
+ * hb_sam_receiver_wanted() bytes at a time never loses a byte. */
 GBytes        *hb_sam_receiver_feed  (HbSamReceiver *receiver, const guint8 *data, gsize len);
 /* Bytes dropped while hunting for a preamble since creation/reset (diagnostics). */
 gsize          hb_sam_receiver_dropped (HbSamReceiver *receiver);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbSamReceiver, hb_sam_receiver_free)
+
+/* A GBytes of len bytes whose buffer is wiped (explicit_bzero) when its last reference
+ * goes; *data is writable until the GBytes is handed on. Every frame and DATA block the
+ * SAM codec returns is one of these, since it may hold personal data. */
+GBytes   *hb_sam_wiped_bytes_new (gsize len, guint8 **data);
 
 /* Hex dump of a frame for logs: preamble, LEN, status and at most the first n DATA bytes
  * (never the text block: personal data). */

@@ -17,10 +17,19 @@ G_DECLARE_FINAL_TYPE (HbPipeTransport, hb_pipe_transport, HB, PIPE_TRANSPORT, Hb
 
 HbPipeTransport *hb_pipe_transport_new (HbPipePeerFunc peer, gpointer user_data,
                                         GDestroyNotify destroy);
-/* 0 (default) = instant; else bytes become readable at this line rate. */
+/* 0 (default) = instant; else bytes become readable at this line rate: the answer starts
+ * once the request has crossed the line, and byte k of it is readable at start + k × 10 /
+ * baud (absolute instants, so reads finish at the wire time however they are split). */
 void             hb_pipe_transport_set_baud (HbPipeTransport *self, guint baud);
 /* Simulate the device vanishing: every call fails with HB_DEVICE_ERROR_NO_DEVICE until
- * reconnected. */
+ * reconnected; a waiting reader wakes up, and bytes on the line are lost. Any thread. */
 void             hb_pipe_transport_set_connected (HbPipeTransport *self, gboolean connected);
+
+/* Additions. */
+guint            hb_pipe_transport_get_baud (HbPipeTransport *self);
+gboolean         hb_pipe_transport_get_connected (HbPipeTransport *self);
+/* Bytes the peer sends on its own (unsolicited, or noise on the line), queued now and
+ * paced like answers. Ignored while closed or disconnected. Any thread. */
+void             hb_pipe_transport_inject (HbPipeTransport *self, const guint8 *data, gsize len);
 
 G_END_DECLS

@@ -8,7 +8,14 @@
  * Errors: G_IO_ERROR_TIMED_OUT (nothing arrived in time), G_IO_ERROR_CANCELLED,
  * HB_DEVICE_ERROR_NO_DEVICE (unplugged: the transport is dead, reopen when the device
  * comes back), HB_DEVICE_ERROR_HARDWARE (I/O error, stall that could not be cleared),
- * HB_DEVICE_ERROR_NOT_OPEN. */
+ * HB_DEVICE_ERROR_NOT_OPEN.
+ *
+ * Threading: one thread at a time drives a transport (open, write, read, flush, close);
+ * cancellation comes through the GCancellable from any thread and interrupts a wait
+ * promptly (the USB transport notices it within 50 ms). Counters, is_open and the
+ * description may be read from any thread; set the description before sharing.
+ * A timeout_ms of 0 does not wait: read returns what has already arrived, or times out.
+ * See docs/transports.md. */
 #pragma once
 
 #include <gio/gio.h>

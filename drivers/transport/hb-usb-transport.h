@@ -6,7 +6,13 @@
  * second, and answer likewise on two IN endpoints — HB_USB_SPLIT_HEADER selects that
  * layout when the interface has two of each. The kernel driver, if any, is auto-detached
  * on claim and re-attached on release. A vanished device reads as
- * HB_DEVICE_ERROR_NO_DEVICE. */
+ * HB_DEVICE_ERROR_NO_DEVICE (and stays dead until closed and reopened); a stalled endpoint
+ * is cleared once and reads as HB_DEVICE_ERROR_HARDWARE.
+ *
+ * The split layout frames by the SAM header: LEN is the big-endian 16 bits at header
+ * offsets 5–6 and counts the bytes after the 7-byte header, so it is only for SAM frames
+ * (header_len ≥ 7). Transfers use libusb's synchronous API in slices of at most 50 ms on
+ * the device's own context; they coexist with the thread that pumps hotplug events. */
 #pragma once
 
 #include <libusb.h>
@@ -27,5 +33,10 @@ G_DECLARE_FINAL_TYPE (HbUsbTransport, hb_usb_transport, HB, USB_TRANSPORT, HbTra
 HbUsbTransport *hb_usb_transport_new (libusb_device *device, HbUsbLayout layout,
                                       guint header_len);
 libusb_device  *hb_usb_transport_get_device (HbUsbTransport *self);
+
+/* The layout a device's descriptors show: two bulk OUT and two bulk IN endpoints on one
+ * interface → HB_USB_SPLIT_HEADER, else HB_USB_PLAIN. Readers sharing an id (0400:C35A)
+ * differ in this, so the id alone cannot tell. */
+HbUsbLayout     hb_usb_transport_detect_layout (libusb_device *device);
 
 G_END_DECLS

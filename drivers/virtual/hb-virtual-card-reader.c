@@ -1,49 +1,32 @@
-/* hb-virtual-card-reader.c — ID card reader whose cards arrive over the simulator socket. */
+/* hb-virtual-card-reader.c — the SAM driver over a pipe to a simulated SAM module. */
 #define G_LOG_DOMAIN "hb-drivers"
 
 #include "drivers/virtual/hb-virtual-device-private.h"
+#include "drivers/transport/hb-pipe-transport.h"
 #include "drivers/hb-device-private.h"
+
+/* Quick enough that a demo feels immediate, slow enough to cost nothing at idle. */
+#define VIRTUAL_POLL_MS   250
+#define VIRTUAL_REOPEN_MS 250
 
 struct _HbVirtualCardReader
 {
-  HbCardReader parent_instance;
-
-  HbVirtualPlug plug;
+  HbSamCardReader parent_instance;
+  HbSamSim       *sim;        /* owned by the transport (its peer) */
+  gboolean        unplugged;
 };
 
-G_DEFINE_FINAL_TYPE (HbVirtualCardReader, hb_virtual_card_reader, HB_TYPE_CARD_READER)
+G_DEFINE_FINAL_TYPE (HbVirtualCardReader, hb_virtual_card_reader, HB_TYPE_SAM_CARD_READER)
 
 static const HbDeviceIdEntry id_table[] = {
   { .virtual_id = "virtual-idcard" },
   { .vid = 0, .virtual_id = NULL },
 };
 
-static void
-update_status (HbVirtualCardReader *self)
+static GBytes *
+sim_peer (const guint8 *data, gsize len, gpointer user_data)
 {
-  hb_virtual_plug_update_status (&self->plug, HB_DEVICE (self), HB_DEVICE_STATUS_ONLINE, NULL);
-}
-
-static void
-hb_virtual_card_reader_open (HbDevice *device, GTask *task)
-{
-  HbVirtualCardReader *self = HB_VIRTUAL_CARD_READER (device);
-
-  self->plug.opened = TRUE;
-  if (!self->plug.unplugged)
-    hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_NOT_PRESENT);
-  update_status (self);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-hb_virtual_card_reader_close (HbDevice *device, GTask *task)
-{
-  HbVirtualCardReader *self = HB_VIRTUAL_CARD_READER (device);
-
-  self->plug.opened = FALSE;
-  hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_UNKNOWN);
-  g_task_return_boolean (task, TRUE);
+  return hb_sam_sim_process (user_data, data, len);
 }
 
 static void
@@ -52,10 +35,8 @@ hb_virtual_card_reader_class_init (HbVirtualCardReaderClass *klass)
   HbDeviceClass *device_class = HB_DEVICE_CLASS (klass);
 
   device_class->driver_id = "virtual-idcard";
-  device_class->full_name = "Virtual ID card reader";
+  device_class->full_name = "Virtual ID card reader (simulated SAM)";
   device_class->id_table = id_table;
-  device_class->open = hb_virtual_card_reader_open;
-  device_class->close = hb_virtual_card_reader_close;
 }
 
 static void
@@ -66,7 +47,34 @@ hb_virtual_card_reader_init (HbVirtualCardReader *self)
 HbVirtualCardReader *
 hb_virtual_card_reader_new (void)
 {
-  return g_object_new (HB_TYPE_VIRTUAL_CARD_READER, NULL);
+  HbSamSim *sim = hb_sam_sim_new ();
+  g_autoptr(HbPipeTransport) pipe =
+    hb_pipe_transport_new (sim_peer, sim, (GDestroyNotify) hb_sam_sim_free);
+  HbVirtualCardReader *self;
+  HbSamTiming timing;
+
+  hb_transport_set_description (HB_TRANSPORT (pipe), "pipe:virtual-sam");
+  self = g_object_new (HB_TYPE_VIRTUAL_CARD_READER, "transport", pipe, NULL);
+  self->sim = sim;
+  hb_sam_timing_init (&timing);
+  timing.poll_ms = VIRTUAL_POLL_MS;
+  timing.reopen_ms = VIRTUAL_REOPEN_MS;
+  hb_sam_card_reader_set_timing (HB_SAM_CARD_READER (self), &timing);
+  return self;
+}
+
+HbSamSim *
+hb_virtual_card_reader_get_sim (HbVirtualCardReader *self)
+{
+  return self->sim;
+}
+
+static gboolean
+check_usable (HbVirtualCardReader *self, GError **error)
+{
+  HbVirtualPlug plug = { .opened = hb_device_is_open (HB_DEVICE (self)),
+                         .unplugged = self->unplugged };
+  return hb_virtual_plug_check (&plug, "card reader", error);
 }
 
 gboolean
@@ -76,20 +84,13 @@ hb_virtual_card_reader_insert (HbVirtualCardReader *self, const char *json, gsiz
   g_autoptr(HbIdCard) card = NULL;
 
   g_return_val_if_fail (HB_IS_VIRTUAL_CARD_READER (self), FALSE);
-  g_return_val_if_fail (json != NULL || length == 0, FALSE);
-
-  if (!hb_virtual_plug_check (&self->plug, "card reader", error))
+  if (!check_usable (self, error))
     return FALSE;
   card = hb_idcard_new_from_json_data (json ? json : "", (gssize) length, error);
   if (card == NULL)
     return FALSE;
-
-  /* Swapping cards quickly looks like remove + place to a real reader too. */
-  if (hb_card_reader_get_media (HB_CARD_READER (self)) == HB_CARD_MEDIA_PRESENT)
-    hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_NOT_PRESENT);
-  hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_PRESENT);
-  hb_card_reader_emit_card (HB_CARD_READER (self), card);
-  /* g_autoptr wipes our copy (hb_idcard_free). */
+  /* The SAM copies it; ours is wiped by g_autoptr. */
+  hb_sam_sim_set_card (self->sim, card, card->address_appended);
   return TRUE;
 }
 
@@ -97,10 +98,9 @@ gboolean
 hb_virtual_card_reader_remove (HbVirtualCardReader *self, GError **error)
 {
   g_return_val_if_fail (HB_IS_VIRTUAL_CARD_READER (self), FALSE);
-
-  if (!hb_virtual_plug_check (&self->plug, "card reader", error))
+  if (!check_usable (self, error))
     return FALSE;
-  hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_NOT_PRESENT);
+  hb_sam_sim_set_card (self->sim, NULL, NULL);
   return TRUE;
 }
 
@@ -108,20 +108,23 @@ void
 hb_virtual_card_reader_set_plugged (HbVirtualCardReader *self, gboolean plugged)
 {
   g_return_if_fail (HB_IS_VIRTUAL_CARD_READER (self));
-
-  if (!hb_virtual_plug_set (&self->plug, HB_DEVICE (self), plugged))
+  if (self->unplugged == !plugged)
     return;
-  if (self->plug.unplugged)
-    /* Gone with the reader: "card-removed" if a card was on it. */
-    hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_UNKNOWN);
-  else if (self->plug.opened)
-    hb_card_reader_set_media (HB_CARD_READER (self), HB_CARD_MEDIA_NOT_PRESENT);
-  update_status (self);
+  self->unplugged = !plugged;
+  if (self->unplugged)
+    {
+      /* Whatever lay on it leaves with the reader. */
+      hb_sam_sim_set_card (self->sim, NULL, NULL);
+      hb_device_cancel (HB_DEVICE (self));
+    }
+  /* The driver sees the line go and come back, as with a real USB-serial reader. */
+  hb_pipe_transport_set_connected (HB_PIPE_TRANSPORT (hb_sam_card_reader_get_transport (HB_SAM_CARD_READER (self))),
+                                   plugged);
 }
 
 gboolean
 hb_virtual_card_reader_get_plugged (HbVirtualCardReader *self)
 {
   g_return_val_if_fail (HB_IS_VIRTUAL_CARD_READER (self), FALSE);
-  return !self->plug.unplugged;
+  return !self->unplugged;
 }

@@ -82,6 +82,11 @@ first_frame=$(grep -o 'first frame on screen [0-9]* ms' "$out/idle-kiosk.log" | 
 kill "$kiosk" "$sim"; wait "$kiosk" "$sim" 2>/dev/null; kiosk=""; sim=""
 rm -rf "$data" "$idle_data" "$chrome_dir"
 
+echo "bench: ID card read over a paced 115200-baud serial line (30 reads)"
+idcard_json=$("$build/tests/bench/bench-idcard" 30) || { echo "bench: bench-idcard failed"; exit 1; }
+echo "$idcard_json" >"$out/idcard.json"
+jget () { echo "$idcard_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
+
 ratio () { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 mib () { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 cat <<REPORT | tee "$out/report.txt"
@@ -95,11 +100,18 @@ idle at the attract page, ${IDLE_SECONDS}s
   RSS (MiB)                                $(printf '%10s' "$(mib "$rss_idle")")
   first frame of the full kiosk (ms after exec)  ${first_frame:-?}
 renderer: GSK_RENDERER=${GSK_RENDERER:-cairo (no /dev/dri)}; screenshots: $out/kiosk.png, $out/chromium.png
+
+ID card read over the virtual 115200-baud serial line (median of 30)
+  full read (select, 30 01, 30 03, decode)  $(jget read_ms) ms
+  wire time of its bytes                    $(jget wire_ms) ms
+  host overhead                             $(jget host_overhead_ms) ms = $(awk -v r="$(jget host_overhead_ratio)" 'BEGIN { printf "%.2f", r * 100 }') % of wire     target ≤ 5 %
+  parse + decode of the 1295-byte frame     $(jget parse_us_per_frame) µs  ($(jget parse_frames_per_s) frames/s, $(awk -v r="$(jget parse_vs_wire_ratio)" 'BEGIN { printf "%.4f", r * 100 }') % of its wire time)
 REPORT
 cat >"$out/results.json" <<JSON
 {"rounds": $ROUNDS, "kiosk": {"wall_s": $kw, "cpu_s": $kc, "rss_kib": $kr},
  "chromium": {"wall_s": $cw, "cpu_s": $cc, "rss_kib": $cr},
  "ratios": {"wall": $(ratio "$kw" "$cw"), "cpu": $(ratio "$kc" "$cc"), "rss": $(ratio "$kr" "$cr")},
  "idle": {"seconds": $IDLE_SECONDS, "cpu_percent_of_core": $idle_pct, "rss_kib": $rss_idle},
- "first_frame_ms": ${first_frame:-null}}
+ "first_frame_ms": ${first_frame:-null},
+ "idcard": $idcard_json}
 JSON

@@ -3,6 +3,8 @@
  * The promise under test: every submission reaches the platform exactly once. */
 #include "visit-fixture.h"
 
+#include "kiosk/hb-samples.h"
+
 #include <glib/gstdio.h>
 
 static void
@@ -215,6 +217,48 @@ test_card_during_a_visit_is_ignored (Visit *v, gconstpointer data)
   g_assert_cmpint (hb_session_get_state (hb_core_get_session (v->core)), ==, HB_SESSION_IN_SERVICE);
 }
 
+/* Every kind of card goes through the real SAM engine of the virtual reader (encode in
+ * the simulated module, frames over the paced pipe, decode) and identifies its holder. */
+static void
+test_every_sample_card_identifies_its_holder (Visit *v, gconstpointer data)
+{
+  const char *share = hb_config_get_share_dir (v->config);
+  HbSession *session = hb_core_get_session (v->core);
+  guint n = hb_samples_count (share, "cards");
+  gboolean seen[HB_IDCARD_TYPE_FOREIGN_PERMANENT_2023 + 1] = { FALSE };
+
+  g_assert_cmpuint (n, >=, 6);
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *arg = g_strdup_printf ("%u", i);
+      g_autofree char *json = hb_samples_card_json (share, i, &error);
+      g_autoptr(HbIdCard) want = NULL;
+      HbPerson *person;
+
+      g_assert_no_error (error);
+      want = hb_idcard_new_from_json_data (json, -1, &error);
+      g_assert_no_error (error);
+      g_free (visit_ctl (v, NULL, "sim", "card-insert", "--sample", arg, NULL));
+      visit_wait_state (v, HB_SESSION_IDENTIFIED);
+      person = hb_session_get_person (session);
+      g_assert_cmpint (hb_person_get_source (person), ==, HB_IDENTITY_ID_CARD);
+      g_assert_cmpint (hb_person_get_card_type (person), ==, want->type);
+      g_assert_cmpstr (hb_person_get_id_number (person), ==, want->id_number);
+      g_assert_cmpstr (hb_person_get_name (person), ==, want->name);
+      g_assert_cmpstr (hb_person_get_birth_date (person), ==, want->birth_date);
+      seen[want->type] = TRUE;
+
+      g_free (visit_ctl (v, NULL, "sim", "card-remove", NULL));
+      hb_session_wipe (session, HB_WIPE_FINISHED);
+      visit_wait_state (v, HB_SESSION_ATTRACT);
+    }
+  g_assert_true (seen[HB_IDCARD_TYPE_RESIDENT]);
+  g_assert_true (seen[HB_IDCARD_TYPE_HMT_RESIDENCE]);
+  g_assert_true (seen[HB_IDCARD_TYPE_FOREIGN_PERMANENT]);
+  g_assert_true (seen[HB_IDCARD_TYPE_FOREIGN_PERMANENT_2023]);
+}
+
 static void
 test_invalid_form_is_not_submitted (Visit *v, gconstpointer data)
 {
@@ -292,6 +336,7 @@ main (int argc, char **argv)
   ADD ("/integration/visit/unknown-code-is-explained", test_unknown_code_is_explained);
   ADD ("/integration/visit/code-offline-points-to-the-id-card", test_code_offline_points_to_the_id_card);
   ADD ("/integration/visit/card-during-a-visit-is-ignored", test_card_during_a_visit_is_ignored);
+  ADD ("/integration/visit/every-sample-card-identifies-its-holder", test_every_sample_card_identifies_its_holder);
   ADD ("/integration/visit/invalid-form-is-not-submitted", test_invalid_form_is_not_submitted);
   ADD ("/integration/visit/haobanctl-status-json-tells-the-truth", test_status_json_tells_the_truth);
   return g_test_run ();

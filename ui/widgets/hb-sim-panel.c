@@ -2,6 +2,8 @@
 #include "ui/widgets/hb-sim-panel.h"
 #include "ui/hb-ui-util.h"
 #include "kiosk/hb-samples.h"
+#include "kiosk/hb-person.h"
+#include "drivers/idcard/hb-idcard.h"
 #include "drivers/virtual/hb-sim-client.h"
 
 #include <glib/gi18n.h>
@@ -103,18 +105,41 @@ sim_button (HbSimPanel *self, const char *label, GCallback handler, guint sample
   return b;
 }
 
+/* Sample card N by its kind, so a demonstrator can pick the permit or the foreigner's
+ * card without knowing the sample file. */
+static char *
+card_label (const char *share, guint n)
+{
+  g_autofree char *json = hb_samples_card_json (share, n, NULL);
+  g_autoptr(HbIdCard) card = json ? hb_idcard_new_from_json_data (json, -1, NULL) : NULL;
+
+  if (json)
+    hb_secure_free (g_steal_pointer (&json));
+  switch (card ? card->type : HB_IDCARD_TYPE_RESIDENT)
+    {
+    case HB_IDCARD_TYPE_HMT_RESIDENCE:
+      return g_strdup_printf (_("放居住证 %u"), n);
+    case HB_IDCARD_TYPE_FOREIGN_PERMANENT:
+    case HB_IDCARD_TYPE_FOREIGN_PERMANENT_2023:
+      return g_strdup_printf (_("放永居证 %u"), n);
+    case HB_IDCARD_TYPE_RESIDENT:
+    default:
+      return g_strdup_printf (_("放身份证 %u"), n);
+    }
+}
+
 static void
 build_controls (HbSimPanel *self)
 {
   const char *share = hb_config_get_share_dir (hb_core_get_config (self->core));
-  guint cards = MIN (hb_samples_count (share, "cards"), 3u);
+  guint cards = MIN (hb_samples_count (share, "cards"), 8u);
   guint codes = MIN (hb_samples_count (share, "codes"), 2u);
   GtkWidget *b;
 
   gtk_box_append (GTK_BOX (self->box), hb_ui_label (_("模拟设备"), "sim-title"));
   for (guint i = 1; i <= cards; i++)
     {
-      g_autofree char *label = g_strdup_printf (_("放身份证 %u"), i);
+      g_autofree char *label = card_label (share, i);
       sim_button (self, label, G_CALLBACK (on_card), i);
     }
   sim_button (self, _("取走身份证"), G_CALLBACK (on_remove), 0);

@@ -93,7 +93,14 @@ test_parses_every_sample_card (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonArray *cards;
-  const char *expected_ids[] = { "310104198506151237", "310110195203082426", "310115199309210051" };
+  /* The first three are the residents the demo and older tests use, in this order. */
+  const char *expected_ids[] = { "310104198506151237", "310110195203082426", "310115199309210051",
+                                 "810000199005120020", "DEU310880315023", "931826198507040136" };
+  const HbIdCardType expected_types[] = {
+    HB_IDCARD_TYPE_RESIDENT, HB_IDCARD_TYPE_RESIDENT, HB_IDCARD_TYPE_RESIDENT,
+    HB_IDCARD_TYPE_HMT_RESIDENCE, HB_IDCARD_TYPE_FOREIGN_PERMANENT,
+    HB_IDCARD_TYPE_FOREIGN_PERMANENT_2023,
+  };
 
   g_assert_true (json_parser_load_from_file (parser, path, &error));
   g_assert_no_error (error);
@@ -105,12 +112,35 @@ test_parses_every_sample_card (void)
       g_autoptr(HbIdCard) card = hb_idcard_new_from_json (json_array_get_object_element (cards, i), &error);
       g_assert_no_error (error);
       g_assert_nonnull (card);
-      g_assert_cmpint (card->type, ==, HB_IDCARD_TYPE_RESIDENT);
+      g_assert_cmpint (card->type, ==, expected_types[i]);
       g_assert_cmpstr (card->id_number, ==, expected_ids[i]);
       g_assert_nonnull (card->name);
-      g_assert_nonnull (card->nation);
-      g_assert_null (card->name_en);
       g_assert_null (card->photo);
+      switch (card->type)
+        {
+        case HB_IDCARD_TYPE_RESIDENT:
+          g_assert_nonnull (card->nation);
+          g_assert_null (card->name_en);
+          break;
+        case HB_IDCARD_TYPE_HMT_RESIDENCE:
+          g_assert_true (g_str_has_prefix (card->id_number, "81"));
+          g_assert_cmpstr (card->pass_number, ==, "H60123456");
+          g_assert_cmpstr (card->issue_count, ==, "01");
+          break;
+        case HB_IDCARD_TYPE_FOREIGN_PERMANENT:
+          g_assert_nonnull (card->name_en);
+          g_assert_cmpstr (card->nationality, ==, "DEU");
+          g_assert_nonnull (card->card_version);
+          g_assert_nonnull (card->issuer_code);
+          break;
+        case HB_IDCARD_TYPE_FOREIGN_PERMANENT_2023:
+          g_assert_cmpuint (strlen (card->name_en), >, 35);   /* fills both name parts */
+          g_assert_cmpstr (card->nationality, ==, "GBR");
+          g_assert_nonnull (card->renewal_count);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
     }
 }
 
@@ -397,7 +427,7 @@ static void
 test_type_strings_round_trip (void)
 {
   HbIdCardType types[] = { HB_IDCARD_TYPE_RESIDENT, HB_IDCARD_TYPE_FOREIGN_PERMANENT,
-                           HB_IDCARD_TYPE_HMT_RESIDENCE };
+                           HB_IDCARD_TYPE_HMT_RESIDENCE, HB_IDCARD_TYPE_FOREIGN_PERMANENT_2023 };
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
     {
@@ -408,6 +438,8 @@ test_type_strings_round_trip (void)
   g_assert_false (hb_idcard_type_from_string ("Resident", NULL));
   g_assert_false (hb_idcard_type_from_string (NULL, NULL));
   g_assert_cmpstr (hb_idcard_type_to_string (HB_IDCARD_TYPE_HMT_RESIDENCE), ==, "hmt-residence");
+  g_assert_cmpstr (hb_idcard_type_to_string (HB_IDCARD_TYPE_FOREIGN_PERMANENT_2023), ==,
+                   "foreign-permanent-2023");
 }
 
 static void
@@ -503,6 +535,150 @@ test_deep_nesting_is_refused (void)
   g_assert_nonnull (strstr (error->message, "nested"));
 }
 
+/* Every field the SAM layouts added, set through JSON. */
+static const char *const extra_fields[] = {
+  "pass_number", "issue_count", "nationality", "card_version", "issuer_code",
+  "renewal_count", "previous_number", "address_appended",
+};
+
+static char **
+extra_member (HbIdCard *card, guint i)
+{
+  char **members[] = { &card->pass_number, &card->issue_count, &card->nationality,
+                       &card->card_version, &card->issuer_code, &card->renewal_count,
+                       &card->previous_number, &card->address_appended };
+  g_assert_cmpuint (i, <, G_N_ELEMENTS (members));
+  return members[i];
+}
+
+static void
+test_new_fields_round_trip_through_json (void)
+{
+  g_autoptr(JsonObject) o = sample_object ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbIdCard) card = NULL, again = NULL, copy = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *data = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (extra_fields); i++)
+    {
+      g_autofree char *value = g_strdup_printf ("值%u-%s", i, extra_fields[i]);
+      json_object_set_string_member (o, extra_fields[i], value);
+    }
+  json_object_set_string_member (o, "sex", "unspecified");
+  card = hb_idcard_new_from_json (o, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (card->sex, ==, HB_SEX_UNSPECIFIED);
+
+  node = hb_idcard_to_json (card);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "sex"), ==,
+                   "unspecified");
+  data = json_to_string (node, FALSE);
+  again = hb_idcard_new_from_json_data (data, -1, &error);
+  g_assert_no_error (error);
+  copy = hb_idcard_copy (again);
+  for (guint i = 0; i < G_N_ELEMENTS (extra_fields); i++)
+    {
+      g_autofree char *value = g_strdup_printf ("值%u-%s", i, extra_fields[i]);
+      g_assert_cmpstr (*extra_member (card, i), ==, value);
+      g_assert_cmpstr (*extra_member (again, i), ==, value);
+      g_assert_cmpstr (*extra_member (copy, i), ==, value);
+      g_assert_true (*extra_member (copy, i) != *extra_member (again, i));
+    }
+  g_assert_cmpint (again->sex, ==, HB_SEX_UNSPECIFIED);
+
+  /* Absent stays absent in the JSON form. */
+  {
+    g_autoptr(JsonObject) plain = sample_object ();
+    g_autoptr(HbIdCard) c = hb_idcard_new_from_json (plain, &error);
+    g_autoptr(JsonNode) n = hb_idcard_to_json (c);
+    for (guint i = 0; i < G_N_ELEMENTS (extra_fields); i++)
+      {
+        g_assert_null (*extra_member (c, i));
+        g_assert_false (json_object_has_member (json_node_get_object (n), extra_fields[i]));
+      }
+  }
+}
+
+static void
+test_new_fields_are_bounded_and_named (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (extra_fields); i++)
+    {
+      g_autoptr(JsonObject) o = sample_object ();
+      g_autofree char *huge = g_strnfill (HB_IDCARD_FIELD_MAX + 1, '7');
+
+      json_object_set_string_member (o, extra_fields[i], huge);
+      assert_rejected (o, extra_fields[i], "7777");
+      json_object_set_string_member (o, extra_fields[i], "SECRET\x01");
+      assert_rejected (o, extra_fields[i], "SECRET");
+      json_object_set_int_member (o, extra_fields[i], 1);
+      assert_rejected (o, extra_fields[i], NULL);
+    }
+}
+
+static void
+test_wipe_zeroes_the_new_fields (void)
+{
+  g_autoptr(JsonObject) o = sample_object ();
+  g_autoptr(GError) error = NULL;
+  HbIdCard *card;
+  gsize lengths[G_N_ELEMENTS (extra_fields)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (extra_fields); i++)
+    json_object_set_string_member (o, extra_fields[i], "上海市黄浦区人民大道200号");
+  card = hb_idcard_new_from_json (o, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (extra_fields); i++)
+    lengths[i] = strlen (*extra_member (card, i));
+
+  hb_idcard_wipe (card);
+  for (guint i = 0; i < G_N_ELEMENTS (extra_fields); i++)
+    g_assert_true (all_zero (*extra_member (card, i), lengths[i]));
+  hb_idcard_free (card);
+}
+
+static void
+test_foreign_2017_numbers_are_fifteen_letters_and_digits (void)
+{
+  g_autoptr(JsonObject) o = sample_object ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbIdCard) card = NULL;
+
+  json_object_set_string_member (o, "type", "foreign-permanent");
+  json_object_set_string_member (o, "id_number", "deu310880315023");
+  card = hb_idcard_new_from_json (o, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (card->id_number, ==, "DEU310880315023");
+
+  json_object_set_string_member (o, "id_number", "DEU-10880315023");
+  assert_rejected (o, "id_number", "DEU-1");
+  json_object_set_string_member (o, "id_number", "DEU3108803150");
+  assert_rejected (o, "id_number", "DEU31");
+
+  /* Only the 2017 edition has them; the 2023 edition is ISO 7064 like residents. */
+  json_object_set_string_member (o, "type", "foreign-permanent-2023");
+  json_object_set_string_member (o, "id_number", "DEU310880315023");
+  assert_rejected (o, "id_number", "DEU31");
+  json_object_set_string_member (o, "id_number", "931826198507040136");
+  g_clear_pointer (&card, hb_idcard_free);
+  card = hb_idcard_new_from_json (o, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (card->type, ==, HB_IDCARD_TYPE_FOREIGN_PERMANENT_2023);
+}
+
+static void
+test_date_helper (void)
+{
+  g_assert_true (hb_idcard_date_is_valid ("20240229"));
+  g_assert_true (hb_idcard_date_is_valid ("18000101"));
+  g_assert_false (hb_idcard_date_is_valid ("20230229"));
+  g_assert_false (hb_idcard_date_is_valid ("17991231"));
+  g_assert_false (hb_idcard_date_is_valid ("2024022"));
+  g_assert_false (hb_idcard_date_is_valid (HB_IDCARD_LONG_TERM));
+  g_assert_false (hb_idcard_date_is_valid (NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -527,6 +703,11 @@ main (int argc, char **argv)
   g_test_add_func ("/drivers/idcard/copy/is-deep", test_copy_is_deep);
   g_test_add_func ("/drivers/idcard/free/wipes-every-string", test_wipe_zeroes_every_string);
   g_test_add_func ("/drivers/idcard/json/deep-nesting-is-refused-before-parsing", test_deep_nesting_is_refused);
+  g_test_add_func ("/drivers/idcard/json/new-fields-round-trip", test_new_fields_round_trip_through_json);
+  g_test_add_func ("/drivers/idcard/json/new-fields-are-bounded-and-named", test_new_fields_are_bounded_and_named);
+  g_test_add_func ("/drivers/idcard/free/wipes-the-new-fields", test_wipe_zeroes_the_new_fields);
+  g_test_add_func ("/drivers/idcard/json/foreign-2017-numbers-are-fifteen-letters-and-digits", test_foreign_2017_numbers_are_fifteen_letters_and_digits);
+  g_test_add_func ("/drivers/idcard/date/is-a-real-calendar-date", test_date_helper);
 
   return g_test_run ();
 }
