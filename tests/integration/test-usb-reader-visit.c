@@ -1,6 +1,6 @@
 /* Integration: the terminal in real device mode with a SAM reader on a (umockdev) USB bus.
  * The reader is hot-plugged after the terminal started, and swapped during a visit: a
- * card laid on it still starts a visit, without a restart. */
+ * card laid on it still starts a visit, without a restart. And haobanctl reads it. */
 #include "visit-fixture.h"
 #include "drivers/idcard/hb-sam-sim.h"
 #include "tests/support/hb-fake-sam.h"
@@ -130,6 +130,47 @@ test_reader_swapped_mid_visit_serves_the_next_resident (UsbVisit *u, gconstpoint
                    "310101199001011234");
 }
 
+/* `haobanctl idcard read` opens a USB reader itself (the kiosk not running), whatever its
+ * endpoint layout. */
+static void
+test_haobanctl_reads_the_usb_reader (gconstpointer data)
+{
+  HbUsbLayout layout = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  UsbVisit u = { 0 };
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *bin = g_build_filename (hb_test_builddir (), "haobanctl", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  HbFakeUsbStats stats;
+
+  u.sim = hb_sam_sim_new ();
+  u.fake = hb_fake_usb_sam_new (NULL, layout, hb_fake_sam_sim_peer, u.sim, &error);
+  g_assert_no_error (error);
+  lay_card (&u, "张伟", SAMPLE_ID);
+
+  /* The child inherits the umockdev preload and testbed of this process. */
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                           &error, bin, "idcard", "read", "--device", "usb:0400:c35a",
+                           "--timeout", "10", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (proc) != 0)
+    g_error ("haobanctl failed: %s", err);
+  g_assert_nonnull (strstr (out, "\"id_number\" : \"310***********1237\""));
+  g_assert_null (strstr (out, SAMPLE_ID));
+  hb_fake_usb_sam_get_stats (u.fake, &stats);
+  g_assert_cmpuint (stats.claims, ==, 1);
+  g_assert_cmpuint (stats.releases, ==, 1);
+  if (layout == HB_USB_SPLIT_HEADER)
+    g_assert_cmpuint (stats.bytes_in[1], >=, 1295 - 7);
+  else
+    g_assert_cmpuint (stats.bytes_in[1], ==, 0);
+
+  hb_fake_usb_sam_free (u.fake);
+  hb_sam_sim_free (u.sim);
+}
+
 #define ADD(path, fn) \
   g_test_add ("/integration/usb-reader/" path, UsbVisit, NULL, setup, fn, teardown)
 
@@ -146,5 +187,9 @@ main (int argc, char **argv)
        test_reader_plugged_after_start_identifies);
   ADD ("a-reader-swapped-during-a-visit-serves-the-next-resident",
        test_reader_swapped_mid_visit_serves_the_next_resident);
+  g_test_add_data_func ("/integration/usb-reader/haobanctl-reads-a-plain-reader",
+                        GINT_TO_POINTER (HB_USB_PLAIN), test_haobanctl_reads_the_usb_reader);
+  g_test_add_data_func ("/integration/usb-reader/haobanctl-reads-a-split-header-reader",
+                        GINT_TO_POINTER (HB_USB_SPLIT_HEADER), test_haobanctl_reads_the_usb_reader);
   return g_test_run ();
 }
