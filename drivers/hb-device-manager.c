@@ -9,6 +9,7 @@
 #include "drivers/idcard/hb-sam-frame.h"
 #include "drivers/transport/hb-usb-transport.h"
 #include "drivers/transport/hb-serial-transport.h"
+#include "common/hb-context.h"
 
 #include <string.h>
 
@@ -411,8 +412,8 @@ post_usb_event (HbDeviceManager *self, UsbEventType type, int result, libusb_dev
           event->keeper = usb_keeper_ref (keeper);
         }
     }
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, usb_event_in_main, event,
-                              usb_event_free);
+  hb_context_post (self->context, "[haoban] usb event", usb_event_in_main, event,
+                   usb_event_free);
 }
 
 /* Runs in the USB thread, inside libusb_handle_events. */

@@ -6,6 +6,7 @@
 #include "offline-cache/hb-outbox.h"
 #include "offline-cache/hb-platform-reply.h"
 #include "offline-cache/hb-store-private.h"
+#include "common/hb-context.h"
 
 #include <string.h>
 
@@ -146,16 +147,12 @@ emission_dispatch (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Always deferred to an idle source on the creator's context. (g_main_context_invoke_full
- * would call straight into the handler on *this* thread whenever the target is the global
- * default context and nobody is iterating it at that moment — e.g. while the main thread
- * sits in hb_sync_stop.) */
+/* Deferred to the creator's context (hb_context_post: never on this thread). */
 static void
 emit_on_main (HbSync *self, EmitKind kind, guint signal, const char *a, const char *b,
               guint status)
 {
   Emission *e = g_new0 (Emission, 1);
-  GSource *source;
 
   e->guard = guard_ref (self->guard);
   e->kind = kind;
@@ -163,12 +160,8 @@ emit_on_main (HbSync *self, EmitKind kind, guint signal, const char *a, const ch
   e->a = g_strdup (a);
   e->b = g_strdup (b);
   e->status = status;
-  source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, emission_dispatch, e, emission_free);
-  g_source_set_static_name (source, "[haoban] sync emission");
-  g_source_attach (source, self->context);
-  g_source_unref (source);
+  hb_context_post (self->context, "[haoban] sync emission", emission_dispatch, e,
+                   emission_free);
 }
 
 /* Any thread. Success also records the time of contact. */

@@ -18,7 +18,7 @@ TIMEOUT=${HB_TEST_TIMEOUT:-900}
 passed=0; failed=0; skipped=0; failed_names=""
 for t in "$@"; do
     case "$t" in /*) ;; *) t="$src/$t" ;; esac
-    name=${t#"$build"/}; name=${name#tests/}; name=${name//\//_}
+    name=${t#"$build"/}; name=${name#"$src"/}; name=${name#tests/}; name=${name//\//_}
     log="$out/$name.tap"
     case "$t" in
         *.sh) cmd=(bash "$t") ;;

@@ -4,6 +4,7 @@
 #include "drivers/idcard/hb-sam-card-reader.h"
 #include "drivers/idcard/hb-sam-text.h"
 #include "drivers/hb-device-private.h"
+#include "common/hb-context.h"
 
 #include <string.h>
 
@@ -171,7 +172,7 @@ post (HbSamCardReader *self, Event *ev)
 {
   HbSamCardReaderPrivate *priv = hb_sam_card_reader_get_instance_private (self);
   g_weak_ref_init (&ev->reader, self);
-  g_main_context_invoke_full (priv->context, G_PRIORITY_DEFAULT, event_dispatch, ev, event_free);
+  hb_context_post (priv->context, "[haoban] idcard event", event_dispatch, ev, event_free);
 }
 
 static void

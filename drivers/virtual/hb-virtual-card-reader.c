@@ -54,6 +54,9 @@ hb_virtual_card_reader_new (void)
   HbSamTiming timing;
 
   hb_transport_set_description (HB_TRANSPORT (pipe), "pipe:virtual-sam");
+  /* At the speed of a real reader's line, so a demo read takes as long as a real one
+   * (≈ 120 ms) and the driver's timeouts meet realistic answers. */
+  hb_pipe_transport_set_baud (pipe, 115200);
   self = g_object_new (HB_TYPE_VIRTUAL_CARD_READER, "transport", pipe, NULL);
   self->sim = sim;
   hb_sam_timing_init (&timing);

@@ -195,6 +195,46 @@ test_mute_reader_is_a_hardware_error (Fixture *f, gconstpointer data)
   wait_ids (f, 1);
 }
 
+static gboolean
+card_left (gpointer data)
+{
+  HbDevice *reader = hb_device_manager_get_device (((Fixture *) data)->manager, HB_DEVICE_KIND_IDCARD);
+  return reader && hb_card_reader_get_media (HB_CARD_READER (reader)) == HB_CARD_MEDIA_NOT_PRESENT;
+}
+
+/* The SAM-level faults (status bytes, damaged frames, silence) arrive through libusb in
+ * 64-byte packets like real answers; the driver gets every card through them. */
+static void
+test_protocol_faults_over_usb (Fixture *f, gconstpointer data)
+{
+  static const HbSamSimFault once[] = {
+    HB_SAM_SIM_FAULT_SELECT, HB_SAM_SIM_FAULT_READ, HB_SAM_SIM_FAULT_BAD_CHECKSUM,
+    HB_SAM_SIM_FAULT_SHORT_FRAME, HB_SAM_SIM_FAULT_GARBAGE, HB_SAM_SIM_FAULT_STALL,
+  };
+
+  wait_online (f);
+  /* 80 "no card" while the card lies there: nothing is read. */
+  hb_sam_sim_set_fault (f->sim, HB_SAM_SIM_FAULT_NO_CARD, 0);
+  lay_sample (f);
+  hb_test_spin (1200);
+  g_assert_cmpuint (f->ids->len, ==, 0);
+  g_assert_cmpuint (hb_sam_sim_count_reads (f->sim), ==, 0);
+  hb_sam_sim_set_fault (f->sim, HB_SAM_SIM_FAULT_NONE, 0);
+  wait_ids (f, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (once); i++)
+    {
+      hb_sam_sim_set_card (f->sim, NULL, NULL);
+      g_assert_true (hb_test_wait_until (card_left, f, 10000));
+      hb_sam_sim_set_fault (f->sim, once[i], 1);
+      lay_sample (f);
+      wait_ids (f, i + 2);
+      g_assert_cmpstr (f->ids->pdata[i + 1], ==, SAMPLE_ID);
+    }
+  g_assert_true (reader_online (f));
+  g_assert_cmpuint (f->added, ==, 1);
+}
+
 static void
 test_unplug_mid_read_then_replug (Fixture *f, gconstpointer data)
 {
@@ -253,6 +293,8 @@ main (int argc, char **argv)
   ADD ("split-header-layout-reads-a-card", HB_USB_SPLIT_HEADER, test_found_on_usb_and_reads);
   ADD ("a-stall-is-cleared-and-the-read-completes", HB_USB_PLAIN, test_stall_is_recovered);
   ADD ("a-mute-reader-is-a-hardware-error-until-it-answers", HB_USB_PLAIN, test_mute_reader_is_a_hardware_error);
+  ADD ("no-card-select-read-checksum-short-noise-and-silence-faults-are-survived", HB_USB_PLAIN,
+       test_protocol_faults_over_usb);
   ADD ("unplug-mid-read-then-replug-recovers", HB_USB_PLAIN, test_unplug_mid_read_then_replug);
   ADD ("unplug-and-replug-a-hundred-times", HB_USB_PLAIN, test_replug_a_hundred_times);
   return g_test_run ();
