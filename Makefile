@@ -27,19 +27,20 @@ Q ?= @
 # Debian packages by purpose; `make deps` installs the union.
 DEPS_BUILD = build-essential pkg-config gettext libglib2.0-dev libglib2.0-bin libgtk-4-dev \
              libjson-glib-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libsoup-3.0-dev \
-             libqrencode-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev libumockdev-dev
+             libqrencode-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev libumockdev-dev \
+             libzbar-dev
 DEPS_RUN   = fonts-noto-cjk librsvg2-common
 DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps umockdev valgrind
 DEPS_FUZZ  = clang libclang-rt-14-dev
-DEPS_BENCH = chromium time
+DEPS_BENCH = chromium time libzxing-dev
 DEPS       = $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH)
 
 PKGS_BASE  = glib-2.0 gobject-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0
-PKGS_DRV   = $(PKGS_BASE) libusb-1.0
+PKGS_DRV   = $(PKGS_BASE) libusb-1.0 zbar
 PKGS_CACHE = $(PKGS_BASE) sqlite3 libcurl libcrypto
 PKGS_KIOSK = $(PKGS_DRV) $(PKGS_CACHE) cairo pangocairo libqrencode
 PKGS_UI    = $(PKGS_KIOSK) gtk4
-PKGS_SIM   = $(PKGS_BASE) libsoup-3.0
+PKGS_SIM   = $(PKGS_BASE) libsoup-3.0 libcrypto
 
 # Evaluated once per make run (the recursive make after `deps` sees fresh packages).
 pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
@@ -58,7 +59,10 @@ LD_UI    := $(call pc_libs,$(PKGS_UI)) -lm
 LD_SIM   := $(call pc_libs,$(PKGS_SIM))
 LD_TESTUTIL := $(call pc_libs,$(PKGS_BASE) libcurl)
 CF_UMOCKDEV := $(call pc_cflags,umockdev-1.0)
-LD_SUPPORT  := $(call pc_libs,umockdev-1.0 libusb-1.0)
+LD_SUPPORT  := $(call pc_libs,umockdev-1.0 libusb-1.0 libqrencode)
+# zxing-cpp: the peer decoder of the camera benchmark only (a C++ shim in tests/bench/).
+CF_ZXING    := $(call pc_cflags,zxing)
+LD_ZXING    := $(call pc_libs,zxing) -lstdc++
 
 # --- flags ------------------------------------------------------------------------------
 API_PIN  = -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74 \
@@ -220,8 +224,15 @@ $(foreach t,$(filter-out tests/integration/%,$(T_KIOSK)),$(eval $(call test_prog
 $(foreach t,$(filter tests/integration/%,$(T_KIOSK)),$(eval $(call test_prog,$(t),$(if $(SUPPORT_SRC),$(LIB_SUPPORT)) $(LIBS_CORE),$(LD_KIOSK) $(LD_SUPPORT))))
 $(foreach t,$(T_UI),$(eval $(call test_prog,$(t),$(LIB_UI) $(LIBS_CORE),$(LD_UI))))
 $(foreach t,$(T_TOOLS),$(eval $(call test_prog,$(t),,)))
-# Benchmark programs drive the driver layer with the test fakes, like driver tests.
-$(foreach t,$(T_BENCH),$(eval $(call test_prog,$(t),$(if $(SUPPORT_SRC),$(LIB_SUPPORT)) $(LIB_DRV) $(LIB_COMMON),$(LD_DRV) $(LD_SUPPORT))))
+# Benchmark programs drive the whole core headless, with the test fakes. A bench-NAME.c
+# may have C++ peers in tests/bench/NAME-*.cpp (e.g. the zxing-cpp shim), linked into it
+# alone.
+bench_cxx = $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/bench/$(patsubst bench-%.c,%,$(notdir $(1)))-*.cpp))
+$(foreach t,$(T_BENCH),$(eval $(call test_prog,$(t),$(call bench_cxx,$(t)) $(if $(SUPPORT_SRC),$(LIB_SUPPORT)) $(LIBS_CORE),$(LD_KIOSK) $(LD_SUPPORT) $(if $(call bench_cxx,$(t)),$(LD_ZXING)))))
+$(BUILD)/obj/tests/bench/%.o: tests/bench/%.cpp
+	@mkdir -p $(dir $@)
+	@echo "  CXX     $@"
+	$(Q)g++ -std=c++17 $(OPT) -Wall -Wextra -Werror $(CF_ZXING) -MMD -MP -c -o $@ $<
 
 # Fuzz targets also build with gcc against a small driver that replays their seed corpus,
 # so `make check` proves every target compiles and survives its corpus.

@@ -2,6 +2,7 @@
 #include "kiosk/hb-core.h"
 #include "kiosk/hb-document.h"
 #include "kiosk/hb-i18n.h"
+#include "kiosk/hb-code-identity.h"
 #include "common/hb-json.h"
 
 #include <glib/gi18n.h>
@@ -40,7 +41,8 @@ struct _HbCore
 
 G_DEFINE_FINAL_TYPE (HbCore, hb_core, G_TYPE_OBJECT)
 
-enum { SIGNAL_IDENTIFY_FAILED, SIGNAL_CATALOG_CHANGED, SIGNAL_STATUS_CHANGED, N_SIGNALS };
+enum { SIGNAL_IDENTIFY_FAILED, SIGNAL_CATALOG_CHANGED, SIGNAL_STATUS_CHANGED,
+       SIGNAL_PLACE_SCANNED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void write_status_soon (HbCore *self);
@@ -84,6 +86,9 @@ hb_core_class_init (HbCoreClass *klass)
   signals[SIGNAL_IDENTIFY_FAILED] =
     g_signal_new ("identify-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_PLACE_SCANNED] =
+    g_signal_new ("place-scanned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, HB_TYPE_PLACE | G_SIGNAL_TYPE_STATIC_SCOPE);
   signals[SIGNAL_CATALOG_CHANGED] =
     g_signal_new ("catalog-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 0);
@@ -120,18 +125,22 @@ gboolean         hb_core_is_started  (HbCore *self) { return self->started; }
 /* --- identification --------------------------------------------------------------- */
 
 static void
-identify (HbCore *self, const HbIdCard *card, HbIdentitySource source)
+identify_person (HbCore *self, HbPerson *person)
 {
-  g_autoptr(HbPerson) person = NULL;
-
   if (hb_session_get_state (self->session) != HB_SESSION_ATTRACT)
     {
       /* A card laid on the reader mid-visit is not a new visit. */
       g_debug ("core: identity event during a visit ignored");
       return;
     }
-  person = hb_person_new (card, source);
   hb_session_identify (self->session, person);
+}
+
+static void
+identify (HbCore *self, const HbIdCard *card, HbIdentitySource source)
+{
+  g_autoptr(HbPerson) person = hb_person_new (card, source);
+  identify_person (self, person);
 }
 
 static void
@@ -148,9 +157,30 @@ on_card_read_failed (HbCardReader *reader, GError *error, HbCore *self)
                  _("未能读取身份证，请将身份证平放在读卡区，稍候再试"));
 }
 
-typedef struct {
-  HbCore *core;
-} ResolveData;
+/* A resolved code: a resident or a business starts a visit; a place is shown to whoever
+ * scanned it (no visit, nothing personal). */
+static void
+route_identity (HbCore *self, const HbCodeIdentity *id, HbIdentitySource source)
+{
+  g_autoptr(HbPerson) person = NULL;
+
+  switch (id->kind)
+    {
+    case HB_CODE_IDENTITY_PERSON:
+      person = hb_person_new (id->card, source);
+      break;
+    case HB_CODE_IDENTITY_ENTERPRISE:
+      person = hb_person_new_enterprise (NULL, id->org_name, id->uscc, id->legal_person,
+                                         source);
+      break;
+    case HB_CODE_IDENTITY_PLACE:
+    default:
+      if (hb_session_get_state (self->session) == HB_SESSION_ATTRACT)
+        g_signal_emit (self, signals[SIGNAL_PLACE_SCANNED], 0, id->place);
+      return;
+    }
+  identify_person (self, person);
+}
 
 static void
 code_resolved (GObject *source, GAsyncResult *result, gpointer data)
@@ -178,16 +208,16 @@ code_resolved (GObject *source, GAsyncResult *result, gpointer data)
                                    : _("无法识别此码，请出示随申码或使用身份证"));
       return;
     }
-  g_autoptr(HbIdCard) card = hb_idcard_new_from_json_data (body, -1, &error);
+  g_autoptr(HbCodeIdentity) id = hb_code_identity_parse (body, strlen (body), &error);
   hb_secure_free (g_steal_pointer (&body));
-  if (card == NULL)
+  if (id == NULL)
     {
       g_warning ("core: platform sent an unusable identity: %s", error->message);
       g_signal_emit (self, signals[SIGNAL_IDENTIFY_FAILED], 0,
                      _("无法识别此码，请出示随申码或使用身份证"));
       return;
     }
-  identify (self, card, HB_IDENTITY_CODE);
+  route_identity (self, id, HB_IDENTITY_CODE);
 }
 
 void
@@ -281,10 +311,24 @@ seed_catalog (HbCore *self)
     g_message ("core: catalog seeded from %s", path);
 }
 
+/* A business sees the services for businesses, everyone else those for residents. */
+static GPtrArray *
+for_current_audience (HbCore *self, GPtrArray *entries)
+{
+  HbPerson *person = hb_session_get_person (self->session);
+  HbAudience want = person && hb_person_get_principal (person) == HB_PRINCIPAL_ENTERPRISE
+                    ? HB_AUDIENCE_ENTERPRISE : HB_AUDIENCE_PERSON;
+
+  for (guint i = entries->len; i > 0; i--)
+    if (!(((HbCatalogEntry *) entries->pdata[i - 1])->audience & want))
+      g_ptr_array_remove_index (entries, i - 1);
+  return entries;
+}
+
 GPtrArray *
 hb_core_list_services (HbCore *self)
 {
-  return hb_catalog_list (self->catalog);
+  return for_current_audience (self, hb_catalog_list (self->catalog));
 }
 
 GPtrArray *
@@ -297,7 +341,7 @@ hb_core_search_services (HbCore *self, const char *query)
       g_message ("core: search failed: %s", error->message);
       r = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_catalog_entry_free);
     }
-  return r;
+  return for_current_audience (self, r);
 }
 
 HbService *
@@ -649,6 +693,59 @@ iso8601_now (void)
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S%:z");
 }
 
+static const char *
+identified_by (HbPerson *person)
+{
+  switch (hb_person_get_source (person))
+    {
+    case HB_IDENTITY_CODE:         return "code";
+    case HB_IDENTITY_OFFLINE_CODE: return "offline_code";
+    case HB_IDENTITY_ID_CARD:
+    default:                       return "id_card";
+    }
+}
+
+/* Who applies: a resident with card data, a resident known by subject (the platform fills
+ * in the rest), or a business. docs/platform-api.md, POST /v1/applications. */
+static void
+add_applicant (JsonBuilder *b, HbPerson *person)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, hb_person_get_principal (person) == HB_PRINCIPAL_ENTERPRISE
+                                    ? "enterprise" : "person");
+  if (hb_person_get_subject (person))
+    {
+      json_builder_set_member_name (b, "subject");
+      json_builder_add_string_value (b, hb_person_get_subject (person));
+    }
+  if (hb_person_get_principal (person) == HB_PRINCIPAL_ENTERPRISE)
+    {
+      if (hb_person_get_enterprise_uscc (person))
+        {
+          json_builder_set_member_name (b, "uscc");
+          json_builder_add_string_value (b, hb_person_get_enterprise_uscc (person));
+        }
+      if (hb_person_get_enterprise_name (person))
+        {
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, hb_person_get_enterprise_name (person));
+        }
+    }
+  else if (hb_person_has_card_data (person))
+    {
+      json_builder_set_member_name (b, "id_type");
+      json_builder_add_string_value (b, hb_idcard_type_to_string (hb_person_get_card_type (person)));
+      json_builder_set_member_name (b, "id_number");
+      json_builder_add_string_value (b, hb_person_get_id_number (person));
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, hb_person_get_name (person));
+    }
+  json_builder_set_member_name (b, "identified_by");
+  json_builder_add_string_value (b, identified_by (person));
+  json_builder_end_object (b);
+}
+
 char *
 hb_core_build_application (HbCore *self, const char *key)
 {
@@ -672,17 +769,7 @@ hb_core_build_application (HbCore *self, const char *key)
   json_builder_set_member_name (b, "language");
   json_builder_add_string_value (b, hb_i18n_get_language ());
   json_builder_set_member_name (b, "applicant");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id_type");
-  json_builder_add_string_value (b, hb_idcard_type_to_string (hb_person_get_card_type (person)));
-  json_builder_set_member_name (b, "id_number");
-  json_builder_add_string_value (b, hb_person_get_id_number (person));
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, hb_person_get_name (person));
-  json_builder_set_member_name (b, "identified_by");
-  json_builder_add_string_value (b, hb_person_get_source (person) == HB_IDENTITY_CODE
-                                    ? "code" : "id_card");
-  json_builder_end_object (b);
+  add_applicant (b, person);
   json_builder_set_member_name (b, "form");
   json_builder_add_value (b, hb_form_to_json (form));
   json_builder_end_object (b);
@@ -1061,7 +1148,14 @@ receipt_for_session (HbCore *self, GError **error)
   d->receipt.service_name = keep (d, g_strdup (hb_text_get (hb_service_get_name (service))));
   d->receipt.reference = keep (d, g_strdup (sub->reference));
   d->receipt.queued = sub->queued;
-  d->receipt.applicant = keep (d, g_strdup_printf ("%s %s", name, id));
+  if (hb_person_get_principal (person) == HB_PRINCIPAL_ENTERPRISE)
+    d->receipt.applicant = keep (d, g_strdup_printf ("%s %s", name ? name : "",
+                                                     hb_person_get_enterprise_uscc (person)
+                                                     ? hb_person_get_enterprise_uscc (person) : ""));
+  else if (id == NULL)
+    d->receipt.applicant = keep (d, g_strdup_printf ("%s %s", name ? name : "", _("（随申码）")));
+  else
+    d->receipt.applicant = keep (d, g_strdup_printf ("%s %s", name, id));
   d->receipt.terminal_id = keep (d, g_strdup (hb_config_get_string (self->config, "terminal", "id")));
   d->receipt.submitted_at = d->when;
   d->receipt.language = hb_i18n_get_language ();

@@ -48,7 +48,9 @@ HbCatalog       *hb_core_get_catalog (HbCore *self);
 HbOutbox        *hb_core_get_outbox  (HbCore *self);
 HbSync          *hb_core_get_sync    (HbCore *self);
 
-/* Services of the catalog (element type HbCatalogEntry*). */
+/* Services of the catalog for whoever is identified (element type HbCatalogEntry*): a
+ * business (法人) sees the services whose audience includes "enterprise", everyone
+ * else — also before identification — those for residents. */
 GPtrArray  *hb_core_list_services (HbCore *self);
 GPtrArray  *hb_core_search_services (HbCore *self, const char *query);
 /* Parsed service (cached until the catalog changes). (transfer full) */
@@ -89,6 +91,8 @@ char       *hb_core_dup_status_path (HbCore *self);
 
 /* Signals:
  *   "identify-failed" (const char *message) — translated, for the screen
+ *   "place-scanned"   (const HbPlace *place) — a place code (场所码) was scanned at ATTRACT:
+ *                      show the place; no visit starts
  *   "catalog-changed" ()
  *   "status-changed"  () — devices, reachability or outbox changed */
 

@@ -14,6 +14,7 @@ struct _HbForm
   HbService  *service;
   GHashTable *values;      /* field id → value (owned, wiped) */
   GHashTable *prefilled;   /* field id set: value still as pre-filled */
+  GHashTable *by_platform; /* field id set: the platform fills it from the subject */
   guint       filled_at_start;
 };
 
@@ -43,6 +44,7 @@ hb_form_finalize (GObject *object)
   hb_form_wipe (self);
   g_hash_table_unref (self->values);
   g_hash_table_unref (self->prefilled);
+  g_hash_table_unref (self->by_platform);
   g_clear_object (&self->service);
   G_OBJECT_CLASS (hb_form_parent_class)->finalize (object);
 }
@@ -63,6 +65,7 @@ hb_form_init (HbForm *self)
   self->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) hb_secure_free);
   self->prefilled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->by_platform = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 HbForm *
@@ -86,6 +89,16 @@ hb_form_new (HbService *service, HbPerson *person)
           continue;
         }
       hb_secure_free (v);
+      /* A read-only card field of a resident known only by a subject (offline code):
+       * nothing to show or check here; the platform fills it from its own records. */
+      if (f->prefill && f->readonly && person && !hb_person_has_card_data (person) &&
+          hb_person_get_principal (person) == HB_PRINCIPAL_PERSON &&
+          g_str_has_prefix (f->prefill, "person."))
+        {
+          g_hash_table_add (self->by_platform, g_strdup (f->id));
+          self->filled_at_start++;
+          continue;
+        }
       if (f->default_value)
         {
           g_hash_table_insert (self->values, g_strdup (f->id), g_strdup (f->default_value));
@@ -130,12 +143,20 @@ hb_form_is_prefilled (HbForm *self, const char *field_id)
   return g_hash_table_contains (self->prefilled, field_id);
 }
 
+gboolean
+hb_form_is_filled_by_platform (HbForm *self, const char *field_id)
+{
+  return g_hash_table_contains (self->by_platform, field_id);
+}
+
 char *
 hb_form_dup_display_value (HbForm *self, const char *field_id)
 {
   const HbFormField *f = hb_service_find_field (self->service, field_id);
   const char *v = hb_form_get_value (self, field_id);
 
+  if (hb_form_is_filled_by_platform (self, field_id))
+    return g_strdup (_("由平台根据随申码填写"));
   if (f == NULL || v == NULL)
     return g_strdup ("");
   switch (f->type)
@@ -164,6 +185,8 @@ hb_form_dup_receipt_value (HbForm *self, const char *field_id)
   const HbFormField *f = hb_service_find_field (self->service, field_id);
   const char *v = hb_form_get_value (self, field_id);
 
+  if (hb_form_is_filled_by_platform (self, field_id))
+    return g_strdup (_("由平台根据随申码填写"));
   if (f == NULL || v == NULL)
     return g_strdup ("");
   switch (f->type)
@@ -209,6 +232,8 @@ hb_form_validate_field (HbForm *self, const char *field_id)
 
   if (f == NULL)
     return g_strdup (_("未知的填写项"));
+  if (hb_form_is_filled_by_platform (self, field_id))
+    return NULL;
   label = hb_text_get (&f->label);
 
   if (v == NULL || *v == '\0')

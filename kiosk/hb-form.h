@@ -28,6 +28,10 @@ const char *hb_form_get_value (HbForm *self, const char *field_id);
 gboolean    hb_form_set_value (HbForm *self, const char *field_id, const char *value);
 /* TRUE when the value came from the person and was not edited. */
 gboolean    hb_form_is_prefilled (HbForm *self, const char *field_id);
+/* TRUE for a read-only field pre-filled from the ID card when the resident is known only
+ * by a subject (offline code): it has no value here, is not validated, is left out of
+ * hb_form_to_json, and the platform fills it from the subject. */
+gboolean    hb_form_is_filled_by_platform (HbForm *self, const char *field_id);
 /* What to show or print: masked for sensitive fields (and phones), the option label for
  * choices, "" when empty. (transfer full) */
 char       *hb_form_dup_display_value (HbForm *self, const char *field_id);

@@ -8,8 +8,15 @@
 struct _HbPerson
 {
   GObject          parent_instance;
-  HbIdCard        *card;     /* NULL once wiped */
+  HbIdCard        *card;     /* a resident with card data; NULL otherwise and once wiped */
   HbIdentitySource source;
+  HbPrincipal      principal;
+  gboolean         wiped;
+  char            *subject;
+  char            *masked_name;     /* a subject's name, masked by the platform */
+  char            *org_name;
+  char            *uscc;
+  char            *legal_person;    /* masked */
 };
 
 G_DEFINE_FINAL_TYPE (HbPerson, hb_person, G_TYPE_OBJECT)
@@ -29,12 +36,18 @@ hb_person_wipe (HbPerson *self)
   g_return_if_fail (HB_IS_PERSON (self));
   /* hb_idcard_free zeroes every field before freeing. */
   g_clear_pointer (&self->card, hb_idcard_free);
+  g_clear_pointer (&self->subject, hb_secure_free);
+  g_clear_pointer (&self->masked_name, hb_secure_free);
+  g_clear_pointer (&self->org_name, hb_secure_free);
+  g_clear_pointer (&self->uscc, hb_secure_free);
+  g_clear_pointer (&self->legal_person, hb_secure_free);
+  self->wiped = TRUE;
 }
 
 gboolean
 hb_person_is_wiped (HbPerson *self)
 {
-  return self->card == NULL;
+  return self->wiped;
 }
 
 static void
@@ -66,10 +79,56 @@ hb_person_new (const HbIdCard *card, HbIdentitySource source)
   return self;
 }
 
+HbPerson *
+hb_person_new_subject (const char *subject, const char *masked_name, HbIdentitySource source)
+{
+  HbPerson *self;
+  g_return_val_if_fail (subject != NULL, NULL);
+  self = g_object_new (HB_TYPE_PERSON, NULL);
+  self->subject = g_strdup (subject);
+  self->masked_name = g_strdup (masked_name);
+  self->source = source;
+  return self;
+}
+
+HbPerson *
+hb_person_new_enterprise (const char *subject, const char *name, const char *uscc,
+                          const char *legal_person, HbIdentitySource source)
+{
+  HbPerson *self;
+  g_return_val_if_fail (subject != NULL || name != NULL, NULL);
+  self = g_object_new (HB_TYPE_PERSON, NULL);
+  self->principal = HB_PRINCIPAL_ENTERPRISE;
+  self->subject = g_strdup (subject);
+  self->org_name = g_strdup (name);
+  self->uscc = g_strdup (uscc);
+  self->legal_person = g_strdup (legal_person);
+  self->source = source;
+  return self;
+}
+
 HbIdentitySource
 hb_person_get_source (HbPerson *self)
 {
   return self->source;
+}
+
+HbPrincipal
+hb_person_get_principal (HbPerson *self)
+{
+  return self->principal;
+}
+
+const char *
+hb_person_get_subject (HbPerson *self)
+{
+  return self->subject;
+}
+
+gboolean
+hb_person_has_card_data (HbPerson *self)
+{
+  return self->card != NULL;
 }
 
 HbIdCardType
@@ -77,6 +136,10 @@ hb_person_get_card_type (HbPerson *self)
 {
   return self->card ? self->card->type : HB_IDCARD_TYPE_RESIDENT;
 }
+
+const char *hb_person_get_enterprise_name (HbPerson *self) { return self->org_name; }
+const char *hb_person_get_enterprise_uscc (HbPerson *self) { return self->uscc; }
+const char *hb_person_get_legal_person    (HbPerson *self) { return self->legal_person; }
 
 #define FIELD(f) (self->card ? self->card->f : NULL)
 
@@ -186,6 +249,10 @@ hb_mask_address (const char *address)
 char *
 hb_person_dup_masked_name (HbPerson *self)
 {
+  if (self->principal == HB_PRINCIPAL_ENTERPRISE)
+    return g_strdup (self->org_name);   /* a business name is public (营业执照) */
+  if (self->card == NULL)
+    return g_strdup (self->masked_name);
   return hb_mask_name (hb_person_get_name (self));
 }
 
@@ -204,7 +271,15 @@ hb_person_dup_masked_address (HbPerson *self)
 char *
 hb_person_dup_prefill (HbPerson *self, const char *source)
 {
-  if (self->card == NULL || source == NULL)
+  if (self->wiped || source == NULL)
+    return NULL;
+  if (g_str_equal (source, "enterprise.name"))
+    return g_strdup (self->org_name);
+  if (g_str_equal (source, "enterprise.uscc"))
+    return g_strdup (self->uscc);
+  if (g_str_equal (source, "enterprise.legal_person"))
+    return g_strdup (self->legal_person);
+  if (self->card == NULL)
     return NULL;
   if (g_str_equal (source, "person.name"))
     return g_strdup (self->card->name);

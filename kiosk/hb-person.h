@@ -11,20 +11,48 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  HB_IDENTITY_ID_CARD,     /* read from the card on the reader */
-  HB_IDENTITY_CODE,        /* 随申码 resolved by the platform */
+  HB_IDENTITY_ID_CARD,       /* read from the card on the reader */
+  HB_IDENTITY_CODE,          /* 随申码 resolved by the platform */
+  HB_IDENTITY_OFFLINE_CODE,  /* offline 随申码 verified on the terminal (signature) */
 } HbIdentitySource;
+
+/* 自然人 or 法人: an enterprise's code opens the business services. */
+typedef enum {
+  HB_PRINCIPAL_PERSON,
+  HB_PRINCIPAL_ENTERPRISE,
+} HbPrincipal;
 
 #define HB_TYPE_PERSON (hb_person_get_type ())
 G_DECLARE_FINAL_TYPE (HbPerson, hb_person, HB, PERSON, GObject)
 
-/* Copies the card. */
+/* A resident with the data of an ID card (copied). */
 HbPerson        *hb_person_new (const HbIdCard *card, HbIdentitySource source);
+/* A resident known only by the platform's opaque subject id and a name the platform
+ * already masked (an offline code): no ID number, no address. Fields of a form that
+ * would be pre-filled from the card are left to the platform (hb_person_has_card_data). */
+HbPerson        *hb_person_new_subject (const char *subject, const char *masked_name,
+                                        HbIdentitySource source);
+/* A business (法人). name and uscc (统一社会信用代码) may be NULL when the code carried
+ * only a subject; legal_person comes masked. */
+HbPerson        *hb_person_new_enterprise (const char *subject, const char *name,
+                                           const char *uscc, const char *legal_person,
+                                           HbIdentitySource source);
 
 HbIdentitySource hb_person_get_source (HbPerson *self);
+HbPrincipal      hb_person_get_principal (HbPerson *self);
+/* The platform's subject id (offline codes), or NULL. */
+const char      *hb_person_get_subject (HbPerson *self);
+/* TRUE when the identity came with an ID card's fields (card read, or a code the
+ * platform resolved to a person). */
+gboolean         hb_person_has_card_data (HbPerson *self);
 HbIdCardType     hb_person_get_card_type (HbPerson *self);
+/* Enterprise fields; NULL for a resident. */
+const char      *hb_person_get_enterprise_name (HbPerson *self);
+const char      *hb_person_get_enterprise_uscc (HbPerson *self);
+const char      *hb_person_get_legal_person    (HbPerson *self);   /* masked */
 
-/* Full values: for pre-filling a form and the platform payload only. NULL after wipe. */
+/* Full values: for pre-filling a form and the platform payload only. NULL after wipe,
+ * and NULL for what the identity does not carry (a subject's name is masked). */
 const char      *hb_person_get_name       (HbPerson *self);
 const char      *hb_person_get_id_number  (HbPerson *self);
 const char      *hb_person_get_address    (HbPerson *self);
@@ -34,7 +62,8 @@ HbSex            hb_person_get_sex        (HbPerson *self);
 int              hb_person_get_age (HbPerson *self, GDateTime *date);
 
 /* Masked copies for screens and logs. */
-char            *hb_person_dup_masked_name (HbPerson *self);     /* 张*, 张*伟, 欧**峰 */
+char            *hb_person_dup_masked_name (HbPerson *self);     /* 张*, 张*伟, 欧**峰; a
+                                                                  * business: its name */
 char            *hb_person_dup_masked_id   (HbPerson *self);     /* 310***********1237 */
 char            *hb_person_dup_masked_address (HbPerson *self);  /* first 6 characters + **** */
 
@@ -45,8 +74,9 @@ char            *hb_mask_phone     (const char *phone);          /* 138****5678 
 char            *hb_mask_address   (const char *address);
 
 /* Value of a pre-fill source: "person.name", "person.id_number", "person.address",
- * "person.birth_date", "person.sex" ("男"/"女" or "male"/"female" by language). NULL for
- * an unknown source. (transfer full) */
+ * "person.birth_date", "person.sex" ("男"/"女" or "male"/"female" by language),
+ * "enterprise.name", "enterprise.uscc", "enterprise.legal_person". NULL for an unknown
+ * source or one this identity does not carry. (transfer full) */
 char            *hb_person_dup_prefill (HbPerson *self, const char *source);
 
 /* Zero every personal field now (also done on finalize). Idempotent. */

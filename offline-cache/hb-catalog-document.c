@@ -136,6 +136,48 @@ get_keywords (JsonObject *obj, guint index, char **out, GError **error)
   return TRUE;
 }
 
+static gboolean
+audience_word (JsonNode *node, guint *mask)
+{
+  const char *w;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+  w = json_node_get_string (node);
+  if (g_strcmp0 (w, "person") == 0)
+    *mask |= HB_AUDIENCE_PERSON;
+  else if (g_strcmp0 (w, "enterprise") == 0)
+    *mask |= HB_AUDIENCE_ENTERPRISE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* Optional "audience": "person" | "enterprise" | ["person", "enterprise"]. */
+static gboolean
+check_audience (JsonObject *obj, guint index, GError **error)
+{
+  JsonNode *node = json_object_get_member (obj, "audience");
+  guint mask = 0;
+  gboolean ok;
+
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      guint n = json_array_get_length (a);
+      ok = n >= 1 && n <= 2;
+      for (guint i = 0; ok && i < n; i++)
+        ok = audience_word (json_array_get_element (a, i), &mask);
+    }
+  else
+    ok = audience_word (node, &mask);
+  if (!ok)
+    g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                 "service %u: \"audience\" must be \"person\", \"enterprise\" or both", index);
+  return ok;
+}
+
 static HbCatalogRecord *
 parse_service (JsonNode *node, guint index, GHashTable *seen, GError **error)
 {
@@ -159,7 +201,8 @@ parse_service (JsonNode *node, guint index, GHashTable *seen, GError **error)
                      &r->category, error)
       || !get_field (obj, index, "summary", HB_CATALOG_SUMMARY_MAX, TRUE, FALSE,
                      &r->summary, error)
-      || !get_keywords (obj, index, &r->keywords, error))
+      || !get_keywords (obj, index, &r->keywords, error)
+      || !check_audience (obj, index, error))
     {
       record_free (r);
       return NULL;

@@ -180,7 +180,27 @@ dup_column (sqlite3_stmt *stmt, int col)
   return t ? g_strdup ((const char *) t) : NULL;
 }
 
-/* Runs a prepared query whose first five columns are code, name, name_en, category, summary. */
+/* The audience lives in the service's JSON (validated when the catalog was applied), so
+ * no column of its own: the stored text or array is read back with json_extract. */
+#define AUDIENCE_COLUMN(json) "json_extract(" json ", '$.audience')"
+
+static HbAudience
+audience_of (sqlite3_stmt *stmt, int col)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, col);
+  HbAudience a = 0;
+
+  if (text == NULL)
+    return HB_AUDIENCE_PERSON;
+  /* Either the word itself or a JSON array of the validated words. */
+  if (strstr (text, "person"))
+    a |= HB_AUDIENCE_PERSON;
+  if (strstr (text, "enterprise"))
+    a |= HB_AUDIENCE_ENTERPRISE;
+  return a ? a : HB_AUDIENCE_PERSON;
+}
+
+/* Runs a prepared query whose columns are code, name, name_en, category, summary, audience. */
 static GPtrArray *
 collect_entries (HbCatalog *self, sqlite3_stmt *stmt, GError **error)
 {
@@ -196,6 +216,7 @@ collect_entries (HbCatalog *self, sqlite3_stmt *stmt, GError **error)
       e->name_en = dup_column (stmt, 2);
       e->category = dup_column (stmt, 3);
       e->summary = dup_column (stmt, 4);
+      e->audience = audience_of (stmt, 5);
       g_ptr_array_add (out, e);
     }
   if (rc != SQLITE_DONE)
@@ -216,7 +237,8 @@ hb_catalog_list (HbCatalog *self)
   g_return_val_if_fail (HB_IS_CATALOG (self), NULL);
   hb_store_lock (self->store);
   stmt = hb_store_prepare (self->store,
-                           "SELECT code, name, name_en, category, summary"
+                           "SELECT code, name, name_en, category, summary, "
+                           AUDIENCE_COLUMN ("json")
                            " FROM catalog_service ORDER BY position", &error);
   if (stmt != NULL)
     out = collect_entries (self, stmt, &error);
@@ -260,7 +282,8 @@ like_pattern (const char *query)
   return g_string_free (s, FALSE);
 }
 
-#define SEARCH_COLUMNS "s.code, s.name, s.name_en, s.category, s.summary"
+#define SEARCH_COLUMNS "s.code, s.name, s.name_en, s.category, s.summary, " \
+                       AUDIENCE_COLUMN ("s.json")
 
 GPtrArray *
 hb_catalog_search (HbCatalog *self, const char *query, GError **error)

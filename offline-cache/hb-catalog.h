@@ -14,12 +14,20 @@ G_BEGIN_DECLS
 #define HB_CATALOG_QUERY_MAX_CHARS    64
 #define HB_CATALOG_SEARCH_MAX_RESULTS 100
 
+/* Who a service is for: residents (自然人) and/or businesses (法人). A service without
+ * "audience" in the catalog is for residents. */
+typedef enum {
+  HB_AUDIENCE_PERSON     = 1 << 0,
+  HB_AUDIENCE_ENTERPRISE = 1 << 1,
+} HbAudience;
+
 typedef struct {
   char *code;        /* opaque service code; never parsed */
   char *name;        /* zh_CN */
   char *name_en;     /* may be NULL */
   char *category;    /* may be NULL */
   char *summary;     /* may be NULL */
+  HbAudience audience;
 } HbCatalogEntry;
 
 void hb_catalog_entry_free (HbCatalogEntry *entry);
@@ -33,7 +41,8 @@ HbCatalog *hb_catalog_new (HbStore *store);
 /* Validates and applies a catalog document (see docs/platform-api.md, GET /v1/catalog):
  *   {"version":"2026.11.1","services":[{"code":"…","name":"…", …full service object…}, …]}
  * Rejects (HB_STORE_ERROR_INVALID, nothing changed) anything malformed: bad JSON, missing
- * version/code/name, duplicate codes, over-long strings, more than 10000 services. */
+ * version/code/name, duplicate codes, over-long strings, more than 10000 services, an
+ * "audience" other than "person", "enterprise" or an array of those. */
 gboolean   hb_catalog_apply_json (HbCatalog *self, const char *data, gsize length,
                                   const char *etag, GError **error);
 

@@ -431,6 +431,53 @@ test_search_results_are_capped (Fixture *f, gconstpointer data)
   g_assert_cmpuint (fts->len, <=, HB_CATALOG_SEARCH_MAX_RESULTS);
 }
 
+/* Residents' services by default; businesses' services say so. */
+static void
+test_audience_is_read_back (Fixture *f, gconstpointer data)
+{
+  static const char doc[] =
+    "{\"version\":\"a1\",\"services\":["
+    "{\"code\":\"P\",\"name\":\"居住证签注\"},"
+    "{\"code\":\"E\",\"name\":\"单位参保证明打印\",\"audience\":\"enterprise\"},"
+    "{\"code\":\"B\",\"name\":\"公积金查询\",\"audience\":[\"person\",\"enterprise\"]}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  g_assert_true (hb_catalog_apply_json (f->catalog, doc, strlen (doc), NULL, &error));
+  g_assert_no_error (error);
+  list = hb_catalog_list (f->catalog);
+  g_assert_cmpuint (list->len, ==, 3);
+  g_assert_cmpint (((HbCatalogEntry *) list->pdata[0])->audience, ==, HB_AUDIENCE_PERSON);
+  g_assert_cmpint (((HbCatalogEntry *) list->pdata[1])->audience, ==, HB_AUDIENCE_ENTERPRISE);
+  g_assert_cmpint (((HbCatalogEntry *) list->pdata[2])->audience, ==,
+                   HB_AUDIENCE_PERSON | HB_AUDIENCE_ENTERPRISE);
+  found = hb_catalog_search (f->catalog, "参保证明", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (((HbCatalogEntry *) found->pdata[0])->audience, ==, HB_AUDIENCE_ENTERPRISE);
+}
+
+static void
+test_bad_audience_is_refused (Fixture *f, gconstpointer data)
+{
+  static const char *bad[] = {
+    "{\"version\":\"a\",\"services\":[{\"code\":\"X\",\"name\":\"x\",\"audience\":\"everyone\"}]}",
+    "{\"version\":\"a\",\"services\":[{\"code\":\"X\",\"name\":\"x\",\"audience\":[]}]}",
+    "{\"version\":\"a\",\"services\":[{\"code\":\"X\",\"name\":\"x\",\"audience\":7}]}",
+    "{\"version\":\"a\",\"services\":[{\"code\":\"X\",\"name\":\"x\",\"audience\":[\"person\",\"enterprise\",\"person\"]}]}",
+    "{\"version\":\"a\",\"services\":[{\"code\":\"X\",\"name\":\"x\",\"audience\":[\"person\",1]}]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_assert_false (hb_catalog_apply_json (f->catalog, bad[i], strlen (bad[i]), NULL, &error));
+      g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "audience"));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -443,6 +490,8 @@ main (int argc, char **argv)
   ADD ("new-catalog-replaces-the-old-one-completely", test_new_catalog_replaces_the_old_one);
   ADD ("invalid-catalog-leaves-the-old-one-intact", test_invalid_catalog_leaves_the_old_one);
   ADD ("limits-are-enforced", test_limits_are_enforced);
+  ADD ("audience/is-read-back-person-by-default", test_audience_is_read_back);
+  ADD ("audience/anything-else-is-refused", test_bad_audience_is_refused);
   ADD ("database-failure-mid-apply-rolls-back", test_database_failure_rolls_back);
   ADD ("search/three-characters-use-the-trigram-index", test_search_three_characters_uses_trigram);
   ADD ("search/two-characters-fall-back-to-like", test_search_two_characters_uses_like);
