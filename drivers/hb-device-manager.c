@@ -7,6 +7,8 @@
 #include "drivers/virtual/hb-virtual-printer.h"
 #include "drivers/idcard/hb-sam-card-reader.h"
 #include "drivers/idcard/hb-sam-frame.h"
+#include "drivers/scanner/hb-usb-scanner.h"
+#include "drivers/scanner/hb-serial-scanner.h"
 #include "drivers/transport/hb-usb-transport.h"
 #include "drivers/transport/hb-serial-transport.h"
 #include "common/hb-context.h"
@@ -43,6 +45,9 @@ struct _HbDeviceManager
   /* real mode: an ID reader behind a USB-serial bridge, by tty path */
   char            *idcard_serial;
   guint            idcard_baud;
+  /* real mode: a CDC-ACM / virtual-COM scanner, by tty path */
+  char            *scanner_serial;
+  guint            scanner_baud;
 
   /* real mode: libusb lives in usb_thread; the main context gets UsbEvents */
   HbUsbInitFunc    usb_init;
@@ -311,16 +316,33 @@ usb_event_free (gpointer data)
   g_free (event);
 }
 
-/* Drivers that speak through a transport get one for their device; the keeper rides along
- * so libusb stays up while it is used. */
+/* Drivers that take the libusb_device itself (property "usb-device": HID scanners) get it,
+ * and the id table's driver_data as "usb-driver-data" if they have that; drivers that
+ * speak through a transport get one for their device. The keeper rides along on the
+ * driver or the transport, so libusb stays up while the device is used. Returns NULL
+ * when the driver needs a device the event does not carry. */
 static HbDevice *
 new_usb_driver (GType type, guint64 driver_data, UsbEvent *event)
 {
   GObjectClass *klass = g_type_class_ref (type);
+  gboolean wants_device = g_object_class_find_property (klass, "usb-device") != NULL;
+  gboolean wants_data = g_object_class_find_property (klass, "usb-driver-data") != NULL;
   gboolean wants_transport = g_object_class_find_property (klass, "transport") != NULL;
   g_autoptr(HbUsbTransport) transport = NULL;
+  HbDevice *device;
 
   g_type_class_unref (klass);
+  if (wants_device)
+    {
+      if (event->device == NULL)
+        return NULL;
+      device = wants_data ? g_object_new (type, "usb-device", event->device,
+                                          "usb-driver-data", driver_data, NULL)
+                          : g_object_new (type, "usb-device", event->device, NULL);
+      g_object_set_data_full (G_OBJECT (device), "hb-usb-keeper",
+                              usb_keeper_ref (event->keeper), usb_keeper_unref);
+      return device;
+    }
   if (!wants_transport || event->device == NULL)
     return g_object_new (type, NULL);
   transport = hb_usb_transport_new (event->device,
@@ -344,6 +366,8 @@ usb_device_arrived (HbDeviceManager *self, UsbEvent *event)
   if (type == G_TYPE_INVALID)
     return;
   device = new_usb_driver (type, driver_data, event);
+  if (device == NULL)
+    return;
   kind = hb_device_get_kind (device);
   /* One device per kind: the first one found serves. */
   if (kind >= HB_DEVICE_N_KINDS || self->devices[kind] != NULL)
@@ -538,6 +562,7 @@ hb_device_manager_finalize (GObject *object)
   g_free (self->sim_socket);
   g_free (self->spool_dir);
   g_free (self->idcard_serial);
+  g_free (self->scanner_serial);
   g_mutex_clear (&self->usb_lock);
   g_clear_pointer (&self->context, g_main_context_unref);
   G_OBJECT_CLASS (hb_device_manager_parent_class)->finalize (object);
@@ -644,6 +669,7 @@ hb_device_manager_start (HbDeviceManager *self, GError **error)
     {
       self->started = TRUE;
       hb_device_manager_register_driver (HB_TYPE_SAM_CARD_READER);
+      hb_device_manager_register_driver (HB_TYPE_USB_SCANNER);
       if (self->idcard_serial)
         {
           /* A reader behind a USB-serial bridge: the kernel owns the USB side; the driver
@@ -652,6 +678,15 @@ hb_device_manager_start (HbDeviceManager *self, GError **error)
             hb_serial_transport_new (self->idcard_serial, self->idcard_baud);
           g_autoptr(HbSamCardReader) reader = hb_sam_card_reader_new (HB_TRANSPORT (serial));
           add_device (self, HB_DEVICE (reader));
+        }
+      if (self->scanner_serial)
+        {
+          /* A CDC-ACM scanner: cdc_acm owns the USB side and it types nothing, so it is
+           * read at its tty; it takes the scanner slot, a USB HID scanner is not used. */
+          g_autoptr(HbSerialTransport) serial =
+            hb_serial_transport_new (self->scanner_serial, self->scanner_baud);
+          g_autoptr(HbSerialScanner) scanner = hb_serial_scanner_new (HB_TRANSPORT (serial));
+          add_device (self, HB_DEVICE (scanner));
         }
       start_usb (self);
     }
@@ -666,6 +701,16 @@ hb_device_manager_set_idcard_serial (HbDeviceManager *self, const char *path, gu
   g_free (self->idcard_serial);
   self->idcard_serial = g_strdup (path);
   self->idcard_baud = baud ? baud : 115200;
+}
+
+void
+hb_device_manager_set_scanner_serial (HbDeviceManager *self, const char *path, guint baud)
+{
+  g_return_if_fail (HB_IS_DEVICE_MANAGER (self));
+  g_return_if_fail (!self->started);
+  g_free (self->scanner_serial);
+  self->scanner_serial = g_strdup (path);
+  self->scanner_baud = baud ? baud : 115200;
 }
 
 void

@@ -34,6 +34,12 @@ HbDeviceManager *hb_device_manager_new (HbDeviceMode mode, const char *sim_socke
 void       hb_device_manager_set_idcard_serial (HbDeviceManager *self, const char *path,
                                                 guint baud);
 
+/* Real mode: the QR scanner is a CDC-ACM / virtual-COM port at this tty (e.g.
+ * /dev/serial/by-id/usb-Newland_…-if00), at baud (0 = 115200; CDC ignores it). It then
+ * serves as the scanner and USB HID scanners are left alone. Before start. */
+void       hb_device_manager_set_scanner_serial (HbDeviceManager *self, const char *path,
+                                                 guint baud);
+
 /* Creates/discovers the devices, opens them, and (virtual mode) starts listening on the
  * simulator socket. Does no blocking I/O on the calling thread beyond creating the
  * socket. Emits "device-added" for each device. */

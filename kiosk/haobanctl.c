@@ -5,6 +5,7 @@
  *                 | paper-out on|off | unplug KIND | plug KIND | status
  *   haobanctl catalog list | catalog search TEXT
  *   haobanctl outbox
+ *   haobanctl code verify [--keys FILE] [--now UNIX] TEXT|-
  *   haobanctl config
  *
  * Exit status: 0 success, 1 the command failed, 2 usage error. */
@@ -13,6 +14,7 @@
 #include "kiosk/hb-samples.h"
 #include "kiosk/hb-idcard-dump.h"
 #include "kiosk/hb-person.h"
+#include "kiosk/hb-offline-code.h"
 #include "drivers/idcard/hb-sam-card-reader.h"
 #include "drivers/idcard/hb-sam-sim.h"
 #include "drivers/transport/hb-pipe-transport.h"
@@ -27,6 +29,7 @@
 #include "common/hb-json.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -58,6 +61,10 @@ usage (void)
            "                               serial:PATH[@BAUD], sim[:N] (simulated, sample card N)\n"
            "  catalog list | catalog search TEXT\n"
            "  outbox                       queued submissions: pending, dead, sent\n"
+           "  code verify [--keys FILE] [--now UNIX] TEXT|-\n"
+           "                               check an offline 随申码 (HB1.…); FILE: a /v1/keys\n"
+           "                               document (default: the keys synced into the store);\n"
+           "                               exit 0 valid, 1 not\n"
            "  config                       every setting and where it came from\n");
   return 2;
 }
@@ -661,6 +668,143 @@ cmd_outbox (void)
   return 0;
 }
 
+/* --- code verify ----------------------------------------------------------------------- */
+
+/* Reads at most max bytes of path ("-": stdin); more is an error. */
+static char *
+read_bounded (const char *path, gsize max, gsize *length, GError **error)
+{
+  FILE *f = g_str_equal (path, "-") ? stdin : g_fopen (path, "rb");
+  g_autofree char *buf = NULL;
+  gsize n;
+
+  if (f == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot open %s: %s",
+                   path, g_strerror (saved));
+      return NULL;
+    }
+  buf = g_malloc (max + 2);
+  n = fread (buf, 1, max + 1, f);
+  if (f != stdin)
+    fclose (f);
+  if (n > max)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE, "%s is larger than %"
+                   G_GSIZE_FORMAT " bytes", path, max);
+      return NULL;
+    }
+  buf[n] = '\0';
+  *length = n;
+  return g_steal_pointer (&buf);
+}
+
+static gboolean
+load_keys (HbKeyring *keyring, const char *keys_file, GError **error)
+{
+  g_autofree char *doc = NULL;
+  gsize len = 0;
+
+  if (keys_file != NULL)
+    {
+      doc = read_bounded (keys_file, HB_KEYRING_MAX_BYTES, &len, error);
+      if (doc == NULL)
+        return FALSE;
+    }
+  else
+    {
+      /* The keys sync last accepted. None yet: an empty keyring (every code unknown-key). */
+      g_autoptr(HbStore) store = open_store (error);
+      if (store == NULL)
+        return FALSE;
+      doc = hb_store_dup_keys_document (store, &len);
+      if (doc == NULL)
+        return TRUE;
+    }
+  return hb_keyring_load_json (keyring, doc, len, error);
+}
+
+static int
+cmd_code (int argc, char **argv)
+{
+  const char *keys_file = NULL, *text_arg = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbKeyring) keyring = hb_keyring_new ();
+  g_autoptr(HbOfflineClaims) claims = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL, *out = NULL;
+  gsize len = 0;
+  HbCodeVerdict verdict;
+
+  if (argc < 1 || !g_str_equal (argv[0], "verify"))
+    return usage ();
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--keys") && i + 1 < argc && keys_file == NULL)
+        keys_file = argv[++i];
+      else if (g_str_equal (argv[i], "--now") && i + 1 < argc)
+        {
+          guint64 t = 0;
+          if (!g_ascii_string_to_unsigned (argv[++i], 10, 0, G_MAXINT64 / 2, &t, NULL))
+            return usage ();
+          now = (gint64) t;
+        }
+      else if (text_arg == NULL && (g_str_equal (argv[i], "-") || !g_str_has_prefix (argv[i], "--")))
+        text_arg = argv[i];
+      else
+        return usage ();
+    }
+  if (text_arg == NULL)
+    return usage ();
+
+  if (!load_keys (keyring, keys_file, &error))
+    return fail ("keys", error);
+  if (g_str_equal (text_arg, "-"))
+    {
+      /* Bounded read; a longer input is simply over the limit: verify says too-long. */
+      text = read_bounded ("-", HB_OFFLINE_CODE_MAX_CHARS + 2, &len, &error);
+      if (text == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        return fail ("code", error);
+      if (text == NULL)
+        {
+          len = HB_OFFLINE_CODE_MAX_CHARS + 1;
+          text = g_strnfill (len, '.');
+        }
+      while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+        text[--len] = '\0';
+    }
+  else
+    {
+      text = g_strdup (text_arg);
+      len = strlen (text);
+    }
+
+  verdict = hb_offline_code_verify (keyring, text, len, now, &claims);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "valid");
+  json_builder_add_boolean_value (b, verdict == HB_CODE_VERDICT_OK);
+  json_builder_set_member_name (b, "kind");
+  if (claims)
+    json_builder_add_string_value (b, hb_offline_kind_to_string (claims->kind));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "reason");
+  json_builder_add_string_value (b, hb_code_verdict_to_string (verdict));
+  json_builder_set_member_name (b, "exp");
+  if (claims)
+    json_builder_add_int_value (b, claims->exp);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  out = hb_json_to_string (root);
+  printf ("%s\n", out);
+  return verdict == HB_CODE_VERDICT_OK ? 0 : 1;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -698,6 +842,8 @@ main (int argc, char **argv)
     rc = cmd_catalog (rest, rargv);
   else if (g_str_equal (cmd, "idcard"))
     rc = cmd_idcard (rest, rargv);
+  else if (g_str_equal (cmd, "code"))
+    rc = cmd_code (rest, rargv);
   else if (g_str_equal (cmd, "outbox") && rest == 0)
     rc = cmd_outbox ();
   else if (g_str_equal (cmd, "config") && rest == 0)

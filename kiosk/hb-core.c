@@ -3,6 +3,8 @@
 #include "kiosk/hb-document.h"
 #include "kiosk/hb-i18n.h"
 #include "kiosk/hb-code-identity.h"
+#include "kiosk/hb-code-slip.h"
+#include "kiosk/hb-offline-code.h"
 #include "common/hb-json.h"
 
 #include <glib/gi18n.h>
@@ -220,6 +222,118 @@ code_resolved (GObject *source, GAsyncResult *result, gpointer data)
   route_identity (self, id, HB_IDENTITY_CODE);
 }
 
+/* --- offline codes (docs/suishenma-offline.md) --------------------------------------- */
+
+typedef struct {
+  HbKeyring       *keyring;
+  char            *text;
+  gint64           now;
+  HbCodeVerdict    verdict;
+  HbOfflineClaims *claims;
+} OfflineJob;
+
+static void
+offline_job_free (gpointer data)
+{
+  OfflineJob *j = data;
+  g_clear_object (&j->keyring);
+  hb_secure_free (j->text);
+  hb_offline_claims_free (j->claims);
+  g_free (j);
+}
+
+/* SM2 verification takes about a millisecond: off the UI thread all the same. */
+static void
+offline_verify_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  OfflineJob *j = data;
+  j->verdict = hb_offline_code_verify (j->keyring, j->text, strlen (j->text), j->now,
+                                       &j->claims);
+  g_task_return_boolean (task, TRUE);
+}
+
+static const char *
+offline_verdict_message (HbCodeVerdict verdict)
+{
+  switch (verdict)
+    {
+    case HB_CODE_VERDICT_EXPIRED:
+      return _("此离线码已过期，请使用身份证，或在办事后打印新的离线码");
+    case HB_CODE_VERDICT_REVOKED:
+      return _("此离线码已作废，请使用身份证或到窗口咨询");
+    case HB_CODE_VERDICT_NOT_YET_VALID:
+      return _("此离线码尚未生效，请使用身份证或联系工作人员");
+    case HB_CODE_VERDICT_UNKNOWN_KEY:
+      /* The terminal has not synced the key yet (new key, long offline). */
+      return _("本机暂时无法验证此离线码，请使用身份证");
+    case HB_CODE_VERDICT_OK:
+    case HB_CODE_VERDICT_BAD_SIGNATURE:
+    case HB_CODE_VERDICT_MALFORMED:
+    case HB_CODE_VERDICT_TOO_LONG:
+    default:
+      return _("无法识别此码，请出示随申码或使用身份证");
+    }
+}
+
+static void
+offline_verified (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(HbCore) self = data;
+  OfflineJob *j = g_task_get_task_data (G_TASK (result));
+  g_autoptr(HbPerson) person = NULL;
+  gboolean cancelled = g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result)));
+
+  g_clear_object (&self->resolving);
+  if (cancelled)
+    return;
+  g_message ("core: offline code %s (%s)", hb_code_verdict_to_string (j->verdict),
+             j->claims ? hb_offline_kind_to_string (j->claims->kind) : "-");
+  if (j->verdict != HB_CODE_VERDICT_OK)
+    {
+      g_signal_emit (self, signals[SIGNAL_IDENTIFY_FAILED], 0,
+                     offline_verdict_message (j->verdict));
+      return;
+    }
+  switch (j->claims->kind)
+    {
+    case HB_OFFLINE_KIND_PERSON:
+      person = hb_person_new_subject (j->claims->sub, j->claims->name,
+                                      HB_IDENTITY_OFFLINE_CODE);
+      break;
+    case HB_OFFLINE_KIND_ENTERPRISE:
+      person = hb_person_new_enterprise (j->claims->sub, j->claims->name, NULL, NULL,
+                                         HB_IDENTITY_OFFLINE_CODE);
+      break;
+    case HB_OFFLINE_KIND_PLACE:
+    default:
+      {
+        HbPlace place = { j->claims->sub, j->claims->name, NULL, NULL, NULL };
+        if (hb_session_get_state (self->session) == HB_SESSION_ATTRACT)
+          g_signal_emit (self, signals[SIGNAL_PLACE_SCANNED], 0, &place);
+        return;
+      }
+    }
+  identify_person (self, person);
+}
+
+/* Checked on the terminal: works without network, which is the point of the code. */
+static void
+identify_with_offline_code (HbCore *self, const char *text)
+{
+  g_autoptr(GTask) task = NULL;
+  OfflineJob *j = g_new0 (OfflineJob, 1);
+
+  j->keyring = g_object_ref (hb_sync_get_keyring (self->sync));
+  j->text = g_strdup (text);
+  j->now = g_get_real_time () / G_USEC_PER_SEC;
+  self->resolving = g_cancellable_new ();
+  task = g_task_new (NULL, self->resolving, offline_verified, g_object_ref (self));
+  g_task_set_source_tag (task, identify_with_offline_code);
+  g_task_set_task_data (task, j, offline_job_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, offline_verify_thread);
+}
+
 void
 hb_core_identify_with_code (HbCore *self, const char *text)
 {
@@ -231,6 +345,11 @@ hb_core_identify_with_code (HbCore *self, const char *text)
     return;
   if (self->resolving)
     return;   /* one resolution at a time; a phone held still scans repeatedly */
+  if (hb_offline_code_looks_offline (text, strlen (text)))
+    {
+      identify_with_offline_code (self, text);
+      return;
+    }
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "code");
@@ -370,7 +489,27 @@ hb_core_get_service (HbCore *self, const char *code, GError **error)
 gboolean
 hb_core_choose_service (HbCore *self, const char *code, GError **error)
 {
-  g_autoptr(HbService) service = hb_core_get_service (self, code, error);
+  g_autoptr(HbService) service = NULL;
+  g_autoptr(GPtrArray) offered = NULL;
+  gboolean found = FALSE;
+
+  if (self->catalog == NULL)
+    {
+      g_set_error (error, HB_CORE_ERROR, HB_CORE_ERROR_STATE, "not started");
+      return FALSE;
+    }
+  offered = hb_core_list_services (self);
+
+  /* A business cannot start a resident's service, nor the other way round. */
+  for (guint i = 0; i < offered->len && !found; i++)
+    found = g_strcmp0 (((HbCatalogEntry *) offered->pdata[i])->code, code) == 0;
+  if (!found)
+    {
+      g_set_error (error, HB_CORE_ERROR, HB_CORE_ERROR_UNKNOWN_SERVICE,
+                   "service %s is not offered to this visitor", code);
+      return FALSE;
+    }
+  service = hb_core_get_service (self, code, error);
   if (service == NULL)
     return FALSE;
   if (hb_session_get_state (self->session) == HB_SESSION_IN_SERVICE)
@@ -1254,6 +1393,140 @@ hb_core_print_receipt_async (HbCore *self, GCancellable *cancellable,
 
 guint
 hb_core_print_receipt_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  gssize job = g_task_propagate_int (G_TASK (result), error);
+  return job > 0 ? (guint) job : 0;
+}
+
+/* --- printing a new offline code --------------------------------------------------------- */
+
+#define OFFLINE_REPLY_MAX (16 * 1024)
+
+static void
+slip_rendered (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  HbCore *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) pdf = hb_code_slip_render_finish (result, &error);
+
+  if (pdf == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  hb_print_service_print_async (self->printer, pdf, _("随申码离线码"), cancellable,
+                                printed, g_steal_pointer (&task));
+}
+
+/* {"code":"HB1…","exp":unix} — bounded; the code is checked by the slip renderer. */
+static gboolean
+parse_issued (const char *body, char **code, gint64 *exp, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(JsonObject) obj = hb_json_parse_object (body, -1, OFFLINE_REPLY_MAX, 4, &local);
+  JsonNode *c, *e;
+
+  if (obj == NULL ||
+      (c = json_object_get_member (obj, "code")) == NULL ||
+      json_node_get_value_type (c) != G_TYPE_STRING ||
+      (e = json_object_get_member (obj, "exp")) == NULL ||
+      json_node_get_value_type (e) != G_TYPE_INT64 ||
+      !hb_offline_code_looks_offline (json_node_get_string (c),
+                                      strlen (json_node_get_string (c))))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "platform answered the offline code request with an unusable reply");
+      return FALSE;
+    }
+  *code = g_strdup (json_node_get_string (c));
+  *exp = json_node_get_int (e);
+  return TRUE;
+}
+
+static void
+offline_code_issued (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  HbCore *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  guint status = 0;
+  g_autofree char *body = hb_sync_request_finish (HB_SYNC (source), result, &status, &error);
+  g_autofree char *code = NULL;
+  g_autoptr(GDateTime) expires = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *name = NULL;
+  gint64 exp = 0;
+
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (status != 200)
+    {
+      hb_secure_free (g_steal_pointer (&body));
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_REJECTED,
+                               "platform refused to issue an offline code (HTTP %u)", status);
+      return;
+    }
+  if (!parse_issued (body, &code, &exp, &error))
+    {
+      hb_secure_free (g_steal_pointer (&body));
+      g_task_return_error (task, error);
+      return;
+    }
+  hb_secure_free (g_steal_pointer (&body));
+  expires = g_date_time_new_from_unix_local (exp);
+  if (expires == NULL || hb_session_get_person (self->session) == NULL)
+    {
+      hb_secure_free (g_steal_pointer (&code));
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "the visit ended before the offline code arrived");
+      return;
+    }
+  name = hb_person_dup_masked_name (hb_session_get_person (self->session));
+  HbCodeSlip slip = {
+    .code = code, .masked_name = name, .expires = expires,
+    .terminal_id = hb_config_get_string (self->config, "terminal", "id"), .issued_at = now,
+  };
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  hb_code_slip_render_async (&slip, cancellable, slip_rendered, g_steal_pointer (&task));
+  hb_secure_free (g_steal_pointer (&code));
+}
+
+void
+hb_core_print_offline_code_async (HbCore *self, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  HbPerson *person = hb_session_get_person (self->session);
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+
+  g_task_set_source_tag (task, hb_core_print_offline_code_async);
+  if (!self->started || person == NULL ||
+      hb_person_get_principal (person) != HB_PRINCIPAL_PERSON)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "an offline code is printed for an identified resident only");
+      return;
+    }
+  b = json_builder_new ();
+  add_applicant (b, person);
+  root = json_builder_get_root (b);
+  body = hb_json_to_string (root);
+  hb_session_hold_idle (self->session);
+  g_task_set_task_data (task, g_object_ref (self), release_hold);
+  hb_sync_request_async (self->sync, "POST", "/v1/codes/offline", body, cancellable,
+                         offline_code_issued, g_steal_pointer (&task));
+  hb_secure_free (g_steal_pointer (&body));
+}
+
+guint
+hb_core_print_offline_code_finish (HbCore *self, GAsyncResult *result, GError **error)
 {
   gssize job = g_task_propagate_int (G_TASK (result), error);
   return job > 0 ? (guint) job : 0;

@@ -9,6 +9,7 @@
 #include "kiosk/hb-config.h"
 #include "kiosk/hb-session.h"
 #include "kiosk/hb-print-service.h"
+#include "kiosk/hb-code-identity.h"
 #include "drivers/hb-device-manager.h"
 #include "offline-cache/hb-store.h"
 #include "offline-cache/hb-catalog.h"
@@ -58,8 +59,9 @@ HbService  *hb_core_get_service (HbCore *self, const char *code, GError **error)
 /* Session IDENTIFIED → IN_SERVICE with this service. */
 gboolean    hb_core_choose_service (HbCore *self, const char *code, GError **error);
 
-/* Identify with a scanned code text (also what a scanner event does at ATTRACT):
- * resolved online by the platform; failures arrive as "identify-failed". */
+/* Identify with a scanned code text (also what a scanner event does at ATTRACT): an
+ * offline code ("HB1.…") is verified on the terminal with the synced keyring; any other
+ * code is resolved online by the platform. Failures arrive as "identify-failed". */
 void        hb_core_identify_with_code (HbCore *self, const char *text);
 
 /* Validate the form, enqueue the application durably, ask sync to send it, and wait
@@ -76,6 +78,15 @@ void        hb_core_print_receipt_async  (HbCore *self, GCancellable *cancellabl
 guint       hb_core_print_receipt_finish (HbCore *self, GAsyncResult *result, GError **error);
 /* The receipt PDF of the current submission, synchronously (haobanctl, tests). */
 GBytes     *hb_core_render_receipt (HbCore *self, GError **error);
+
+/* Have the platform issue a new offline 随申码 for the identified resident (POST
+ * /v1/codes/offline, online only) and print it as a slip (hb-code-slip.h). Completes with
+ * the print job id; HB_CORE_ERROR_STATE for a business or before identification, the
+ * network's error when offline, HB_CORE_ERROR_REJECTED when the platform refuses. */
+void        hb_core_print_offline_code_async  (HbCore *self, GCancellable *cancellable,
+                                               GAsyncReadyCallback callback, gpointer user_data);
+guint       hb_core_print_offline_code_finish (HbCore *self, GAsyncResult *result,
+                                               GError **error);
 
 /* Queue a 好差评 rating (1 = 非常不满意 … 5 = 非常满意) for the current visit. */
 void        hb_core_rate_async  (HbCore *self, int level, GCancellable *cancellable,

@@ -97,3 +97,19 @@ hb_samples_label (const char *share_dir, const char *list, guint n)
   JsonObject *o = a ? entry (a, n, NULL) : NULL;
   return o ? g_strdup (json_object_get_string_member_with_default (o, "label", "")) : NULL;
 }
+
+const char *
+hb_samples_code_kind (const char *share_dir, guint n)
+{
+  g_autoptr(JsonObject) root = NULL;
+  JsonArray *a = load_list (share_dir, "codes", &root, NULL);
+  JsonObject *o = a ? entry (a, n, NULL) : NULL;
+
+  if (o == NULL)
+    return NULL;
+  if (json_object_has_member (o, "enterprise"))
+    return "enterprise";
+  if (json_object_has_member (o, "place"))
+    return "place";
+  return "person";
+}

@@ -14,6 +14,9 @@ guint  hb_samples_count (const char *share_dir, const char *list);
 char  *hb_samples_card_json (const char *share_dir, guint n, GError **error);
 /* Scanned text of code n (1-based). (transfer full) */
 char  *hb_samples_code_text (const char *share_dir, guint n, GError **error);
+/* What code n stands for: "person", "enterprise" or "place"; NULL when there is no such
+ * code. */
+const char *hb_samples_code_kind (const char *share_dir, guint n);
 /* Human label of entry n of list. (transfer full) */
 char  *hb_samples_label (const char *share_dir, const char *list, guint n);
 

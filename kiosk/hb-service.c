@@ -282,7 +282,8 @@ valid_field_id (const char *id)
 }
 
 static const char *const prefill_sources[] = {
-  "person.name", "person.id_number", "person.address", "person.birth_date", "person.sex", NULL
+  "person.name", "person.id_number", "person.address", "person.birth_date", "person.sex",
+  "enterprise.name", "enterprise.uscc", "enterprise.legal_person", NULL
 };
 
 static gboolean

@@ -72,6 +72,9 @@ static const char *const migrations[] = {
   "CREATE INDEX outbox_by_state_kind ON outbox (state, kind, id);",
 };
 
+/* meta key of the last accepted /v1/keys document (no migration needed: meta exists). */
+#define META_KEYS_DOCUMENT "keys.document"
+
 /* --- small helpers --------------------------------------------------------------------- */
 
 void
@@ -758,6 +761,32 @@ hb_store_get_schema_version (HbStore *self)
 {
   g_return_val_if_fail (HB_IS_STORE (self), -1);
   return self->schema_version;
+}
+
+char *
+hb_store_dup_keys_document (HbStore *self, gsize *length)
+{
+  char *doc;
+  g_return_val_if_fail (HB_IS_STORE (self), NULL);
+  doc = hb_store_dup_meta (self, META_KEYS_DOCUMENT);
+  if (length)
+    *length = doc ? strlen (doc) : 0;
+  return doc;
+}
+
+gboolean
+hb_store_set_keys_document (HbStore *self, const char *data, gsize length, GError **error)
+{
+  g_autofree char *text = NULL;
+  g_return_val_if_fail (HB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+  if (memchr (data, '\0', length) != NULL)
+    {
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID, "keys document holds a NUL byte");
+      return FALSE;
+    }
+  text = g_strndup (data, length);
+  return hb_store_set_meta (self, META_KEYS_DOCUMENT, text, error);
 }
 
 gboolean

@@ -37,4 +37,12 @@ int         hb_store_get_schema_version (HbStore *self);
 /* TRUE when open() found a corrupt file and quarantined it (for the maintenance screen). */
 gboolean    hb_store_was_rebuilt (HbStore *self);
 
+/* The last GET /v1/keys document the terminal accepted (HbKeyring validated it), kept so
+ * that a terminal starting offline still verifies offline codes. NULL when there is none.
+ * (transfer full; not personal data: subjects in it are opaque) */
+char       *hb_store_dup_keys_document (HbStore *self, gsize *length);
+/* Replaces the kept document (data must already have been accepted by an HbKeyring). */
+gboolean    hb_store_set_keys_document (HbStore *self, const char *data, gsize length,
+                                        GError **error);
+
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include "offline-cache/hb-sync.h"
 #include "offline-cache/hb-catalog.h"
 #include "offline-cache/hb-http-private.h"
+#include "offline-cache/hb-keyring.h"
 #include "offline-cache/hb-outbox.h"
 #include "offline-cache/hb-platform-reply.h"
 #include "offline-cache/hb-store-private.h"
@@ -49,6 +50,7 @@ struct _HbSync
   guint         request_timeout_ms;
   GMainContext *context;
   Guard        *guard;
+  HbKeyring    *keyring;      /* thread-safe itself */
 
   /* Under lock. */
   GMutex        lock;
@@ -79,7 +81,8 @@ G_DEFINE_TYPE (HbSync, hb_sync, G_TYPE_OBJECT)
 enum { PROP_0, PROP_REACHABLE, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
-enum { SIG_DELIVERED, SIG_REJECTED, SIG_CATALOG_UPDATED, SIG_CATALOG_CHECKED, N_SIGNALS };
+enum { SIG_DELIVERED, SIG_REJECTED, SIG_CATALOG_UPDATED, SIG_CATALOG_CHECKED, SIG_KEYS_UPDATED,
+       N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* --- guard and emissions --------------------------------------------------------------- */
@@ -137,7 +140,7 @@ emission_dispatch (gpointer data)
 
   if (e->kind == EMIT_NOTIFY_REACHABLE)
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REACHABLE]);
-  else if (e->signal == signals[SIG_CATALOG_CHECKED])
+  else if (e->signal == signals[SIG_CATALOG_CHECKED] || e->signal == signals[SIG_KEYS_UPDATED])
     g_signal_emit (self, e->signal, 0, e->status);
   else if (e->signal == signals[SIG_CATALOG_UPDATED])
     g_signal_emit (self, e->signal, 0, e->a);
@@ -310,6 +313,66 @@ pull_catalog (HbSync *self)
   else
     g_message ("sync: GET /v1/catalog answered %ld", reply.status);
   hb_http_reply_clear (&reply);
+}
+
+/* --- keys ------------------------------------------------------------------------------ */
+
+/* GET /v1/keys, in the catalog's cycle (only after the catalog pull got an answer, so an
+ * unreachable platform costs one failed request per cycle, not two). A failure is logged
+ * and retried with the next cycle; the keys in hand stay. */
+static void
+pull_keys (HbSync *self)
+{
+  g_autofree char *url = g_strconcat (self->platform_url, "/v1/keys", NULL);
+  g_autoptr(GError) error = NULL;
+  HbHttpRequest req = base_request (self, "GET", url, HB_KEYRING_MAX_BYTES);
+  g_autoptr(HbKeyring) scratch = hb_keyring_new ();   /* validates before anything changes */
+  HbHttpReply reply;
+
+  if (!hb_http_perform (self->curl, &req, &reply, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("sync: GET /v1/keys failed: %s", error->message);
+      return;
+    }
+  g_debug ("sync: GET /v1/keys -> %ld", reply.status);
+  if (reply.status != 200)
+    g_message ("sync: GET /v1/keys answered %ld; keeping the keys in hand", reply.status);
+  else if (!hb_keyring_load_json (scratch, reply.body, reply.body_length, &error))
+    g_message ("sync: keys from the platform rejected (keeping the previous): %s", error->message);
+  else
+    {
+      guint n;
+      /* Stored before it is used: whoever sees the new keys also finds them after a reboot. */
+      if (!hb_store_set_keys_document (self->store, reply.body, reply.body_length, &error))
+        {
+          g_message ("sync: cannot keep the keys document: %s", error->message);
+          g_clear_error (&error);
+        }
+      if (!hb_keyring_load_json (self->keyring, reply.body, reply.body_length, &error))
+        g_warning ("sync: a validated keys document failed to load: %s", error->message);
+      n = hb_keyring_get_n_keys (self->keyring);
+      g_message ("sync: %u offline-code keys, %u revocations", n,
+                 hb_keyring_get_n_revoked (self->keyring));
+      emit_on_main (self, EMIT_SIGNAL, signals[SIG_KEYS_UPDATED], NULL, NULL, n);
+    }
+  hb_http_reply_clear (&reply);
+}
+
+/* Before the thread runs: the keys the terminal had when it last synced. */
+static void
+load_stored_keys (HbSync *self)
+{
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  g_autofree char *doc = hb_store_dup_keys_document (self->store, &len);
+
+  if (doc == NULL)
+    return;
+  if (!hb_keyring_load_json (self->keyring, doc, len, &error))
+    g_message ("sync: the stored keys document is unusable: %s", error->message);
+  else
+    g_debug ("sync: %u offline-code keys from the store", hb_keyring_get_n_keys (self->keyring));
 }
 
 /* --- outbox ---------------------------------------------------------------------------- */
@@ -508,7 +571,11 @@ sync_thread (gpointer data)
 
       now = g_get_monotonic_time ();
       if (now >= self->catalog_backoff.until && now >= self->next_catalog_at && !stopping (self))
-        pull_catalog (self);
+        {
+          pull_catalog (self);
+          if (self->catalog_backoff.failures == 0 && !stopping (self))
+            pull_keys (self);
+        }
       if (!stopping (self))
         push_outbox (self);
       wake = next_wake (self);
@@ -597,6 +664,7 @@ hb_sync_start (HbSync *self, GError **error)
   self->catalog = hb_catalog_new (self->store);
   self->outbox = hb_outbox_new (self->store);
   self->curl = curl;
+  load_stored_keys (self);
   self->next_catalog_at = 0;     /* pull at start */
   reset_backoff (&self->catalog_backoff);
   reset_backoff (&self->push_backoff);
@@ -659,6 +727,13 @@ hb_sync_request_catalog (HbSync *self)
   g_mutex_lock (&self->lock);
   self->catalog_requested = TRUE;
   g_mutex_unlock (&self->lock);
+}
+
+HbKeyring *
+hb_sync_get_keyring (HbSync *self)
+{
+  g_return_val_if_fail (HB_IS_SYNC (self), NULL);
+  return self->keyring;
 }
 
 gboolean
@@ -883,6 +958,7 @@ hb_sync_finalize (GObject *object)
   g_free (self->terminal_id);
   g_clear_pointer (&self->context, g_main_context_unref);
   guard_unref (self->guard);
+  g_clear_object (&self->keyring);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   G_OBJECT_CLASS (hb_sync_parent_class)->finalize (object);
@@ -917,6 +993,9 @@ hb_sync_class_init (HbSyncClass *klass)
   signals[SIG_CATALOG_CHECKED] =
     g_signal_new ("catalog-checked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIG_KEYS_UPDATED] =
+    g_signal_new ("keys-updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -928,4 +1007,5 @@ hb_sync_init (HbSync *self)
   g_atomic_ref_count_init (&self->guard->ref);
   g_mutex_init (&self->guard->lock);
   self->guard->owner = self;
+  self->keyring = hb_keyring_new ();
 }

@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "offline-cache/hb-keyring.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -48,6 +50,13 @@ void     hb_sync_request_async  (HbSync *self, const char *method, const char *p
 char    *hb_sync_request_finish (HbSync *self, GAsyncResult *result, guint *http_status,
                                  GError **error);
 
+/* The offline-code keys (transfer none; never NULL, the same object for the life of the
+ * HbSync). hb_sync_start fills it from the store (the last accepted GET /v1/keys document,
+ * so a terminal that starts offline still verifies); the sync thread replaces its content
+ * after each successful pull, which runs at start and with every catalog pull. A rejected
+ * document leaves the previous keys in place. Thread-safe reads. */
+HbKeyring *hb_sync_get_keyring (HbSync *self);
+
 /* Last known platform reachability (property "reachable"). */
 gboolean hb_sync_get_reachable (HbSync *self);
 /* Unix time of the last successful exchange with the platform; 0 if never. */
@@ -59,6 +68,7 @@ gint64   hb_sync_get_last_contact (HbSync *self);
  *   "rejected"         (const char *key, const char *error) — marked dead
  *   "catalog-updated"  (const char *version)
  *   "catalog-checked"  (guint http_status) — a catalog pull got an answer (200 or 304)
+ *   "keys-updated"     (guint n_keys) — a new /v1/keys document was accepted and stored
  *   notify::reachable */
 
 G_END_DECLS

@@ -20,8 +20,9 @@ typedef enum {
   HB_PAGE_RESULT,
   HB_PAGE_PRINT,
   HB_PAGE_RATING,
+  HB_PAGE_PLACE,      /* a place code was scanned (no visit) */
 } HbPageId;
-#define HB_N_PAGES 9
+#define HB_N_PAGES 10
 
 const char *hb_page_id_to_string (HbPageId id);   /* "attract", "identify" … */
 

@@ -53,6 +53,7 @@ page_type (HbPageId id)
     case HB_PAGE_RESULT:   return HB_TYPE_RESULT_PAGE;
     case HB_PAGE_PRINT:    return HB_TYPE_PRINT_PAGE;
     case HB_PAGE_RATING:   return HB_TYPE_RATING_PAGE;
+    case HB_PAGE_PLACE:    return HB_TYPE_PLACE_PAGE;
     default:               g_assert_not_reached ();
     }
 }
@@ -220,6 +221,25 @@ on_any_event (GtkEventControllerLegacy *c, GdkEvent *event, HbWindow *self)
       break;
     }
   return FALSE;
+}
+
+/* A code scanned on the attract screen: a place is shown, a failure explained on the
+ * identify page (on the identify page itself, the page shows it). */
+static void
+on_place_scanned (HbCore *core, const HbPlace *place, HbWindow *self)
+{
+  GtkWidget *page = ensure_page (self, HB_PAGE_PLACE);
+  hb_place_page_set_place (HB_PLACE_PAGE (page), place);
+  hb_window_show_page (self, HB_PAGE_PLACE);
+}
+
+static void
+on_identify_failed (HbCore *core, const char *message, HbWindow *self)
+{
+  if (self->current != HB_PAGE_ATTRACT && self->current != HB_PAGE_PLACE)
+    return;
+  hb_window_show_page (self, HB_PAGE_IDENTIFY);
+  hb_identify_page_show_error (HB_IDENTIFY_PAGE (self->pages[HB_PAGE_IDENTIFY]), message);
 }
 
 /* --- chrome ------------------------------------------------------------------------ */
@@ -417,6 +437,8 @@ hb_window_new (GtkApplication *app, HbCore *core)
   g_signal_connect_object (session, "state-changed", G_CALLBACK (on_state_changed), self, 0);
   g_signal_connect_object (session, "idle-warning", G_CALLBACK (on_idle_warning), self, 0);
   g_signal_connect_object (session, "idle-extended", G_CALLBACK (on_idle_extended), self, 0);
+  g_signal_connect_object (core, "place-scanned", G_CALLBACK (on_place_scanned), self, 0);
+  g_signal_connect_object (core, "identify-failed", G_CALLBACK (on_identify_failed), self, 0);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                (int) hb_config_get_int (config, "ui", "width"),

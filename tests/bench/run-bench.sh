@@ -8,7 +8,13 @@
 #     the two alternating so load drifts hit both.
 #  2. idle: the kiosk at the attract page with devices, sync and platform running; CPU
 #     used over IDLE_SECONDS (default 60), as % of one core.
-# Usage: tests/bench/run-bench.sh BUILD   (env: ROUNDS=7 IDLE_SECONDS=60)
+#  3. ID card read over a paced serial line (bench-idcard).
+#  4. camera-path QR decode rate on one core: ZBar against zxing-cpp on the same frames in
+#     the same run, 640×480 and 1280×720 (bench-camera; CAMERA_SECONDS per case).
+#  5. offline 随申码: verifications per second against a bare SM2/SM3 verify loop
+#     (bench-code-verify), and scan-to-identified on the whole terminal with no platform,
+#     against the verification alone (bench-scan-identify; budget 50 ms).
+# Usage: tests/bench/run-bench.sh BUILD   (env: ROUNDS=7 IDLE_SECONDS=60 CAMERA_SECONDS=2)
 set -u
 build=$(cd "$1" && pwd)
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -87,6 +93,37 @@ idcard_json=$("$build/tests/bench/bench-idcard" 30) || { echo "bench: bench-idca
 echo "$idcard_json" >"$out/idcard.json"
 jget () { echo "$idcard_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 
+echo "bench: camera-path QR decode on one core, ZBar and zxing-cpp on the same frames"
+camera_json=$("$build/tests/bench/bench-camera" "${CAMERA_SECONDS:-2}") || { echo "bench: bench-camera failed"; exit 1; }
+echo "$camera_json" >"$out/camera.json"
+camera_report=$(python3 - "$out/camera.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for s in r["sizes"]:
+    zb, zx = s["zbar"], s["zxing"]
+    n = s["frames_in_set"]
+    print(f"  {s['width']}×{s['height']}  frames with codes   ZBar {zb['fps']:7.1f} fps ({zb['ms_per_frame']:.2f} ms, {zb['found']}/{n} found)"
+          f"   zxing-cpp {zx['fps']:7.1f} fps ({zx['ms_per_frame']:.2f} ms, {zx['found']}/{n} found)   ratio ZBar/zxing {s['ratio_zbar_to_zxing']:.2f}")
+    print(f"  {s['width']}×{s['height']}  empty frame         ZBar {zb['empty_fps']:7.1f} fps ({zb['empty_ms']:.2f} ms)"
+          f"                 zxing-cpp {zx['empty_fps']:7.1f} fps ({zx['empty_ms']:.2f} ms)                ratio ZBar/zxing {s['empty_ratio_zbar_to_zxing']:.2f}")
+    print(f"  {s['width']}×{s['height']}  ZBar at scan density 2: {s['zbar_density2']['fps']:.1f} fps, {s['zbar_density2']['found']}/{n} found")
+    missed = [c["name"] + " (" + ", ".join(k for k in ("zbar", "zxing") if not c[k]) + ")"
+              for c in s["cases"] if not (c["zbar"] and c["zxing"])]
+    if missed:
+        print(f"  {s['width']}×{s['height']}  not found: " + "; ".join(missed))
+t = r["scanner_thread_640x480"]
+print(f"  whole camera scanner (thread, debounce, events) at 640×480: {t['fps']:.1f} fps")
+print(f"  CPU: {r['cpu']} (pinned to cpu {r['pinned_cpu']}); see docs/camera-scanning.md for what limits the rate")
+PY
+)
+
+echo "bench: offline 随申码 verification and scan-to-identified"
+verify_json=$(HB_SRCDIR="$src" "$build/tests/bench/bench-code-verify" | grep -v '^#') || { echo "bench: bench-code-verify failed"; exit 1; }
+scan_json=$(HB_SRCDIR="$src" HB_BUILDDIR="$build" "$build/tests/bench/bench-scan-identify" 200 2>"$out/scan-identify.log" | grep -v '^#') || { echo "bench: bench-scan-identify failed"; exit 1; }
+echo "$verify_json" >"$out/code-verify.json"; echo "$scan_json" >"$out/scan-identify.json"
+vget () { echo "$verify_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
+sget () { echo "$scan_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
+
 ratio () { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
 mib () { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 cat <<REPORT | tee "$out/report.txt"
@@ -106,6 +143,15 @@ ID card read over the virtual 115200-baud serial line (median of 30)
   wire time of its bytes                    $(jget wire_ms) ms
   host overhead                             $(jget host_overhead_ms) ms = $(awk -v r="$(jget host_overhead_ratio)" 'BEGIN { printf "%.2f", r * 100 }') % of wire     target ≤ 5 %
   parse + decode of the 1295-byte frame     $(jget parse_us_per_frame) µs  ($(jget parse_frames_per_s) frames/s, $(awk -v r="$(jget parse_vs_wire_ratio)" 'BEGIN { printf "%.4f", r * 100 }') % of its wire time)
+
+camera-path QR decode on one core, same frames, same run (${CAMERA_SECONDS:-2} s per case)
+$camera_report
+
+offline 随申码 (SM2 with SM3), one core
+  verifications per second                  $(vget code_verifies_per_s)   (bare SM2 verify loop $(vget bare_sm2_verifies_per_s); ratio $(vget overhead_vs_bare_ratio))
+  scan-to-identified, virtual scanner, no platform (200 scans)
+    p50 / p95 / max                         $(sget scan_to_identified_ms_p50) / $(sget scan_to_identified_ms_p95) / $(sget scan_to_identified_ms_max) ms   target ≤ 50 ms
+    p50 vs the verification alone           $(sget path_vs_verify_ratio)×
 REPORT
 cat >"$out/results.json" <<JSON
 {"rounds": $ROUNDS, "kiosk": {"wall_s": $kw, "cpu_s": $kc, "rss_kib": $kr},
@@ -113,5 +159,8 @@ cat >"$out/results.json" <<JSON
  "ratios": {"wall": $(ratio "$kw" "$cw"), "cpu": $(ratio "$kc" "$cc"), "rss": $(ratio "$kr" "$cr")},
  "idle": {"seconds": $IDLE_SECONDS, "cpu_percent_of_core": $idle_pct, "rss_kib": $rss_idle},
  "first_frame_ms": ${first_frame:-null},
- "idcard": $idcard_json}
+ "idcard": $idcard_json,
+ "camera": $camera_json,
+ "code_verify": $verify_json,
+ "scan_identify": $scan_json}
 JSON

@@ -197,15 +197,7 @@ test_close_is_refused (Ui *ui, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  /* Each test starts a fresh application in this one process; with no reachable session
-   * bus (and no X11 autolaunch) GApplication keeps its exports local and they cannot
-   * collide. */
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/haoban-test-bus", TRUE);
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
-  hb_test_init_full (&argc, &argv, FALSE);
-  hb_i18n_init (HB_LOCALEDIR);
-  gtk_init ();
+  ui_test_init (&argc, &argv);
   g_test_add ("/ui/visit/through-every-page-with-a-png-of-each", Ui, NULL, ui_setup,
               test_visit_through_every_page, ui_teardown);
   g_test_add ("/ui/visit/offline-shows-a-queued-reference-and-paper-out", Ui, NULL, ui_setup,

@@ -24,6 +24,21 @@ typedef struct {
   const char    *prefix;
 } Ui;
 
+/* For main(), before g_test_add. */
+static inline void
+ui_test_init (int *argc, char ***argv)
+{
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  /* Each test starts a fresh application in this one process; with no reachable session
+   * bus (and no X11 autolaunch) GApplication keeps its exports local and they cannot
+   * collide. */
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/haoban-test-bus", TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  hb_test_init_full (argc, argv, FALSE);
+  hb_i18n_init (HB_LOCALEDIR);
+  gtk_init ();
+}
+
 static inline void
 ui_on_ready (HbApplication *app, gboolean ok, Ui *ui)
 {

@@ -12,6 +12,8 @@ static const char *const endpoint_paths[] = {
   [HB_SIM_EP_RATINGS] = "/v1/ratings",
   [HB_SIM_EP_CODES_RESOLVE] = "/v1/codes/resolve",
   [HB_SIM_EP_HEARTBEAT] = "/v1/heartbeat",
+  [HB_SIM_EP_KEYS] = "/v1/keys",
+  [HB_SIM_EP_CODES_OFFLINE] = "/v1/codes/offline",
 };
 
 HbSimEndpoint
@@ -47,6 +49,8 @@ hb_sim_api_count (HbSimContext *ctx, HbSimEndpoint endpoint)
     case HB_SIM_EP_RATINGS:       s->ratings++; break;
     case HB_SIM_EP_CODES_RESOLVE: s->codes_resolve++; break;
     case HB_SIM_EP_HEARTBEAT:     s->heartbeat++; break;
+    case HB_SIM_EP_KEYS:          s->keys++; break;
+    case HB_SIM_EP_CODES_OFFLINE: s->codes_offline++; break;
     case HB_SIM_EP_UNKNOWN:
     default:                      s->unknown++; break;
     }
@@ -100,11 +104,16 @@ non_empty_string (JsonObject *o, const char *member)
   return s != NULL && *s != '\0';
 }
 
+/* An applicant is a resident with an ID number, a resident known by the platform's
+ * subject id (offline code), or a business with its USCC or subject. */
 static gboolean
 application_is_valid (JsonObject *body)
 {
+  JsonObject *applicant = hb_sim_json_get_object (body, "applicant");
   return non_empty_string (body, "service_code")
-         && non_empty_string (hb_sim_json_get_object (body, "applicant"), "id_number");
+         && (non_empty_string (applicant, "id_number")
+             || non_empty_string (applicant, "subject")
+             || non_empty_string (applicant, "uscc"));
 }
 
 static gboolean
@@ -186,7 +195,7 @@ handle_submission (HbSimContext *ctx, HbSimRequest *req, HbSimKind kind, gboolea
     {
       hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, invalid_code,
                           kind == HB_SIM_KIND_APPLICATION
-                            ? "service_code and applicant.id_number are required"
+                            ? "service_code and applicant.id_number, .subject or .uscc are required"
                             : "case_number and a level from 1 to 5 are required");
       return;
     }
@@ -285,6 +294,91 @@ handle_heartbeat (HbSimContext *ctx, HbSimRequest *req)
   hb_sim_reply_node (msg, SOUP_STATUS_OK, answer);
 }
 
+/* --- GET /v1/keys, POST /v1/codes/offline ----------------------------------------- */
+
+static void
+handle_keys (HbSimContext *ctx, HbSimRequest *req)
+{
+  if (!g_str_equal (req->method, SOUP_METHOD_GET))
+    {
+      hb_sim_reply_method_not_allowed (req->msg, "GET");
+      return;
+    }
+  GBytes *override = hb_sim_keys_get_override (ctx->keys);
+  if (override != NULL)
+    {
+      gsize len = 0;
+      const char *data = g_bytes_get_data (override, &len);
+      hb_sim_note (req->msg, "override");
+      hb_sim_reply_text (req->msg, SOUP_STATUS_OK, data ? data : "", (gssize) len);
+      return;
+    }
+  g_autoptr(JsonNode) doc = hb_sim_keys_document (ctx->keys);
+  hb_sim_reply_node (req->msg, SOUP_STATUS_OK, doc);
+}
+
+/* A new offline code for an identified resident: the platform derives the opaque subject
+ * from the ID number and masks the name, so the slip carries neither. */
+static void
+handle_codes_offline (HbSimContext *ctx, HbSimRequest *req)
+{
+  SoupServerMessage *msg = req->msg;
+  g_autoptr(GError) error = NULL;
+  if (!g_str_equal (req->method, SOUP_METHOD_POST))
+    {
+      hb_sim_reply_method_not_allowed (msg, "POST");
+      return;
+    }
+  g_autoptr(JsonNode) root = hb_sim_request_parse_json (req);
+  if (root == NULL)
+    return;
+  JsonObject *body = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  const char *kind = hb_sim_json_get_string (body, "kind");
+  const char *id_type = hb_sim_json_get_string (body, "id_type");
+  const char *id_number = hb_sim_json_get_string (body, "id_number");
+  const char *subject = hb_sim_json_get_string (body, "subject");
+  const char *name = hb_sim_json_get_string (body, "name");
+  if (g_strcmp0 (kind, "person") != 0 || name == NULL || *name == '\0'
+      || (subject == NULL) == (id_number == NULL)
+      || (id_number != NULL && (*id_number == '\0' || strlen (id_number) > 64
+                                || id_type == NULL || *id_type == '\0' || strlen (id_type) > 32)))
+    {
+      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-request",
+                          "the body must be {\"kind\":\"person\",\"name\",\"id_type\",\"id_number\"} "
+                          "or {\"kind\":\"person\",\"name\",\"subject\"}");
+      return;
+    }
+  g_autofree char *sub = subject ? g_strdup (subject)
+                                 : hb_sim_keys_subject (ctx->keys, id_type, id_number);
+  g_autofree char *masked = hb_sim_mask_name (name);
+  gint64 iat = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 exp = iat + HB_SIM_KEYS_CODE_TTL_S;
+  g_autofree char *jti = NULL;
+  g_autofree char *code = masked && sub ? hb_sim_keys_mint (ctx->keys, NULL, "person", sub, masked,
+                                                            iat, exp, &jti, &error)
+                                        : NULL;
+  if (code == NULL)
+    {
+      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-request",
+                          error ? error->message : "the name must be UTF-8");
+      return;
+    }
+  hb_sim_note (msg, jti);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, code);
+  json_builder_set_member_name (b, "jti");
+  json_builder_add_string_value (b, jti);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, "person");
+  json_builder_set_member_name (b, "exp");
+  json_builder_add_int_value (b, exp);
+  json_builder_end_object (b);
+  g_autoptr(JsonNode) answer = json_builder_get_root (b);
+  hb_sim_reply_node (msg, SOUP_STATUS_OK, answer);
+}
+
 void
 hb_sim_api_handle (HbSimContext *ctx, HbSimRequest *req, HbSimEndpoint endpoint,
                    gboolean fail_after_commit)
@@ -305,6 +399,12 @@ hb_sim_api_handle (HbSimContext *ctx, HbSimRequest *req, HbSimEndpoint endpoint,
       break;
     case HB_SIM_EP_HEARTBEAT:
       handle_heartbeat (ctx, req);
+      break;
+    case HB_SIM_EP_KEYS:
+      handle_keys (ctx, req);
+      break;
+    case HB_SIM_EP_CODES_OFFLINE:
+      handle_codes_offline (ctx, req);
       break;
     case HB_SIM_EP_UNKNOWN:
     default:

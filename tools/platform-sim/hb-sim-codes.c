@@ -8,7 +8,7 @@
 #include <string.h>
 
 typedef struct {
-  JsonNode *card;      /* object, "label" removed */
+  JsonNode *card;      /* the resolve answer */
   gboolean  expired;
 } Code;
 
@@ -59,6 +59,84 @@ invalid (GError **error, const char *path, const char *what)
 }
 
 static gboolean
+text_member_ok (JsonObject *o, const char *member, gboolean required)
+{
+  const char *s = hb_sim_json_get_string (o, member);
+  if (s == NULL)
+    return !required && !json_object_has_member (o, member);
+  return *s != '\0' && strlen (s) <= 256;
+}
+
+/* 统一社会信用代码: 18 characters of 0-9 and A-Z (the check digit is not verified). */
+static gboolean
+uscc_ok (const char *s)
+{
+  if (s == NULL || strlen (s) != 18)
+    return FALSE;
+  for (int i = 0; i < 18; i++)
+    if (!g_ascii_isdigit (s[i]) && !g_ascii_isupper (s[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* {"kind":…, member: copy of the object} */
+static JsonNode *
+wrap (const char *kind, const char *member, JsonNode *object)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, kind);
+  json_builder_set_member_name (b, member);
+  json_builder_add_value (b, hb_sim_json_deep_copy (object));
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* The resolve answer of one "codes" entry; NULL, or why the entry is malformed. */
+static const char *
+answer_for (JsonObject *entry, JsonArray *cards, JsonNode **answer)
+{
+  JsonObject *enterprise = hb_sim_json_get_object (entry, "enterprise");
+  JsonObject *place = hb_sim_json_get_object (entry, "place");
+  gboolean has_card = json_object_has_member (entry, "card");
+  gint64 index = 0;
+
+  if (has_card + (enterprise != NULL) + (place != NULL) != 1)
+    return "a code needs exactly one of \"card\", \"enterprise\" or \"place\"";
+  if (enterprise != NULL)
+    {
+      if (!text_member_ok (enterprise, "name", TRUE)
+          || !uscc_ok (hb_sim_json_get_string (enterprise, "uscc"))
+          || !text_member_ok (enterprise, "legal_person", FALSE))
+        return "an enterprise needs a name, an 18-character uscc and a masked legal_person";
+      *answer = wrap ("enterprise", "enterprise", json_object_get_member (entry, "enterprise"));
+      return NULL;
+    }
+  if (place != NULL)
+    {
+      if (!text_member_ok (place, "id", TRUE) || !text_member_ok (place, "name", TRUE)
+          || !text_member_ok (place, "address", FALSE) || !text_member_ok (place, "hours", FALSE)
+          || !text_member_ok (place, "notice", FALSE))
+        return "a place needs an id and a name (address, hours, notice optional)";
+      *answer = wrap ("place", "place", json_object_get_member (entry, "place"));
+      return NULL;
+    }
+  if (!hb_sim_json_get_int (entry, "card", &index))
+    return "a code's \"card\" must be a number";
+  if (index < 1 || index > json_array_get_length (cards))
+    return "a code's \"card\" is outside 1..number of cards";
+  JsonNode *card = json_array_get_element (cards, (guint) index - 1);
+  if (!JSON_NODE_HOLDS_OBJECT (card))
+    return "a card is not an object";
+  *answer = hb_sim_json_deep_copy (card);
+  JsonObject *o = json_node_get_object (*answer);
+  json_object_remove_member (o, "label");
+  json_object_set_string_member (o, "kind", "person");
+  return NULL;
+}
+
+static gboolean
 load (HbSimCodes *self, GError **error)
 {
   g_autofree char *data = NULL;
@@ -89,31 +167,27 @@ load (HbSimCodes *self, GError **error)
   if (cards == NULL || codes == NULL)
     return invalid (error, self->path, "needs \"cards\" and \"codes\" arrays");
 
-  guint n_cards = json_array_get_length (cards);
   g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, code_free);
   for (guint i = 0; i < json_array_get_length (codes); i++)
     {
       JsonNode *node = json_array_get_element (codes, i);
       JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       const char *text = hb_sim_json_get_string (entry, "text");
-      gint64 index = 0;
       gboolean expired = FALSE;
-      if (text == NULL || *text == '\0' || !hb_sim_json_get_int (entry, "card", &index))
-        return invalid (error, self->path, "a code needs \"text\" and \"card\"");
-      if (index < 1 || index > n_cards)
-        return invalid (error, self->path, "a code's \"card\" is outside 1..number of cards");
+      if (text == NULL || *text == '\0')
+        return invalid (error, self->path, "a code needs \"text\"");
       if (json_object_has_member (entry, "expired")
           && !hb_sim_json_get_bool (entry, "expired", &expired))
         return invalid (error, self->path, "\"expired\" must be true or false");
-      JsonNode *card = json_array_get_element (cards, (guint) index - 1);
-      if (!JSON_NODE_HOLDS_OBJECT (card))
-        return invalid (error, self->path, "a card is not an object");
       if (g_hash_table_contains (table, text))
         return invalid (error, self->path, "the same code text appears twice");
+      g_autoptr(JsonNode) answer = NULL;
+      const char *why = answer_for (entry, cards, &answer);
+      if (why != NULL)
+        return invalid (error, self->path, why);
 
       Code *code = g_new0 (Code, 1);
-      code->card = hb_sim_json_deep_copy (card);
-      json_object_remove_member (json_node_get_object (code->card), "label");
+      code->card = g_steal_pointer (&answer);
       code->expired = expired;
       g_hash_table_insert (table, g_strdup (text), code);
     }

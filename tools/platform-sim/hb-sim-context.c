@@ -7,12 +7,13 @@
 
 void
 hb_sim_context_init (HbSimContext *ctx, HbSimCatalog *catalog, HbSimCodes *codes,
-                     HbSimStore *store)
+                     HbSimStore *store, HbSimKeys *keys)
 {
   memset (ctx, 0, sizeof *ctx);
   ctx->catalog = g_object_ref (catalog);
   ctx->codes = g_object_ref (codes);
   ctx->store = g_object_ref (store);
+  ctx->keys = g_object_ref (keys);
   g_queue_init (&ctx->heartbeats);
 }
 
@@ -31,6 +32,7 @@ hb_sim_context_clear (HbSimContext *ctx)
   g_clear_object (&ctx->catalog);
   g_clear_object (&ctx->codes);
   g_clear_object (&ctx->store);
+  g_clear_object (&ctx->keys);
 }
 
 void

@@ -5,6 +5,7 @@
 #include "tools/platform-sim/hb-sim-catalog.h"
 #include "tools/platform-sim/hb-sim-codes.h"
 #include "tools/platform-sim/hb-sim-faults.h"
+#include "tools/platform-sim/hb-sim-keys.h"
 #include "tools/platform-sim/hb-sim-stats.h"
 #include "tools/platform-sim/hb-sim-store.h"
 
@@ -17,13 +18,14 @@ typedef struct {
   HbSimCatalog *catalog;
   HbSimCodes   *codes;
   HbSimStore   *store;
+  HbSimKeys    *keys;         /* offline-code signing keys and revocations */
   HbSimFaults   faults;       /* active fault set */
   HbSimStats    stats;
   GQueue        heartbeats;   /* JsonNode* bodies, oldest first */
 } HbSimContext;
 
 void hb_sim_context_init  (HbSimContext *ctx, HbSimCatalog *catalog, HbSimCodes *codes,
-                           HbSimStore *store);
+                           HbSimStore *store, HbSimKeys *keys);
 void hb_sim_context_clear (HbSimContext *ctx);
 /* Remember a heartbeat body (a copy is kept). */
 void hb_sim_context_add_heartbeat (HbSimContext *ctx, JsonNode *body);

@@ -7,6 +7,7 @@
  * there (tests read it, then close the pipe); the request log goes to stderr. */
 #include "tools/platform-sim/hb-sim-catalog.h"
 #include "tools/platform-sim/hb-sim-codes.h"
+#include "tools/platform-sim/hb-sim-keys.h"
 #include "tools/platform-sim/hb-sim-platform.h"
 #include "tools/platform-sim/hb-sim-store.h"
 
@@ -157,7 +158,13 @@ run (Options *o, GError **error)
   if (store == NULL)
     return FALSE;
 
-  g_autoptr(HbSimPlatform) platform = hb_sim_platform_new (catalog, codes, store);
+  /* Signing keys live next to the state file (<state>.keys), or in memory without one. */
+  g_autofree char *keys_path = o->state ? g_strconcat (o->state, ".keys", NULL) : NULL;
+  g_autoptr(HbSimKeys) keys = hb_sim_keys_new (keys_path, error);
+  if (keys == NULL)
+    return FALSE;
+
+  g_autoptr(HbSimPlatform) platform = hb_sim_platform_new (catalog, codes, store, keys);
   if (!hb_sim_platform_listen (platform, (guint16) o->port, error))
     return FALSE;
 

@@ -325,10 +325,11 @@ hb_sim_platform_init (HbSimPlatform *self)
 }
 
 HbSimPlatform *
-hb_sim_platform_new (HbSimCatalog *catalog, HbSimCodes *codes, HbSimStore *store)
+hb_sim_platform_new (HbSimCatalog *catalog, HbSimCodes *codes, HbSimStore *store,
+                     HbSimKeys *keys)
 {
   HbSimPlatform *self = g_object_new (HB_TYPE_SIM_PLATFORM, NULL);
-  hb_sim_context_init (&self->ctx, catalog, codes, store);
+  hb_sim_context_init (&self->ctx, catalog, codes, store, keys);
   self->soup = soup_server_new ("server-header", "haoban-platform-sim", NULL);
   soup_server_add_early_handler (self->soup, NULL, early_handler, NULL, NULL);
   soup_server_add_handler (self->soup, NULL, handler, self, NULL);

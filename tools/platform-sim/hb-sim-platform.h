@@ -11,7 +11,10 @@ G_BEGIN_DECLS
 #define HB_TYPE_SIM_PLATFORM (hb_sim_platform_get_type ())
 G_DECLARE_FINAL_TYPE (HbSimPlatform, hb_sim_platform, HB, SIM_PLATFORM, GObject)
 
-HbSimPlatform *hb_sim_platform_new (HbSimCatalog *catalog, HbSimCodes *codes, HbSimStore *store);
+#include "tools/platform-sim/hb-sim-keys.h"
+
+HbSimPlatform *hb_sim_platform_new (HbSimCatalog *catalog, HbSimCodes *codes, HbSimStore *store,
+                                    HbSimKeys *keys);
 
 /* Listens on 127.0.0.1:port (0 picks a free port). Plain HTTP. */
 gboolean     hb_sim_platform_listen   (HbSimPlatform *self, guint16 port, GError **error);

@@ -10,6 +10,8 @@ hb_sim_stats_to_json (const HbSimStats *s)
     { "ratings", s->ratings },
     { "codes_resolve", s->codes_resolve },
     { "heartbeat", s->heartbeat },
+    { "keys", s->keys },
+    { "codes_offline", s->codes_offline },
     { "unknown", s->unknown },
     { "catalog_not_modified", s->catalog_not_modified },
     { "replays", s->replays },

@@ -12,6 +12,8 @@ typedef struct {
   guint ratings;
   guint codes_resolve;
   guint heartbeat;
+  guint keys;
+  guint codes_offline;
   guint unknown;               /* /v1 paths that are no endpoint */
   /* how some were answered */
   guint catalog_not_modified;  /* 304 */

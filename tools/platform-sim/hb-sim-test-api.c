@@ -1,11 +1,13 @@
 /* hb-sim-test-api.c — the test-only /_sim/ endpoints. */
 #include "tools/platform-sim/hb-sim-test-api.h"
 
+#include "tools/platform-sim/hb-sim-json.h"
+
 #include <string.h>
 
 static const char *const sim_paths[] = {
   "/_sim/applications", "/_sim/ratings", "/_sim/requests", "/_sim/heartbeats",
-  "/_sim/faults", "/_sim/reset",
+  "/_sim/faults", "/_sim/reset", "/_sim/codes/offline", "/_sim/keys/revoke", "/_sim/keys/rotate", "/_sim/keys/override",
 };
 
 gboolean
@@ -71,13 +73,122 @@ handle_reset (HbSimContext *ctx, HbSimRequest *req)
   if (!want (req, SOUP_METHOD_POST))
     return;
   hb_sim_context_forget (ctx);
-  if (!hb_sim_store_reset (ctx->store, &error))
+  if (!hb_sim_store_reset (ctx->store, &error) || !hb_sim_keys_reset (ctx->keys, &error))
     {
       hb_sim_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "state-not-saved",
                           error->message);
       return;
     }
   hb_sim_reply_text (req->msg, SOUP_STATUS_OK, "{\"status\":\"reset\"}", -1);
+}
+
+/* --- offline codes: test-only minting, revocation, rotation ----------------------- */
+
+static void
+reply_keys_error (SoupServerMessage *msg, GError *error)
+{
+  gboolean bad = g_error_matches (error, HB_SIM_KEYS_ERROR, HB_SIM_KEYS_ERROR_INVALID);
+  hb_sim_reply_error (msg, bad ? SOUP_STATUS_BAD_REQUEST : SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                      bad ? "invalid-request" : "state-not-saved", error->message);
+}
+
+/* Optional integer member: absent is fine, anything else must be an integer. */
+static gboolean
+optional_int (JsonObject *o, const char *member, gint64 *out, gboolean *given)
+{
+  *given = json_object_has_member (o, member);
+  return !*given || hb_sim_json_get_int (o, member, out);
+}
+
+static void
+handle_mint (HbSimContext *ctx, HbSimRequest *req)
+{
+  SoupServerMessage *msg = req->msg;
+  g_autoptr(GError) error = NULL;
+  if (!want (req, SOUP_METHOD_POST))
+    return;
+  g_autoptr(JsonNode) root = hb_sim_request_parse_json (req);
+  if (root == NULL)
+    return;
+  JsonObject *body = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 iat = now, exp = 0, ttl = HB_SIM_KEYS_CODE_TTL_S;
+  gboolean has_iat, has_exp, has_ttl;
+  if (body == NULL || !optional_int (body, "iat", &iat, &has_iat)
+      || !optional_int (body, "exp", &exp, &has_exp) || !optional_int (body, "ttl", &ttl, &has_ttl)
+      || (has_exp && has_ttl) || (json_object_has_member (body, "kid")
+                                  && hb_sim_json_get_string (body, "kid") == NULL))
+    {
+      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-request",
+                          "the body must be {\"kind\",\"sub\",\"name\"} with optional integer "
+                          "iat and exp or ttl, and a kid string");
+      return;
+    }
+  if (!has_exp)
+    exp = ttl > 0 && iat <= G_MAXINT64 - ttl ? iat + ttl : iat;
+  g_autofree char *jti = NULL;
+  g_autofree char *code = hb_sim_keys_mint (ctx->keys, hb_sim_json_get_string (body, "kid"),
+                                            hb_sim_json_get_string (body, "kind"),
+                                            hb_sim_json_get_string (body, "sub"),
+                                            hb_sim_json_get_string (body, "name"),
+                                            iat, exp, &jti, &error);
+  if (code == NULL)
+    {
+      reply_keys_error (msg, error);
+      return;
+    }
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, code);
+  json_builder_set_member_name (b, "jti");
+  json_builder_add_string_value (b, jti);
+  json_builder_set_member_name (b, "exp");
+  json_builder_add_int_value (b, exp);
+  json_builder_end_object (b);
+  g_autoptr(JsonNode) answer = json_builder_get_root (b);
+  hb_sim_reply_node (msg, SOUP_STATUS_OK, answer);
+}
+
+static void
+handle_revoke (HbSimContext *ctx, HbSimRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  if (!want (req, SOUP_METHOD_POST))
+    return;
+  g_autoptr(JsonNode) root = hb_sim_request_parse_json (req);
+  if (root == NULL)
+    return;
+  JsonObject *body = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  if (!hb_sim_keys_revoke (ctx->keys, hb_sim_json_get_string (body, "jti"),
+                           hb_sim_json_get_string (body, "sub"), &error))
+    {
+      reply_keys_error (req->msg, error);
+      return;
+    }
+  g_autoptr(JsonNode) doc = hb_sim_keys_document (ctx->keys);
+  hb_sim_reply_node (req->msg, SOUP_STATUS_OK, doc);
+}
+
+static void
+handle_rotate (HbSimContext *ctx, HbSimRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  if (!want (req, SOUP_METHOD_POST))
+    return;
+  const char *kid = hb_sim_keys_rotate (ctx->keys, &error);
+  if (kid == NULL)
+    {
+      reply_keys_error (req->msg, error);
+      return;
+    }
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "kid");
+  json_builder_add_string_value (b, kid);
+  json_builder_end_object (b);
+  g_autoptr(JsonNode) answer = json_builder_get_root (b);
+  hb_sim_reply_node (req->msg, SOUP_STATUS_OK, answer);
 }
 
 void
@@ -111,6 +222,23 @@ hb_sim_test_api_handle (HbSimContext *ctx, HbSimRequest *req)
     handle_faults (ctx, req);
   else if (g_str_equal (path, "/_sim/reset"))
     handle_reset (ctx, req);
+  else if (g_str_equal (path, "/_sim/codes/offline"))
+    handle_mint (ctx, req);
+  else if (g_str_equal (path, "/_sim/keys/revoke"))
+    handle_revoke (ctx, req);
+  else if (g_str_equal (path, "/_sim/keys/rotate"))
+    handle_rotate (ctx, req);
+  else if (g_str_equal (path, "/_sim/keys/override"))
+    {
+      /* POST: serve the body verbatim as GET /v1/keys; DELETE: back to the real one. */
+      if (g_str_equal (req->method, SOUP_METHOD_DELETE))
+        hb_sim_keys_set_override (ctx->keys, NULL);
+      else if (want (req, SOUP_METHOD_POST))
+        hb_sim_keys_set_override (ctx->keys, req->body);
+      else
+        return;
+      hb_sim_reply_text (msg, SOUP_STATUS_OK, "{\"status\":\"ok\"}", -1);
+    }
   else
     hb_sim_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not-found", "no such /_sim/ endpoint");
 }

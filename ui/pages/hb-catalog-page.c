@@ -10,6 +10,10 @@ struct _HbCatalogPage
   GtkLabel *greeting;
   GtkBox   *list;
   GtkLabel *empty_label;
+  GtkWidget *offline_box;
+  GtkWidget *offline_button;
+  GtkLabel  *offline_status;
+  GCancellable *printing;
   gulong    catalog_handler;
 };
 
@@ -97,6 +101,59 @@ fill (HbCatalogPage *self)
 }
 
 static void
+offline_status (HbCatalogPage *self, const char *text)
+{
+  gtk_label_set_text (self->offline_status, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->offline_status), TRUE);
+}
+
+static void
+offline_printed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(HbCatalogPage) self = data;
+  g_autoptr(GError) error = NULL;
+  guint job = hb_core_print_offline_code_finish (HB_CORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->printing);
+  gtk_widget_set_sensitive (self->offline_button, TRUE);
+  if (job > 0)
+    offline_status (self, _("离线码已打印，请在打印机出口取走。没有手机时，凭此码即可在自助终端扫码办事。"));
+  else if (error->domain == G_IO_ERROR)
+    offline_status (self, _("网络暂不可用，暂时无法打印离线码，请稍后再试。"));
+  else
+    {
+      g_message ("catalog: offline code not printed: %s", error->message);
+      offline_status (self, _("离线码未能打印，请联系工作人员。"));
+    }
+}
+
+static void
+on_offline_clicked (HbCatalogPage *self)
+{
+  HbCore *core = hb_page_get_core (HB_PAGE (self));
+
+  if (self->printing)
+    return;
+  self->printing = g_cancellable_new ();
+  gtk_widget_set_sensitive (self->offline_button, FALSE);
+  offline_status (self, _("正在打印离线码，请稍候……"));
+  hb_core_print_offline_code_async (core, self->printing, offline_printed, g_object_ref (self));
+}
+
+static void
+update_offline (HbCatalogPage *self)
+{
+  HbCore *core = hb_page_get_core (HB_PAGE (self));
+  HbPerson *person = hb_session_get_person (hb_core_get_session (core));
+
+  /* Residents only: a business's code is issued to the business, not at a terminal. */
+  gtk_widget_set_visible (self->offline_box,
+                          person && hb_person_get_principal (person) == HB_PRINCIPAL_PERSON);
+}
+
+static void
 hb_catalog_page_switch_to (HbPage *page)
 {
   HbCatalogPage *self = HB_CATALOG_PAGE (page);
@@ -106,11 +163,16 @@ hb_catalog_page_switch_to (HbPage *page)
     self->catalog_handler = g_signal_connect_object (core, "catalog-changed",
                                                      G_CALLBACK (fill), self, G_CONNECT_SWAPPED);
   fill (self);
+  update_offline (self);
 }
 
 static void
 hb_catalog_page_dispose (GObject *object)
 {
+  HbCatalogPage *self = HB_CATALOG_PAGE (object);
+  if (self->printing)
+    g_cancellable_cancel (self->printing);
+  g_clear_object (&self->printing);
   gtk_widget_dispose_template (GTK_WIDGET (object), HB_TYPE_CATALOG_PAGE);
   G_OBJECT_CLASS (hb_catalog_page_parent_class)->dispose (object);
 }
@@ -127,10 +189,16 @@ hb_catalog_page_class_init (HbCatalogPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, greeting);
   gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, list);
   gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, offline_box);
+  gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, offline_button);
+  gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, offline_status);
+  gtk_widget_class_bind_template_callback (widget_class, on_offline_clicked);
 }
 
 static void
 hb_catalog_page_init (HbCatalogPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  hb_ui_set_accessible_label (GTK_WIDGET (self->offline_status), _("离线码打印状态"));
+  hb_ui_set_accessible_label (GTK_WIDGET (self->greeting), _("问候"));
 }

@@ -54,6 +54,12 @@ on_identify_failed (HbCore *core, const char *message, HbIdentifyPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
 }
 
+void
+hb_identify_page_show_error (HbIdentifyPage *self, const char *message)
+{
+  on_identify_failed (NULL, message, self);
+}
+
 static void
 on_back_clicked (HbIdentifyPage *self)
 {

@@ -23,8 +23,15 @@ G_DECLARE_FINAL_TYPE (HbResultPage, hb_result_page, HB, RESULT_PAGE, HbPage)
 G_DECLARE_FINAL_TYPE (HbPrintPage, hb_print_page, HB, PRINT_PAGE, HbPage)
 #define HB_TYPE_RATING_PAGE (hb_rating_page_get_type ())
 G_DECLARE_FINAL_TYPE (HbRatingPage, hb_rating_page, HB, RATING_PAGE, HbPage)
+#define HB_TYPE_PLACE_PAGE (hb_place_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbPlacePage, hb_place_page, HB, PLACE_PAGE, HbPage)
 
 /* The form page scrolls to and focuses this field when shown next ("修改" on the check page). */
 void hb_form_page_focus_field (HbFormPage *self, const char *field_id);
+
+/* The place the place page shows (copied). */
+void hb_place_page_set_place (HbPlacePage *self, const HbPlace *place);
+/* Shows a failed identification (a code scanned on the attract screen). */
+void hb_identify_page_show_error (HbIdentifyPage *self, const char *message);
 
 G_END_DECLS

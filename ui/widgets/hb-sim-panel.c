@@ -3,6 +3,7 @@
 #include "ui/hb-ui-util.h"
 #include "kiosk/hb-samples.h"
 #include "kiosk/hb-person.h"
+#include "common/hb-json.h"
 #include "drivers/idcard/hb-idcard.h"
 #include "drivers/virtual/hb-sim-client.h"
 
@@ -88,6 +89,62 @@ on_scan (GtkButton *button, HbSimPanel *self)
   send_line (self, g_strconcat ("SCAN ", text, NULL));
 }
 
+/* An offline code for the holder of sample card 1, issued by the platform the way it
+ * issues one for a resident at the terminal (POST /v1/codes/offline; the terminal never
+ * signs), then "scanned". Demo only: the panel exists with virtual devices. */
+static void
+minted (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(HbSimPanel) self = data;
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+  g_autofree char *body = hb_sync_request_finish (HB_SYNC (source), result, &status, &error);
+  g_autoptr(JsonObject) obj = body && status == 200
+                              ? hb_json_parse_object (body, -1, 16 * 1024, 4, NULL) : NULL;
+  const char *code = obj ? json_object_get_string_member_with_default (obj, "code", NULL) : NULL;
+
+  if (self->box == NULL)
+    return;   /* the panel went away meanwhile */
+  if (code == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->status),
+                          error ? error->message : _("平台未签发离线码"));
+      return;
+    }
+  send_line (self, g_strconcat ("SCAN ", code, NULL));
+}
+
+static void
+on_offline_code (GtkButton *button, HbSimPanel *self)
+{
+  const char *share = hb_config_get_share_dir (hb_core_get_config (self->core));
+  g_autofree char *json = hb_samples_card_json (share, 1, NULL);
+  g_autoptr(HbIdCard) card = json ? hb_idcard_new_from_json_data (json, -1, NULL) : NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+
+  if (json)
+    hb_secure_free (g_steal_pointer (&json));
+  if (card == NULL || !hb_core_is_started (self->core))
+    return;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, "person");
+  json_builder_set_member_name (b, "id_type");
+  json_builder_add_string_value (b, hb_idcard_type_to_string (card->type));
+  json_builder_set_member_name (b, "id_number");
+  json_builder_add_string_value (b, card->id_number);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, card->name);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  body = hb_json_to_string (root);
+  hb_sync_request_async (hb_core_get_sync (self->core), "POST", "/v1/codes/offline", body,
+                         NULL, minted, g_object_ref (self));
+  hb_secure_free (g_steal_pointer (&body));
+}
+
 static void
 on_paper (GtkToggleButton *button, HbSimPanel *self)
 {
@@ -133,7 +190,7 @@ build_controls (HbSimPanel *self)
 {
   const char *share = hb_config_get_share_dir (hb_core_get_config (self->core));
   guint cards = MIN (hb_samples_count (share, "cards"), 8u);
-  guint codes = MIN (hb_samples_count (share, "codes"), 2u);
+  guint codes = MIN (hb_samples_count (share, "codes"), 4u);
   GtkWidget *b;
 
   gtk_box_append (GTK_BOX (self->box), hb_ui_label (_("模拟设备"), "sim-title"));
@@ -145,9 +202,14 @@ build_controls (HbSimPanel *self)
   sim_button (self, _("取走身份证"), G_CALLBACK (on_remove), 0);
   for (guint i = 1; i <= codes; i++)
     {
-      g_autofree char *label = g_strdup_printf (_("扫随申码 %u"), i);
+      const char *kind = hb_samples_code_kind (share, i);
+      g_autofree char *label =
+        g_str_equal (kind, "enterprise") ? g_strdup (_("扫法人码"))
+        : g_str_equal (kind, "place")    ? g_strdup (_("扫场所码"))
+                                         : g_strdup_printf (_("扫随申码 %u"), i);
       sim_button (self, label, G_CALLBACK (on_scan), i);
     }
+  sim_button (self, _("扫离线码"), G_CALLBACK (on_offline_code), 0);
   b = gtk_toggle_button_new_with_label (_("打印机缺纸"));
   gtk_widget_add_css_class (b, "sim-button");
   hb_ui_set_accessible_label (b, _("打印机缺纸"));

@@ -3,6 +3,9 @@
 #include "drivers/hb-device-private.h"
 #include "drivers/virtual/hb-virtual-device.h"
 #include "drivers/virtual/hb-virtual-printer.h"
+#include "drivers/scanner/hb-serial-scanner.h"
+#include "drivers/scanner/hb-usb-scanner.h"
+#include "tests/support/hb-fake-serial-scanner.h"
 #include "tests/common/hb-test-util.h"
 
 #include <string.h>
@@ -433,72 +436,76 @@ got_wait (GObject *source, GAsyncResult *result, gpointer user_data)
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+/* Runs this test again under umockdev-run with one device described by text; the child
+ * sees $UMOCKDEV_DIR and does the checking. */
+static void
+run_under_umockdev (Fixture *f, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *umockdev_run = g_find_program_in_path ("umockdev-run");
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *devfile = g_build_filename (f->dir, "device.umockdev", NULL);
+  g_autofree char *asan = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (umockdev_run == NULL || self == NULL)
+    {
+      g_test_skip ("umockdev-run is not installed");
+      return;
+    }
+  g_assert_true (g_file_set_contents (devfile, text, -1, &error));
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  asan = g_strconcat (g_getenv ("ASAN_OPTIONS") ? g_getenv ("ASAN_OPTIONS") : "",
+                      ":verify_asan_link_order=0", NULL);
+  g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", asan, TRUE);
+  child = g_subprocess_launcher_spawn (launcher, &error, umockdev_run, "-d", devfile, "--",
+                                       self, "-p", g_test_get_path (), NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (child, NULL, got_wait, &result);
+  if (!hb_test_wait_until (subprocess_done, &result, 60000))
+    {
+      g_subprocess_force_exit (child);
+      g_assert_not_reached ();
+    }
+  g_assert_true (g_subprocess_wait_finish (child, result, &error));
+  {
+    g_autoptr(GBytes) out = g_input_stream_read_bytes (g_subprocess_get_stdout_pipe (child),
+                                                       1 << 20, NULL, NULL);
+    if (out)
+      g_test_message ("child: %.*s", (int) g_bytes_get_size (out),
+                      (const char *) g_bytes_get_data (out, NULL));
+  }
+  g_assert_true (g_subprocess_get_if_exited (child));
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+}
+
 static void
 test_real_mode_matches_a_registered_driver (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
+  HbDevice *printer;
 
-  if (g_getenv ("UMOCKDEV_DIR") != NULL)
+  if (g_getenv ("UMOCKDEV_DIR") == NULL)
     {
-      /* The child, on a mock USB bus holding one 0416:5011 printer. */
-      HbDevice *printer;
-
-      hb_device_manager_register_driver (TEST_TYPE_USB_PRINTER);
-      g_assert_true (hb_device_manager_start (f->manager, &error));
-      g_assert_no_error (error);
-      g_assert_true (hb_test_wait_until (has_printer, f->manager, 10000));
-      printer = hb_device_manager_get_device (f->manager, HB_DEVICE_KIND_PRINTER);
-      g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (printer, TEST_TYPE_USB_PRINTER));
-      g_assert_cmpuint (f->added->len, ==, 1);
-      g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, HB_DEVICE_KIND_PRINTER), ==,
-                       HB_DEVICE_STATUS_ONLINE);
-      g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, HB_DEVICE_KIND_IDCARD), ==,
-                       HB_DEVICE_STATUS_NO_DEVICE);
+      run_under_umockdev (f, USB_PRINTER_UMOCKDEV);
       return;
     }
 
-  {
-    g_autofree char *umockdev_run = g_find_program_in_path ("umockdev-run");
-    g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-    g_autofree char *devfile = g_build_filename (f->dir, "printer.umockdev", NULL);
-    g_autofree char *asan = NULL;
-    g_autoptr(GSubprocessLauncher) launcher = NULL;
-    g_autoptr(GSubprocess) child = NULL;
-    g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(GBytes) out = NULL;
-
-    if (umockdev_run == NULL || self == NULL)
-      {
-        g_test_skip ("umockdev-run is not installed");
-        return;
-      }
-    g_assert_true (g_file_set_contents (devfile, USB_PRINTER_UMOCKDEV, -1, &error));
-    launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                          G_SUBPROCESS_FLAGS_STDERR_MERGE);
-    /* The preload library comes before ASan's runtime in sanitizer builds. */
-    asan = g_strconcat (g_getenv ("ASAN_OPTIONS") ? g_getenv ("ASAN_OPTIONS") : "",
-                        ":verify_asan_link_order=0", NULL);
-    g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", asan, TRUE);
-    child = g_subprocess_launcher_spawn (launcher, &error, umockdev_run, "-d", devfile, "--",
-                                         self, "-p", g_test_get_path (), NULL);
-    g_assert_no_error (error);
-    g_subprocess_wait_async (child, NULL, got_wait, &result);
-    if (!hb_test_wait_until (subprocess_done, &result, 60000))
-      {
-        g_subprocess_force_exit (child);
-        g_assert_not_reached ();
-      }
-    g_assert_true (g_subprocess_wait_finish (child, result, &error));
-    {
-      GInputStream *stdout_pipe = g_subprocess_get_stdout_pipe (child);
-      out = g_input_stream_read_bytes (stdout_pipe, 1 << 20, NULL, NULL);
-      if (out)
-        g_test_message ("child: %.*s", (int) g_bytes_get_size (out),
-                        (const char *) g_bytes_get_data (out, NULL));
-    }
-    g_assert_true (g_subprocess_get_if_exited (child));
-    g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
-  }
+  /* The child, on a mock USB bus holding one 0416:5011 printer. */
+  hb_device_manager_register_driver (TEST_TYPE_USB_PRINTER);
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_no_error (error);
+  g_assert_true (hb_test_wait_until (has_printer, f->manager, 10000));
+  printer = hb_device_manager_get_device (f->manager, HB_DEVICE_KIND_PRINTER);
+  g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (printer, TEST_TYPE_USB_PRINTER));
+  g_assert_cmpuint (f->added->len, ==, 1);
+  g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, HB_DEVICE_KIND_PRINTER), ==,
+                   HB_DEVICE_STATUS_ONLINE);
+  g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, HB_DEVICE_KIND_IDCARD), ==,
+                   HB_DEVICE_STATUS_NO_DEVICE);
 }
 
 static int
@@ -528,6 +535,128 @@ test_real_mode_survives_libusb_failure_with_one_warning (Fixture *f, gconstpoint
   hb_device_manager_cancel_all (f->manager);
 }
 
+/* --- scanners in real mode ------------------------------------------------------------ */
+
+static void
+on_scanned (HbScanner *scanner, const char *text, gpointer user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (text));
+}
+
+static gboolean
+scanner_online (gpointer data)
+{
+  return hb_device_manager_get_kind_status (data, HB_DEVICE_KIND_SCANNER) == HB_DEVICE_STATUS_ONLINE;
+}
+
+static gboolean
+has_one (gpointer data)
+{
+  return ((GPtrArray *) data)->len >= 1;
+}
+
+static void
+test_real_mode_reads_a_configured_cdc_scanner (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbFakeSerialScanner) fake = hb_fake_serial_scanner_new (&error);
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  HbScanner *scanner;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
+
+  g_assert_no_error (error);
+  hb_device_manager_set_scanner_serial (f->manager, hb_fake_serial_scanner_get_path (fake), 0);
+  /* This machine may have no USB: that warning is beside the point here. */
+  g_test_log_set_fatal_handler (usb_warning_is_not_fatal, NULL);
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_no_error (error);
+
+  /* The scanner exists at once (it is configured, not discovered) and comes online. */
+  scanner = hb_device_manager_get_scanner (f->manager);
+  g_assert_true (HB_IS_SERIAL_SCANNER (scanner));
+  g_assert_cmpuint (f->added->len, ==, 1);
+  g_assert_true (hb_test_wait_until (scanner_online, f->manager, 10000));
+  g_assert_true (hb_test_wait_until (usb_probed, f->manager, 10000));
+
+  g_signal_connect (scanner, "code-scanned", G_CALLBACK (on_scanned), codes);
+  g_assert_true (hb_fake_serial_scanner_scan (fake, "社保查询", strlen ("社保查询"), "\r\n"));
+  g_assert_true (hb_test_wait_until (has_one, codes, 10000));
+  g_assert_cmpstr (codes->pdata[0], ==, "社保查询");
+  g_signal_handlers_disconnect_by_data (scanner, codes);
+
+  array = describe (f->manager, &root);
+  {
+    JsonObject *o = json_array_get_object_element (array, HB_DEVICE_KIND_SCANNER);
+    g_assert_cmpstr (json_object_get_string_member (o, "driver"), ==, "serial-scanner");
+    g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "online");
+  }
+  hb_device_manager_stop (f->manager);
+  g_assert_null (hb_device_manager_get_scanner (f->manager));
+  g_test_log_set_fatal_handler (NULL, NULL);
+}
+
+/* A keyboard-wedge scanner (Newland 1eab:1303) on a mock bus whose device node answers no
+ * usbdevfs ioctl: the interface cannot be claimed, so the scanner must not be read. */
+static const char *USB_WEDGE_UMOCKDEV =
+  "P: /devices/pci0000:00/0000:00:14.0/usb1/1-4\n"
+  "N: bus/usb/001/012\n"
+  "E: DEVNAME=/dev/bus/usb/001/012\n"
+  "E: DEVTYPE=usb_device\n"
+  "E: DRIVER=usb\n"
+  "E: PRODUCT=1eab/1303/100\n"
+  "E: BUSNUM=001\n"
+  "E: DEVNUM=012\n"
+  "E: MAJOR=189\n"
+  "E: MINOR=11\n"
+  "E: SUBSYSTEM=usb\n"
+  "A: bConfigurationValue=1\n"
+  "A: busnum=1\n"
+  "A: devnum=12\n"
+  "A: idVendor=1eab\n"
+  "A: idProduct=1303\n"
+  "A: speed=12\n"
+  "H: descriptors=1201000200000040AB1E0313000101020001"   /* 1eab:1303, one config */
+  "090222000101008032" "090400000103010100"               /* boot keyboard interface */
+  "092111010001223F00" "0705810308000A\n";                /* HID, interrupt IN 0x81 */
+
+static gboolean
+has_scanner (gpointer data)
+{
+  HbDevice *device = hb_device_manager_get_device (data, HB_DEVICE_KIND_SCANNER);
+  return device != NULL && hb_device_is_open (device) &&
+         hb_device_get_status (device) != HB_DEVICE_STATUS_STARTING;
+}
+
+static void
+test_real_mode_never_reads_a_hid_scanner_it_cannot_claim (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_getenv ("UMOCKDEV_DIR") == NULL)
+    {
+      run_under_umockdev (f, USB_WEDGE_UMOCKDEV);
+      return;
+    }
+
+  /* The child: the scanner is matched by its id and gets its libusb_device... */
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_no_error (error);
+  g_assert_true (hb_test_wait_until (has_scanner, f->manager, 10000));
+  {
+    HbDevice *scanner = hb_device_manager_get_device (f->manager, HB_DEVICE_KIND_SCANNER);
+    libusb_device *device = NULL;
+
+    g_assert_true (HB_IS_USB_SCANNER (scanner));
+    g_object_get (scanner, "usb-device", &device, NULL);
+    g_assert_nonnull (device);
+    g_assert_cmpuint (libusb_get_device_address (device), ==, 12);
+    /* ...but the interface cannot be taken from the kernel: no reading, a fault. */
+    g_assert_cmpint (hb_device_get_status (scanner), ==, HB_DEVICE_STATUS_HARDWARE_ERROR);
+    g_assert_cmpstr (hb_device_get_status_detail (scanner), ==, "not exclusive");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -548,6 +677,8 @@ main (int argc, char **argv)
   ADDR ("real/without-usb-devices-every-kind-reads-no-device", test_real_mode_without_devices_reads_no_device);
   ADDR ("real/matches-a-registered-driver-by-usb-id", test_real_mode_matches_a_registered_driver);
   ADDR ("real/libusb-failure-still-starts-with-one-warning", test_real_mode_survives_libusb_failure_with_one_warning);
+  ADDR ("real/reads-a-configured-cdc-scanner", test_real_mode_reads_a_configured_cdc_scanner);
+  ADDR ("real/never-reads-a-hid-scanner-it-cannot-claim", test_real_mode_never_reads_a_hid_scanner_it_cannot_claim);
 #undef ADDV
 #undef ADDR
 

@@ -467,6 +467,31 @@ test_transaction_rolls_back_on_failure (Fixture *f, gconstpointer data)
   g_assert_cmpstr (whole, ==, "done");
 }
 
+/* The last accepted /v1/keys document outlives the connection (a terminal starting
+ * offline needs it), and is replaced whole. */
+static void
+test_keys_document_is_kept (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *doc1 = "{\"keys\":[],\"revoked\":{\"jti\":[\"J-1\"]}}";
+  const char *doc2 = "{\"keys\":[]}";
+  gsize len = 99;
+  {
+    g_autoptr(HbStore) store = open_ok (f);
+    g_assert_null (hb_store_dup_keys_document (store, &len));
+    g_assert_cmpuint (len, ==, 0);
+    g_assert_true (hb_store_set_keys_document (store, doc1, strlen (doc1), &error));
+    g_assert_no_error (error);
+    g_assert_true (hb_store_set_keys_document (store, doc2, strlen (doc2), &error));
+    g_assert_false (hb_store_set_keys_document (store, "{\0}", 3, &error));
+    g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
+  }
+  g_autoptr(HbStore) again = open_ok (f);
+  g_autofree char *kept = hb_store_dup_keys_document (again, &len);
+  g_assert_cmpstr (kept, ==, doc2);
+  g_assert_cmpuint (len, ==, strlen (doc2));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -488,6 +513,7 @@ main (int argc, char **argv)
   ADD ("second-connection-shares-the-key", test_second_connection_shares_the_key);
   ADD ("concurrent-first-opens-agree-on-schema-and-key", test_concurrent_first_open_agrees);
   ADD ("failed-transaction-leaves-nothing-behind", test_transaction_rolls_back_on_failure);
+  ADD ("keys-document-survives-reopen", test_keys_document_is_kept);
 #undef ADD
 
   return g_test_run ();

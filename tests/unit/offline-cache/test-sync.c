@@ -313,7 +313,7 @@ test_catalog_pulled_at_start_then_not_modified (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->checked->len, ==, 1);
   g_assert_cmpuint (g_array_index (f->checked, guint, 0), ==, 200);
   /* Written through the sync thread's connection, visible on ours. */
-  g_assert_cmpuint (hb_catalog_count (f->catalog), ==, 5);
+  g_assert_cmpuint (hb_catalog_count (f->catalog), ==, 7);   /* data/catalog.json */
   g_autofree char *etag = hb_catalog_dup_etag (f->catalog);
   g_assert_nonnull (etag);
   g_assert_true (hb_sync_get_reachable (f->sync));
@@ -676,6 +676,146 @@ test_reply_over_the_limit_is_cut_off (Fixture *f, gconstpointer data)
   curl_easy_cleanup (curl);
 }
 
+/* --- offline-code keys --------------------------------------------------------------- */
+
+static gboolean
+has_keys (gpointer data)
+{
+  Fixture *f = data;
+  return hb_keyring_get_n_keys (hb_sync_get_keyring (f->sync)) > 0;
+}
+
+typedef struct {
+  Fixture *f;
+  gint64   n;
+} KeysPulls;
+
+static gboolean
+keys_pulled (gpointer data)
+{
+  KeysPulls *k = data;
+  return sim_counter (k->f, "keys") >= k->n;
+}
+
+typedef struct {
+  Fixture *f;
+  guint    n;
+} KeysCount;
+
+static gboolean
+has_n_keys (gpointer data)
+{
+  KeysCount *k = data;
+  return hb_keyring_get_n_keys (hb_sync_get_keyring (k->f->sync)) == k->n;
+}
+
+/* Pulled at start, kept in the store; a terminal that starts without the platform
+ * verifies with the stored keys. */
+static void
+test_keys_pulled_stored_and_used_offline (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  HbKeyring *keyring;
+  gsize len = 0;
+
+  f->sync = make_sync (f, 0);
+  keyring = hb_sync_get_keyring (f->sync);
+  g_assert_nonnull (keyring);
+  g_assert_cmpuint (hb_keyring_get_n_keys (keyring), ==, 0);
+  g_assert_true (hb_sync_start (f->sync, &error));
+  g_assert_true (hb_test_wait_until (has_keys, f, WAIT_MS));
+  g_assert_true (hb_sync_get_keyring (f->sync) == keyring);   /* same object, new content */
+
+  g_autofree char *stored = hb_store_dup_keys_document (f->store, &len);
+  g_assert_nonnull (stored);
+  g_assert_cmpuint (len, ==, strlen (stored));
+  g_assert_nonnull (strstr (stored, "\"alg\":\"SM2\""));
+
+  /* Platform gone; a fresh HbSync (a rebooted terminal) has the keys at once. */
+  g_clear_object (&f->sync);
+  hb_test_sim_kill (f->sim);
+  f->sync = make_sync (f, 0);
+  g_assert_cmpuint (hb_keyring_get_n_keys (hb_sync_get_keyring (f->sync)), ==, 0);
+  g_assert_true (hb_sync_start (f->sync, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hb_keyring_get_n_keys (hb_sync_get_keyring (f->sync)), ==, 1);
+}
+
+/* Counts emissions announcing the rotated (two-key) document; the first pull's emission
+ * may still be queued when the handler is connected. */
+static void
+on_keys_updated (HbSync *sync, guint n_keys, guint *updated)
+{
+  if (n_keys == 2)
+    (*updated)++;
+}
+
+static gboolean
+was_updated (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+/* A broken document from the platform is refused: the keys in hand and in the store stay.
+ * The next good one (after a key rotation) replaces them, emitting "keys-updated". */
+static void
+test_bad_keys_document_keeps_previous (Fixture *f, gconstpointer data)
+{
+  KeysPulls pulls = { f, 0 };
+  KeysCount two = { f, 2 };
+  guint updated = 0;
+  long status = 0;
+
+  start_sync (f, 0);
+  g_assert_true (hb_test_wait_until (has_keys, f, WAIT_MS));
+  g_signal_connect (f->sync, "keys-updated", G_CALLBACK (on_keys_updated), &updated);
+  g_autofree char *before = hb_store_dup_keys_document (f->store, NULL);
+
+  const char *broken[] = {
+    "{\"keys\":[{\"kid\":\"k\",\"alg\":\"SM2\",\"public_key_pem\":\"junk\",\"not_before\":0,\"not_after\":1}]}",
+    "{\"keys\":",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_autofree char *r = hb_test_sim_request (f->sim, "POST", "/_sim/keys/override", broken[i], &status);
+      g_assert_cmpint (status, ==, 200);
+      pulls.n = sim_counter (f, "keys") + 1;
+      hb_sync_request_catalog (f->sync);
+      hb_sync_kick (f->sync);
+      g_assert_true (hb_test_wait_until (keys_pulled, &pulls, WAIT_MS));
+      /* The thread may still be parsing: stopping joins it. */
+      hb_sync_stop (f->sync);
+      g_assert_cmpuint (hb_keyring_get_n_keys (hb_sync_get_keyring (f->sync)), ==, 1);
+      g_autofree char *after = hb_store_dup_keys_document (f->store, NULL);
+      g_assert_cmpstr (before, ==, after);
+      g_autoptr(GError) error = NULL;
+      g_assert_true (hb_sync_start (f->sync, &error));
+    }
+
+  g_autofree char *r1 = hb_test_sim_request (f->sim, "DELETE", "/_sim/keys/override", NULL, &status);
+  g_autofree char *r2 = hb_test_sim_request (f->sim, "POST", "/_sim/keys/rotate", "{}", &status);
+  g_assert_cmpint (status, ==, 200);
+  hb_sync_request_catalog (f->sync);
+  hb_sync_kick (f->sync);
+  g_assert_true (hb_test_wait_until (has_n_keys, &two, WAIT_MS));
+  g_assert_true (hb_test_wait_until (was_updated, &updated, WAIT_MS));
+  g_autofree char *stored = hb_store_dup_keys_document (f->store, NULL);
+  g_assert_cmpstr (stored, !=, before);
+}
+
+/* A stored document that no longer parses (say, written by a buggy build) is ignored. */
+static void
+test_unusable_stored_keys_are_ignored (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (hb_store_set_keys_document (f->store, "{\"keys\":[1]}", 12, &error));
+  g_assert_no_error (error);
+  hb_test_sim_kill (f->sim);
+  f->sync = make_sync (f, 0);
+  g_assert_true (hb_sync_start (f->sync, &error));
+  g_assert_cmpuint (hb_keyring_get_n_keys (hb_sync_get_keyring (f->sync)), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -694,6 +834,9 @@ main (int argc, char **argv)
   ADD ("emissions-after-dispose-are-dropped", test_emissions_after_dispose_are_dropped);
   ADD ("one-off-requests-return-status-body-or-transport-error", test_one_off_requests);
   ADD ("reply-over-the-limit-is-cut-off", test_reply_over_the_limit_is_cut_off);
+  ADD ("keys/pulled-stored-and-used-when-starting-offline", test_keys_pulled_stored_and_used_offline);
+  ADD ("keys/bad-document-keeps-the-previous-keys", test_bad_keys_document_keeps_previous);
+  ADD ("keys/unusable-stored-document-is-ignored", test_unusable_stored_keys_are_ignored);
 #undef ADD
 
   return g_test_run ();
