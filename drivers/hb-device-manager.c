@@ -9,6 +9,7 @@
 #include "drivers/idcard/hb-sam-frame.h"
 #include "drivers/scanner/hb-usb-scanner.h"
 #include "drivers/scanner/hb-serial-scanner.h"
+#include "drivers/scanner/hb-camera-scanner.h"
 #include "drivers/transport/hb-usb-transport.h"
 #include "drivers/transport/hb-serial-transport.h"
 #include "common/hb-context.h"
@@ -47,6 +48,7 @@ struct _HbDeviceManager
   guint            idcard_baud;
   /* real mode: a CDC-ACM / virtual-COM scanner, by tty path */
   char            *scanner_serial;
+  char            *camera;
   guint            scanner_baud;
 
   /* real mode: libusb lives in usb_thread; the main context gets UsbEvents */
@@ -563,6 +565,7 @@ hb_device_manager_finalize (GObject *object)
   g_free (self->spool_dir);
   g_free (self->idcard_serial);
   g_free (self->scanner_serial);
+  g_free (self->camera);
   g_mutex_clear (&self->usb_lock);
   g_clear_pointer (&self->context, g_main_context_unref);
   G_OBJECT_CLASS (hb_device_manager_parent_class)->finalize (object);
@@ -688,6 +691,14 @@ hb_device_manager_start (HbDeviceManager *self, GError **error)
           g_autoptr(HbSerialScanner) scanner = hb_serial_scanner_new (HB_TRANSPORT (serial));
           add_device (self, HB_DEVICE (scanner));
         }
+      else if (self->camera)
+        {
+          /* A terminal that reads phone screens with a camera: it takes the scanner slot.
+           * It opens on its own thread and waits (retrying) for a camera that is not
+           * there yet. */
+          g_autoptr(HbCameraScanner) scanner = hb_camera_scanner_new_v4l2 (self->camera);
+          add_device (self, HB_DEVICE (scanner));
+        }
       start_usb (self);
     }
   return TRUE;
@@ -711,6 +722,15 @@ hb_device_manager_set_scanner_serial (HbDeviceManager *self, const char *path, g
   g_free (self->scanner_serial);
   self->scanner_serial = g_strdup (path);
   self->scanner_baud = baud ? baud : 115200;
+}
+
+void
+hb_device_manager_set_camera (HbDeviceManager *self, const char *path)
+{
+  g_return_if_fail (HB_IS_DEVICE_MANAGER (self));
+  g_return_if_fail (!self->started);
+  g_free (self->camera);
+  self->camera = g_strdup (path);
 }
 
 void

@@ -40,6 +40,11 @@ void       hb_device_manager_set_idcard_serial (HbDeviceManager *self, const cha
 void       hb_device_manager_set_scanner_serial (HbDeviceManager *self, const char *path,
                                                  guint baud);
 
+/* Real mode: QR codes are read by a V4L2 camera at this device (e.g.
+ * /dev/v4l/by-id/usb-…-video-index0) with ZBar (drivers/scanner/hb-camera-scanner.h). Used
+ * only when no scanner_serial is set; USB HID scanners are then left alone. Before start. */
+void       hb_device_manager_set_camera (HbDeviceManager *self, const char *path);
+
 /* Creates/discovers the devices, opens them, and (virtual mode) starts listening on the
  * simulator socket. Does no blocking I/O on the calling thread beyond creating the
  * socket. Emits "device-added" for each device. */

@@ -708,6 +708,12 @@ finish_start (HbCore *self, HbStore *store, GError **error)
     hb_device_manager_set_idcard_serial (self->devices,
                                          hb_config_get_string (c, "devices", "idcard_serial"),
                                          (guint) hb_config_get_int (c, "devices", "idcard_baud"));
+  if (hb_config_get_string (c, "devices", "scanner_serial"))
+    hb_device_manager_set_scanner_serial (self->devices,
+                                          hb_config_get_string (c, "devices", "scanner_serial"),
+                                          (guint) hb_config_get_int (c, "devices", "scanner_baud"));
+  if (hb_config_get_string (c, "devices", "camera"))
+    hb_device_manager_set_camera (self->devices, hb_config_get_string (c, "devices", "camera"));
   if (!hb_device_manager_start (self->devices, error))
     return FALSE;
   self->printer = hb_print_service_new (self->devices);

@@ -4,8 +4,8 @@
 #include "drivers/scanner/hb-camera-scanner.h"
 #include "drivers/scanner/hb-qr-decoder.h"
 #include "drivers/scanner/hb-v4l2-source.h"
+#include "drivers/scanner/hb-scanner-worker.h"
 #include "drivers/hb-device-private.h"
-#include "common/hb-context.h"
 
 #include <string.h>
 
@@ -18,16 +18,9 @@ struct _HbCameraScanner
 
   HbFrameSource *source;
   HbCameraTiming timing;
-  GMainContext  *context;      /* where signals are emitted */
-
-  GMutex         lock;         /* guards what follows */
-  GCond          wake;
-  GThread       *thread;
-  gboolean       stopping;
-  gboolean       checked;      /* first frame or failure known (open waits for it) */
-  GCond          checked_cond;
-  GCancellable  *wait_cancellable;   /* the wait for a frame in progress */
-  HbCameraStats  stats;
+  /* Open completes when the source started or failed; stopping cancels a frame wait. */
+  HbScannerWorker worker;
+  HbCameraStats  stats;        /* under worker.lock */
 };
 
 G_DEFINE_FINAL_TYPE (HbCameraScanner, hb_camera_scanner, HB_TYPE_SCANNER)
@@ -45,52 +38,6 @@ hb_camera_timing_init (HbCameraTiming *t)
     .restart_ms = 2000,
     .density = 1,
   };
-}
-
-/* --- events to the main context ------------------------------------------------------ */
-
-typedef struct
-{
-  GWeakRef       scanner;
-  gboolean       is_code;
-  HbDeviceStatus status;
-  char          *detail;
-  char          *text;
-  gsize          length;
-} Event;
-
-static void
-event_free (gpointer data)
-{
-  Event *ev = data;
-  g_weak_ref_clear (&ev->scanner);
-  g_free (ev->detail);
-  if (ev->text)
-    explicit_bzero (ev->text, ev->length);
-  g_free (ev->text);
-  g_free (ev);
-}
-
-static gboolean
-event_dispatch (gpointer data)
-{
-  Event *ev = data;
-  g_autoptr(HbCameraScanner) self = g_weak_ref_get (&ev->scanner);
-
-  if (self == NULL)
-    return G_SOURCE_REMOVE;
-  if (ev->is_code)
-    hb_scanner_emit_code (HB_SCANNER (self), ev->text, ev->length);
-  else
-    hb_device_set_status (HB_DEVICE (self), ev->status, ev->detail);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-post (HbCameraScanner *self, Event *ev)
-{
-  g_weak_ref_init (&ev->scanner, self);
-  hb_context_post (self->context, "[haoban] camera scanner event", event_dispatch, ev, event_free);
 }
 
 /* --- debounce -------------------------------------------------------------------------- */
@@ -159,11 +106,8 @@ debounce (HbCameraScanner *self, GPtrArray *tracked, GPtrArray *codes, gint64 fr
       t->missed = 0;
       if (scan)
         {
-          Event *ev = g_new0 (Event, 1);
-          ev->is_code = TRUE;
-          ev->text = g_strndup (code->text, code->length);
-          ev->length = code->length;
-          post (self, ev);
+          hb_scanner_worker_post_code (&self->worker, g_strndup (code->text, code->length),
+                                       code->length);
           t->emitted_us = frame_us;
           emitted++;
         }
@@ -187,72 +131,30 @@ typedef struct
   GPtrArray       *tracked;
   gboolean         started;
   gboolean         ever_started;   /* a camera that was there and went is "unplugged" */
-  HbDeviceStatus   reported;
-  char            *reported_detail;
 } Cycle;
-
-static gboolean
-nap (HbCameraScanner *self, guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-  gboolean running;
-
-  g_mutex_lock (&self->lock);
-  while (!self->stopping && g_cond_wait_until (&self->wake, &self->lock, end))
-    ;
-  running = !self->stopping;
-  g_mutex_unlock (&self->lock);
-  return running;
-}
-
-static void
-report (Cycle *c, HbDeviceStatus status, const char *detail)
-{
-  Event *ev;
-
-  if (c->reported == status && g_strcmp0 (c->reported_detail, detail) == 0)
-    return;
-  c->reported = status;
-  g_free (c->reported_detail);
-  c->reported_detail = g_strdup (detail);
-  ev = g_new0 (Event, 1);
-  ev->status = status;
-  ev->detail = g_strdup (detail);
-  post (c->self, ev);
-}
-
-static void
-first_check_done (Cycle *c)
-{
-  HbCameraScanner *self = c->self;
-  g_mutex_lock (&self->lock);
-  if (!self->checked)
-    {
-      self->checked = TRUE;
-      g_cond_broadcast (&self->checked_cond);
-    }
-  g_mutex_unlock (&self->lock);
-}
 
 /* A failed source: say why, stop it, and try it again later. */
 static void
 source_failed (Cycle *c, const GError *error)
 {
+  HbScannerWorker *w = &c->self->worker;
+
   if (g_error_matches (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NO_DEVICE))
-    report (c, HB_DEVICE_STATUS_NO_DEVICE, c->ever_started ? "unplugged" : "not connected");
+    hb_scanner_worker_report (w, HB_DEVICE_STATUS_NO_DEVICE,
+                              c->ever_started ? "unplugged" : "not connected");
   else if (g_error_matches (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_TIMEOUT))
-    report (c, HB_DEVICE_STATUS_HARDWARE_ERROR, "no frames");
+    hb_scanner_worker_report (w, HB_DEVICE_STATUS_HARDWARE_ERROR, "no frames");
   else if (g_error_matches (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NOT_SUPPORTED))
-    report (c, HB_DEVICE_STATUS_HARDWARE_ERROR, "not a usable camera");
+    hb_scanner_worker_report (w, HB_DEVICE_STATUS_HARDWARE_ERROR, "not a usable camera");
   else
-    report (c, HB_DEVICE_STATUS_HARDWARE_ERROR, "camera fault");
+    hb_scanner_worker_report (w, HB_DEVICE_STATUS_HARDWARE_ERROR, "camera fault");
   g_message ("camera: %s", error->message);
   /* Whatever was in view is gone with the picture: a code shown again is a new scan. */
   g_ptr_array_set_size (c->tracked, 0);
   if (c->started)
     hb_frame_source_stop (c->self->source);
   c->started = FALSE;
-  first_check_done (c);
+  hb_scanner_worker_checked (w);
 }
 
 static void
@@ -274,51 +176,30 @@ handle_frame (Cycle *c, HbFrame *frame)
     g_debug ("camera: frame %" G_GUINT64_FORMAT " refused: %s", frame->sequence, error->message);
 
   /* After the posts: a reader of the stats finds those events already queued. */
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->worker.lock);
   self->stats.frames++;
   self->stats.codes_emitted += emitted;
   self->stats.rejected += hb_qr_decoder_get_rejected (c->decoder) - rejected_before;
   self->stats.bad_frames += codes == NULL;
   self->stats.last_decode_us = spent;
   self->stats.total_decode_us += spent;
-  g_mutex_unlock (&self->lock);
-}
-
-static GCancellable *
-begin_wait (HbCameraScanner *self)
-{
-  GCancellable *cancellable = g_cancellable_new ();
-  g_mutex_lock (&self->lock);
-  g_set_object (&self->wait_cancellable, cancellable);
-  if (self->stopping)
-    g_cancellable_cancel (cancellable);
-  g_mutex_unlock (&self->lock);
-  return cancellable;
-}
-
-static void
-end_wait (HbCameraScanner *self)
-{
-  g_mutex_lock (&self->lock);
-  g_clear_object (&self->wait_cancellable);
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->worker.lock);
 }
 
 static gpointer
 cycle_thread (gpointer data)
 {
   HbCameraScanner *self = data;
-  Cycle c = { .self = self, .reported = HB_DEVICE_STATUS_STARTING };
+  Cycle c = { .self = self };
 
   /* One decoder per thread, reused for every frame (ZBar's scanner keeps its buffers). */
   c.decoder = hb_qr_decoder_new ();
   hb_qr_decoder_set_density (c.decoder, self->timing.density);
   c.tracked = g_ptr_array_new_with_free_func (tracked_free);
 
-  while (!g_atomic_int_get (&self->stopping))
+  while (!hb_scanner_worker_stopping (&self->worker))
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GCancellable) cancellable = NULL;
       g_autoptr(HbFrame) frame = NULL;
 
       if (!c.started)
@@ -326,101 +207,59 @@ cycle_thread (gpointer data)
           if (!hb_frame_source_start (self->source, &error))
             {
               source_failed (&c, error);
-              if (!nap (self, self->timing.restart_ms))
+              if (!hb_scanner_worker_nap (&self->worker, self->timing.restart_ms))
                 break;
               continue;
             }
           c.started = c.ever_started = TRUE;
-          g_mutex_lock (&self->lock);
-          self->stats.source_starts++;
-          g_mutex_unlock (&self->lock);
+          hb_scanner_worker_count (&self->worker, &self->stats.source_starts);
           g_message ("camera: %s started", hb_frame_source_get_description (self->source));
-          report (&c, HB_DEVICE_STATUS_STARTING, "waiting for the first frame");
-          first_check_done (&c);
+          hb_scanner_worker_report (&self->worker, HB_DEVICE_STATUS_STARTING,
+                                    "waiting for the first frame");
+          hb_scanner_worker_checked (&self->worker);
         }
 
-      cancellable = begin_wait (self);
       frame = hb_frame_source_next_frame (self->source, self->timing.frame_timeout_ms,
-                                          cancellable, &error);
-      end_wait (self);
+                                          self->worker.cancellable, &error);
       if (frame == NULL)
         {
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             continue;          /* stopping */
           source_failed (&c, error);
-          if (!nap (self, self->timing.restart_ms))
+          if (!hb_scanner_worker_nap (&self->worker, self->timing.restart_ms))
             break;
           continue;
         }
-      report (&c, HB_DEVICE_STATUS_ONLINE, NULL);
-      first_check_done (&c);
+      hb_scanner_worker_report (&self->worker, HB_DEVICE_STATUS_ONLINE, NULL);
+      hb_scanner_worker_checked (&self->worker);
       handle_frame (&c, frame);
     }
 
   if (c.started)
     hb_frame_source_stop (self->source);
-  first_check_done (&c);
+  hb_scanner_worker_checked (&self->worker);
   g_ptr_array_unref (c.tracked);
   hb_qr_decoder_free (c.decoder);
-  g_free (c.reported_detail);
   return NULL;
 }
 
 /* --- device vfuncs ------------------------------------------------------------------------ */
 
 static void
-stop_cycle (HbCameraScanner *self)
+hb_camera_scanner_open (HbDevice *device, GTask *task)
 {
-  if (self->thread == NULL)
-    return;
-  g_mutex_lock (&self->lock);
-  g_atomic_int_set (&self->stopping, TRUE);
-  if (self->wait_cancellable)
-    g_cancellable_cancel (self->wait_cancellable);
-  g_cond_broadcast (&self->wake);
-  g_mutex_unlock (&self->lock);
-  g_thread_join (g_steal_pointer (&self->thread));
-}
-
-static void
-open_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  HbCameraScanner *self = source;
-  gint64 end;
-
-  g_mutex_lock (&self->lock);
-  self->stopping = FALSE;
-  self->checked = FALSE;
-  g_mutex_unlock (&self->lock);
-  self->thread = g_thread_new ("hb-camera", cycle_thread, self);
+  HbCameraScanner *self = HB_CAMERA_SCANNER (device);
 
   /* Complete once the source started (status "starting" until its first frame) or
    * failed to (the status says why), bounded in case a driver hangs in an ioctl. */
-  end = g_get_monotonic_time () + ((gint64) self->timing.frame_timeout_ms + 1000) * 1000;
-  g_mutex_lock (&self->lock);
-  while (!self->checked && g_cond_wait_until (&self->checked_cond, &self->lock, end))
-    ;
-  g_mutex_unlock (&self->lock);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-hb_camera_scanner_open (HbDevice *device, GTask *task)
-{
-  g_task_run_in_thread (task, open_thread);
-}
-
-static void
-close_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  stop_cycle (HB_CAMERA_SCANNER (source));
-  g_task_return_boolean (task, TRUE);
+  hb_scanner_worker_open_task (&self->worker, task, "hb-camera", cycle_thread, self,
+                               self->timing.frame_timeout_ms + 1000);
 }
 
 static void
 hb_camera_scanner_close (HbDevice *device, GTask *task)
 {
-  g_task_run_in_thread (task, close_thread);
+  hb_scanner_worker_close_task (&HB_CAMERA_SCANNER (device)->worker, task);
 }
 
 /* For haobanctl status and the heartbeat: is the camera delivering, and how fast do we
@@ -454,7 +293,7 @@ hb_camera_scanner_dispose (GObject *object)
 {
   HbCameraScanner *self = HB_CAMERA_SCANNER (object);
 
-  stop_cycle (self);
+  hb_scanner_worker_stop (&self->worker);
   g_clear_object (&self->source);
   G_OBJECT_CLASS (hb_camera_scanner_parent_class)->dispose (object);
 }
@@ -464,11 +303,7 @@ hb_camera_scanner_finalize (GObject *object)
 {
   HbCameraScanner *self = HB_CAMERA_SCANNER (object);
 
-  g_clear_object (&self->wait_cancellable);
-  g_main_context_unref (self->context);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->wake);
-  g_cond_clear (&self->checked_cond);
+  hb_scanner_worker_clear (&self->worker);
   G_OBJECT_CLASS (hb_camera_scanner_parent_class)->finalize (object);
 }
 
@@ -540,11 +375,10 @@ hb_camera_scanner_class_init (HbCameraScannerClass *klass)
 static void
 hb_camera_scanner_init (HbCameraScanner *self)
 {
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->wake);
-  g_cond_init (&self->checked_cond);
+  /* A status with a new detail ("waiting for the first frame") is news here. */
+  hb_scanner_worker_init (&self->worker, HB_SCANNER (self), "[haoban] camera scanner event",
+                          HB_SCANNER_WORKER_DEDUP_STATUS_AND_DETAIL);
   hb_camera_timing_init (&self->timing);
-  self->context = g_main_context_ref_thread_default ();
 }
 
 HbCameraScanner *
@@ -573,14 +407,14 @@ hb_camera_scanner_get_source (HbCameraScanner *self)
 void
 hb_camera_scanner_set_timing (HbCameraScanner *self, const HbCameraTiming *timing)
 {
-  g_return_if_fail (self->thread == NULL);
+  g_return_if_fail (!hb_scanner_worker_is_running (&self->worker));
   self->timing = *timing;
 }
 
 void
 hb_camera_scanner_get_stats (HbCameraScanner *self, HbCameraStats *stats)
 {
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->worker.lock);
   *stats = self->stats;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->worker.lock);
 }

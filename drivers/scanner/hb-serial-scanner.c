@@ -4,8 +4,8 @@
 
 #include "drivers/scanner/hb-serial-scanner.h"
 #include "drivers/scanner/hb-scanner-private.h"
+#include "drivers/scanner/hb-scanner-worker.h"
 #include "drivers/hb-device-private.h"
-#include "common/hb-context.h"
 
 #include <string.h>
 
@@ -17,17 +17,8 @@ struct _HbSerialScanner
 
   HbTransport          *transport;
   HbSerialScannerTiming timing;
-  GMainContext         *context;
-
-  GMutex                lock;        /* guards what follows */
-  GCond                 wake;
-  GCond                 checked_cond;
-  GThread              *thread;
-  GCancellable         *cancellable; /* the thread's reads; cancelled to stop */
-  gboolean              stopping;
-  gboolean              checked;
-  guint                 generation;
-  HbSerialScannerStats  stats;
+  HbScannerWorker       worker;      /* its cancellable stops the thread's reads */
+  HbSerialScannerStats  stats;       /* under worker.lock */
 };
 
 G_DEFINE_FINAL_TYPE (HbSerialScanner, hb_serial_scanner, HB_TYPE_SCANNER)
@@ -41,63 +32,14 @@ hb_serial_scanner_timing_init (HbSerialScannerTiming *t)
   *t = (HbSerialScannerTiming) { .slice_ms = 100, .gap_ms = 200, .reopen_ms = 2000 };
 }
 
-/* --- events ------------------------------------------------------------------------------ */
-
-typedef struct
-{
-  GWeakRef       scanner;
-  guint          generation;
-  gboolean       is_code;
-  HbDeviceStatus status;
-  char          *detail;
-  char          *code;
-  gsize          code_len;
-} Event;
-
-static void
-event_free (gpointer data)
-{
-  Event *ev = data;
-
-  g_weak_ref_clear (&ev->scanner);
-  g_free (ev->detail);
-  if (ev->code)
-    explicit_bzero (ev->code, ev->code_len);
-  g_free (ev->code);
-  g_free (ev);
-}
-
-static gboolean
-event_dispatch (gpointer data)
-{
-  Event *ev = data;
-  g_autoptr(HbSerialScanner) self = g_weak_ref_get (&ev->scanner);
-  guint generation;
-
-  if (self == NULL)
-    return G_SOURCE_REMOVE;
-  g_mutex_lock (&self->lock);
-  generation = self->generation;
-  g_mutex_unlock (&self->lock);
-  if (generation != ev->generation)
-    return G_SOURCE_REMOVE;   /* from before a close */
-  if (ev->is_code)
-    hb_scanner_emit_code (HB_SCANNER (self), ev->code, ev->code_len);
-  else
-    hb_device_set_status (HB_DEVICE (self), ev->status, ev->detail);
-  return G_SOURCE_REMOVE;
-}
-
 /* --- the reader thread -------------------------------------------------------------------- */
 
 typedef struct
 {
   HbSerialScanner *self;
-  guint            generation;
-  GCancellable    *cancellable;
+  HbScannerWorker *w;
   gboolean         open;
   gboolean         lost;        /* the line was open once and went away */
-  HbDeviceStatus   reported;
   /* the line being assembled */
   char            *line;        /* HB_SCANNER_CODE_MAX */
   gsize            len;
@@ -108,65 +50,10 @@ typedef struct
 } Reader;
 
 static void
-post (Reader *r, Event *ev)
-{
-  g_weak_ref_init (&ev->scanner, r->self);
-  ev->generation = r->generation;
-  hb_context_post (r->self->context, "[haoban] scanner event", event_dispatch, ev, event_free);
-}
-
-static void
-report (Reader *r, HbDeviceStatus status, const char *detail)
-{
-  Event *ev;
-
-  if (r->reported == status)
-    return;
-  r->reported = status;
-  ev = g_new0 (Event, 1);
-  ev->status = status;
-  ev->detail = g_strdup (detail);
-  post (r, ev);
-}
-
-static void
-count (Reader *r, guint *field)
-{
-  g_mutex_lock (&r->self->lock);
-  (*field)++;
-  g_mutex_unlock (&r->self->lock);
-}
-
-static gboolean
-nap (HbSerialScanner *self, guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-  gboolean running;
-
-  g_mutex_lock (&self->lock);
-  while (!self->stopping && g_cond_wait_until (&self->wake, &self->lock, end))
-    ;
-  running = !self->stopping;
-  g_mutex_unlock (&self->lock);
-  return running;
-}
-
-static gboolean
-stopping (HbSerialScanner *self)
-{
-  gboolean stop;
-
-  g_mutex_lock (&self->lock);
-  stop = self->stopping;
-  g_mutex_unlock (&self->lock);
-  return stop;
-}
-
-static void
 drop_line (Reader *r, gboolean count_it)
 {
   if (r->started && count_it)
-    count (r, &r->self->stats.aborted);
+    hb_scanner_worker_count (r->w, &r->self->stats.aborted);
   explicit_bzero (r->line, HB_SCANNER_CODE_MAX);
   r->len = 0;
   r->started = FALSE;
@@ -188,17 +75,12 @@ end_line (Reader *r)
   if (error)
     {
       g_message ("scanner: %s", error->message);   /* never the text itself */
-      count (r, &r->self->stats.rejected);
+      hb_scanner_worker_count (r->w, &r->self->stats.rejected);
     }
   else
     {
-      Event *ev = g_new0 (Event, 1);
-
-      ev->is_code = TRUE;
-      ev->code = g_strndup (r->line, r->len);
-      ev->code_len = r->len;
-      count (r, &r->self->stats.codes);
-      post (r, ev);
+      hb_scanner_worker_count (r->w, &r->self->stats.codes);
+      hb_scanner_worker_post_code (r->w, g_strndup (r->line, r->len), r->len);
     }
   drop_line (r, FALSE);
 }
@@ -248,19 +130,7 @@ lose_line (Reader *r, const GError *error)
   r->open = FALSE;
   r->lost = TRUE;
   drop_line (r, TRUE);
-  report (r, HB_DEVICE_STATUS_NO_DEVICE, "unplugged");
-}
-
-static void
-first_check_done (HbSerialScanner *self)
-{
-  g_mutex_lock (&self->lock);
-  if (!self->checked)
-    {
-      self->checked = TRUE;
-      g_cond_broadcast (&self->checked_cond);
-    }
-  g_mutex_unlock (&self->lock);
+  hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_NO_DEVICE, "unplugged");
 }
 
 static gpointer
@@ -270,14 +140,10 @@ reader_thread (gpointer data)
   Reader *r = g_new0 (Reader, 1);
 
   r->self = self;
-  r->reported = HB_DEVICE_STATUS_STARTING;
+  r->w = &self->worker;
   r->line = g_malloc0 (HB_SCANNER_CODE_MAX);
-  g_mutex_lock (&self->lock);
-  r->generation = self->generation;
-  r->cancellable = g_object_ref (self->cancellable);
-  g_mutex_unlock (&self->lock);
 
-  while (!stopping (self))
+  while (!hb_scanner_worker_stopping (r->w))
     {
       g_autoptr(GError) error = NULL;
       gssize n;
@@ -288,22 +154,23 @@ reader_thread (gpointer data)
             {
               g_debug ("scanner: %s not available: %s",
                        hb_transport_get_description (self->transport), error->message);
-              report (r, HB_DEVICE_STATUS_NO_DEVICE, r->lost ? "unplugged" : "not connected");
-              first_check_done (self);
-              nap (self, self->timing.reopen_ms);
+              hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_NO_DEVICE,
+                                        r->lost ? "unplugged" : "not connected");
+              hb_scanner_worker_checked (r->w);
+              hb_scanner_worker_nap (r->w, self->timing.reopen_ms);
               continue;
             }
           if (r->lost)
-            count (r, &self->stats.reopened);
+            hb_scanner_worker_count (r->w, &self->stats.reopened);
           g_message ("scanner: reading %s", hb_transport_get_description (self->transport));
           r->open = TRUE;
           hb_transport_flush (self->transport);   /* half a code from before is no code */
-          report (r, HB_DEVICE_STATUS_ONLINE, NULL);
-          first_check_done (self);
+          hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_ONLINE, NULL);
+          hb_scanner_worker_checked (r->w);
         }
 
       n = hb_transport_read (self->transport, r->chunk, sizeof r->chunk,
-                             MAX (self->timing.slice_ms, 1u), r->cancellable, &error);
+                             MAX (self->timing.slice_ms, 1u), r->w->cancellable, &error);
       if (n > 0)
         {
           feed (r, r->chunk, (gsize) n);
@@ -316,16 +183,15 @@ reader_thread (gpointer data)
       else
         {
           lose_line (r, error);
-          nap (self, self->timing.reopen_ms);
+          hb_scanner_worker_nap (r->w, self->timing.reopen_ms);
         }
     }
 
   if (r->open)
     hb_transport_close (self->transport);
-  first_check_done (self);
+  hb_scanner_worker_checked (r->w);
   drop_line (r, FALSE);
   g_free (r->line);
-  g_object_unref (r->cancellable);
   g_free (r);
   return NULL;
 }
@@ -333,60 +199,18 @@ reader_thread (gpointer data)
 /* --- device vfuncs ------------------------------------------------------------------------- */
 
 static void
-stop_thread (HbSerialScanner *self)
-{
-  if (self->thread == NULL)
-    return;
-  g_mutex_lock (&self->lock);
-  self->stopping = TRUE;
-  self->generation++;
-  g_cancellable_cancel (self->cancellable);
-  g_cond_broadcast (&self->wake);
-  g_mutex_unlock (&self->lock);
-  g_thread_join (g_steal_pointer (&self->thread));
-}
-
-static void
-open_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  HbSerialScanner *self = source;
-  gint64 end;
-
-  g_mutex_lock (&self->lock);
-  self->stopping = FALSE;
-  self->checked = FALSE;
-  self->generation++;
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_mutex_unlock (&self->lock);
-  self->thread = g_thread_new ("hb-scanner", reader_thread, self);
-
-  /* Opening a tty is quick; wait for it so open reports online or no-device. */
-  end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
-  g_mutex_lock (&self->lock);
-  while (!self->checked && g_cond_wait_until (&self->checked_cond, &self->lock, end))
-    ;
-  g_mutex_unlock (&self->lock);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
 hb_serial_scanner_open (HbDevice *device, GTask *task)
 {
-  g_task_run_in_thread (task, open_thread);
-}
+  HbSerialScanner *self = HB_SERIAL_SCANNER (device);
 
-static void
-close_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  stop_thread (HB_SERIAL_SCANNER (source));
-  g_task_return_boolean (task, TRUE);
+  /* Opening a tty is quick; wait for it so open reports online or no-device. */
+  hb_scanner_worker_open_task (&self->worker, task, "hb-scanner", reader_thread, self, 3000);
 }
 
 static void
 hb_serial_scanner_close (HbDevice *device, GTask *task)
 {
-  g_task_run_in_thread (task, close_thread);
+  hb_scanner_worker_close_task (&HB_SERIAL_SCANNER (device)->worker, task);
 }
 
 /* --- object ----------------------------------------------------------------------------------- */
@@ -396,7 +220,7 @@ hb_serial_scanner_dispose (GObject *object)
 {
   HbSerialScanner *self = HB_SERIAL_SCANNER (object);
 
-  stop_thread (self);
+  hb_scanner_worker_stop (&self->worker);
   if (self->transport)
     hb_transport_close (self->transport);
   g_clear_object (&self->transport);
@@ -408,11 +232,7 @@ hb_serial_scanner_finalize (GObject *object)
 {
   HbSerialScanner *self = HB_SERIAL_SCANNER (object);
 
-  g_clear_object (&self->cancellable);
-  g_main_context_unref (self->context);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->wake);
-  g_cond_clear (&self->checked_cond);
+  hb_scanner_worker_clear (&self->worker);
   G_OBJECT_CLASS (hb_serial_scanner_parent_class)->finalize (object);
 }
 
@@ -479,11 +299,9 @@ hb_serial_scanner_class_init (HbSerialScannerClass *klass)
 static void
 hb_serial_scanner_init (HbSerialScanner *self)
 {
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->wake);
-  g_cond_init (&self->checked_cond);
+  hb_scanner_worker_init (&self->worker, HB_SCANNER (self), "[haoban] scanner event",
+                          HB_SCANNER_WORKER_DEDUP_STATUS);
   hb_serial_scanner_timing_init (&self->timing);
-  self->context = g_main_context_ref_thread_default ();
 }
 
 HbSerialScanner *
@@ -503,7 +321,7 @@ void
 hb_serial_scanner_set_timing (HbSerialScanner *self, const HbSerialScannerTiming *timing)
 {
   g_return_if_fail (HB_IS_SERIAL_SCANNER (self));
-  g_return_if_fail (self->thread == NULL);
+  g_return_if_fail (!hb_scanner_worker_is_running (&self->worker));
   self->timing = *timing;
 }
 
@@ -511,7 +329,7 @@ void
 hb_serial_scanner_get_stats (HbSerialScanner *self, HbSerialScannerStats *stats)
 {
   g_return_if_fail (HB_IS_SERIAL_SCANNER (self));
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->worker.lock);
   *stats = self->stats;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->worker.lock);
 }

@@ -4,10 +4,10 @@
 
 #include "drivers/scanner/hb-usb-scanner.h"
 #include "drivers/scanner/hb-scanner-private.h"
+#include "drivers/scanner/hb-scanner-worker.h"
 #include "drivers/scanner/hb-hid-wedge.h"
 #include "drivers/scanner/hb-hid-pos.h"
 #include "drivers/hb-device-private.h"
-#include "common/hb-context.h"
 
 #include <string.h>
 
@@ -28,16 +28,8 @@ struct _HbUsbScanner
   libusb_device     *device;
   guint64            driver_data;
   HbUsbScannerTiming timing;
-  GMainContext      *context;
-
-  GMutex             lock;          /* guards what follows */
-  GCond              wake;
-  GCond              checked_cond;
-  GThread           *thread;
-  gboolean           stopping;
-  gboolean           checked;       /* the first claim attempt is done (open waits for it) */
-  guint              generation;    /* events of an earlier open are stale */
-  HbUsbScannerStats  stats;
+  HbScannerWorker    worker;        /* open completes after the first claim attempt */
+  HbUsbScannerStats  stats;         /* under worker.lock */
 
   gint               personality;       /* atomic HbScannerUsbKind */
 };
@@ -59,59 +51,12 @@ hb_usb_scanner_timing_init (HbUsbScannerTiming *t)
   };
 }
 
-/* --- events to the main context ---------------------------------------------------- */
-
-typedef struct
-{
-  GWeakRef        scanner;
-  guint           generation;
-  gboolean        is_code;
-  HbDeviceStatus  status;
-  char           *detail;
-  char           *code;
-  gsize           code_len;
-} Event;
-
-static void
-event_free (gpointer data)
-{
-  Event *ev = data;
-
-  g_weak_ref_clear (&ev->scanner);
-  g_free (ev->detail);
-  if (ev->code)
-    explicit_bzero (ev->code, ev->code_len);   /* codes identify people */
-  g_free (ev->code);
-  g_free (ev);
-}
-
-static gboolean
-event_dispatch (gpointer data)
-{
-  Event *ev = data;
-  g_autoptr(HbUsbScanner) self = g_weak_ref_get (&ev->scanner);
-  guint generation;
-
-  if (self == NULL)
-    return G_SOURCE_REMOVE;
-  g_mutex_lock (&self->lock);
-  generation = self->generation;
-  g_mutex_unlock (&self->lock);
-  if (generation != ev->generation)
-    return G_SOURCE_REMOVE;
-  if (ev->is_code)
-    hb_scanner_emit_code (HB_SCANNER (self), ev->code, ev->code_len);
-  else
-    hb_device_set_status (HB_DEVICE (self), ev->status, ev->detail);
-  return G_SOURCE_REMOVE;
-}
-
 /* --- the reader thread ------------------------------------------------------------------ */
 
 typedef struct
 {
   HbUsbScanner         *self;
-  guint                 generation;
+  HbScannerWorker      *w;
   libusb_device_handle *handle;
   int                   iface;
   guint8                ep_in;
@@ -120,67 +65,10 @@ typedef struct
   gboolean              found;       /* the HID interface is known */
   gboolean              gone;
   guint                 failures;    /* failed transfers in a row */
-  HbDeviceStatus        reported;
   HbHidWedge           *wedge;
   HbHidPos             *pos;
   guint8                buf[MAX_PACKET];
 } Reader;
-
-static void
-post (Reader *r, Event *ev)
-{
-  g_weak_ref_init (&ev->scanner, r->self);
-  ev->generation = r->generation;
-  hb_context_post (r->self->context, "[haoban] scanner event", event_dispatch, ev, event_free);
-}
-
-static void
-report (Reader *r, HbDeviceStatus status, const char *detail)
-{
-  Event *ev;
-
-  if (r->reported == status)
-    return;
-  r->reported = status;
-  ev = g_new0 (Event, 1);
-  ev->status = status;
-  ev->detail = g_strdup (detail);
-  post (r, ev);
-}
-
-static void
-count (Reader *r, guint *field)
-{
-  g_mutex_lock (&r->self->lock);
-  (*field)++;
-  g_mutex_unlock (&r->self->lock);
-}
-
-/* Sleep until the deadline or a stop request. FALSE when stopping. */
-static gboolean
-nap (HbUsbScanner *self, guint ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-  gboolean running;
-
-  g_mutex_lock (&self->lock);
-  while (!self->stopping && g_cond_wait_until (&self->wake, &self->lock, end))
-    ;
-  running = !self->stopping;
-  g_mutex_unlock (&self->lock);
-  return running;
-}
-
-static gboolean
-stopping (HbUsbScanner *self)
-{
-  gboolean stop;
-
-  g_mutex_lock (&self->lock);
-  stop = self->stopping;
-  g_mutex_unlock (&self->lock);
-  return stop;
-}
 
 /* The first HID interface with an interrupt IN endpoint. */
 static gboolean
@@ -257,7 +145,7 @@ claim_exclusive (Reader *r)
       if (!r->found)
         {
           g_message ("scanner: no HID interface with an interrupt IN endpoint");
-          report (r, HB_DEVICE_STATUS_HARDWARE_ERROR, "not a HID scanner");
+          hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_HARDWARE_ERROR, "not a HID scanner");
           return FALSE;
         }
       g_atomic_int_set (&self->personality,
@@ -271,13 +159,14 @@ claim_exclusive (Reader *r)
       if (rc == LIBUSB_ERROR_NO_DEVICE)
         {
           r->gone = TRUE;
-          report (r, HB_DEVICE_STATUS_NO_DEVICE, "unplugged");
+          hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_NO_DEVICE, "unplugged");
           return FALSE;
         }
       g_message ("scanner: cannot open %s: %s", hb_device_get_name (HB_DEVICE (self)),
                  libusb_error_name (rc));
-      report (r, HB_DEVICE_STATUS_HARDWARE_ERROR,
-              rc == LIBUSB_ERROR_ACCESS ? "no permission (udev rule?)" : "cannot open");
+      hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_HARDWARE_ERROR,
+                                rc == LIBUSB_ERROR_ACCESS ? "no permission (udev rule?)"
+                                                          : "cannot open");
       return FALSE;
     }
 
@@ -319,15 +208,15 @@ claim_exclusive (Reader *r)
         {
           r->gone = TRUE;
           close_handle (r);
-          report (r, HB_DEVICE_STATUS_NO_DEVICE, "unplugged");
+          hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_NO_DEVICE, "unplugged");
           return FALSE;
         }
       /* Never read a scanner we do not own exclusively. Said once, not at every retry. */
-      if (r->reported != HB_DEVICE_STATUS_HARDWARE_ERROR)
+      if (r->w->reported != HB_DEVICE_STATUS_HARDWARE_ERROR)
         g_message ("scanner: refusing to read %s: %s (%s)", hb_device_get_name (HB_DEVICE (self)),
                    why, libusb_error_name (rc));
       close_handle (r);
-      report (r, HB_DEVICE_STATUS_HARDWARE_ERROR, "not exclusive");
+      hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_HARDWARE_ERROR, "not exclusive");
       return FALSE;
     }
 
@@ -343,34 +232,15 @@ claim_exclusive (Reader *r)
   r->failures = 0;
   g_message ("scanner: %s claimed exclusively (%s)", hb_device_get_name (HB_DEVICE (self)),
              r->boot ? "keyboard wedge" : "HID POS");
-  report (r, HB_DEVICE_STATUS_ONLINE, NULL);
+  hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_ONLINE, NULL);
   return TRUE;
-}
-
-static void
-first_check_done (Reader *r)
-{
-  HbUsbScanner *self = r->self;
-
-  g_mutex_lock (&self->lock);
-  if (!self->checked)
-    {
-      self->checked = TRUE;
-      g_cond_broadcast (&self->checked_cond);
-    }
-  g_mutex_unlock (&self->lock);
 }
 
 static void
 deliver (Reader *r, char *code, gsize len)
 {
-  Event *ev = g_new0 (Event, 1);
-
-  count (r, &r->self->stats.codes);
-  ev->is_code = TRUE;
-  ev->code = code;
-  ev->code_len = len;
-  post (r, ev);
+  hb_scanner_worker_count (r->w, &r->self->stats.codes);
+  hb_scanner_worker_post_code (r->w, code, len);
 }
 
 static void
@@ -382,19 +252,19 @@ handle_report (Reader *r, gsize n)
   gint64 now = g_get_monotonic_time ();
   gboolean ok, was_in_code;
 
-  count (r, &r->self->stats.reports);
+  hb_scanner_worker_count (r->w, &r->self->stats.reports);
   if (r->boot)
     {
       was_in_code = hb_hid_wedge_in_code (r->wedge);
       if (was_in_code && hb_hid_wedge_expire (r->wedge, now))
-        count (r, &r->self->stats.aborted);
+        hb_scanner_worker_count (r->w, &r->self->stats.aborted);
       ok = hb_hid_wedge_feed (r->wedge, r->buf, n, now, &code, &len, &error);
     }
   else
     {
       was_in_code = hb_hid_pos_in_code (r->pos);
       if (was_in_code && hb_hid_pos_expire (r->pos, now))
-        count (r, &r->self->stats.aborted);
+        hb_scanner_worker_count (r->w, &r->self->stats.aborted);
       ok = hb_hid_pos_feed (r->pos, r->buf, n, now, &code, &len, &error);
     }
   explicit_bzero (r->buf, n);
@@ -402,7 +272,7 @@ handle_report (Reader *r, gsize n)
     {
       /* The message says what was wrong, never what was scanned. */
       g_message ("scanner: %s", error->message);
-      count (r, &r->self->stats.rejected);
+      hb_scanner_worker_count (r->w, &r->self->stats.rejected);
       return;
     }
   if (code)
@@ -418,7 +288,7 @@ expire (Reader *r)
   if (dropped)
     {
       g_message ("scanner: a partial code timed out and was dropped");
-      count (r, &r->self->stats.aborted);
+      hb_scanner_worker_count (r->w, &r->self->stats.aborted);
     }
 }
 
@@ -430,7 +300,7 @@ transfer_failed (Reader *r, int rc)
 
   if (rc == LIBUSB_ERROR_PIPE)
     {
-      count (r, &self->stats.stalls);
+      hb_scanner_worker_count (r->w, &self->stats.stalls);
       libusb_clear_halt (r->handle, r->ep_in);
     }
   /* A report may be lost with the transfer: a code in progress must not be delivered
@@ -441,16 +311,16 @@ transfer_failed (Reader *r, int rc)
   r->failures++;
   if (r->failures >= self->timing.stalls_for_fault)
     {
-      if (r->reported != HB_DEVICE_STATUS_HARDWARE_ERROR)
+      if (r->w->reported != HB_DEVICE_STATUS_HARDWARE_ERROR)
         g_message ("scanner: %s keeps failing (%s)", hb_device_get_name (HB_DEVICE (self)),
                    libusb_error_name (rc));
-      report (r, HB_DEVICE_STATUS_HARDWARE_ERROR,
-              rc == LIBUSB_ERROR_PIPE ? "endpoint stalls" : "transfer errors");
+      hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_HARDWARE_ERROR,
+                                rc == LIBUSB_ERROR_PIPE ? "endpoint stalls" : "transfer errors");
     }
   backoff = MIN (self->timing.slice_ms << MIN (r->failures, 4u), (guint) BACKOFF_MAX_MS);
   /* Jitter, so several failing devices do not retry in step. */
   backoff += (guint) g_random_int_range (0, (gint) backoff / 4 + 1);
-  nap (self, backoff);
+  hb_scanner_worker_nap (&self->worker, backoff);
 }
 
 static void
@@ -466,7 +336,7 @@ read_once (Reader *r)
   if (n > 0 && (rc == 0 || rc == LIBUSB_ERROR_TIMEOUT))
     {
       r->failures = 0;
-      report (r, HB_DEVICE_STATUS_ONLINE, NULL);
+      hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_ONLINE, NULL);
       handle_report (r, (gsize) n);
       return;
     }
@@ -476,7 +346,7 @@ read_once (Reader *r)
     case LIBUSB_ERROR_TIMEOUT:
       /* The scanner had nothing to say: healthy. */
       r->failures = 0;
-      report (r, HB_DEVICE_STATUS_ONLINE, NULL);
+      hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_ONLINE, NULL);
       expire (r);
       break;
     case LIBUSB_ERROR_NO_DEVICE:
@@ -485,7 +355,7 @@ read_once (Reader *r)
       hb_hid_wedge_reset (r->wedge);
       hb_hid_pos_reset (r->pos);
       release (r);
-      report (r, HB_DEVICE_STATUS_NO_DEVICE, "unplugged");
+      hb_scanner_worker_report (r->w, HB_DEVICE_STATUS_NO_DEVICE, "unplugged");
       break;
     default:
       transfer_failed (r, rc);
@@ -501,39 +371,36 @@ reader_thread (gpointer data)
   Reader *r = g_new0 (Reader, 1);
 
   r->self = self;
-  r->reported = HB_DEVICE_STATUS_STARTING;
-  g_mutex_lock (&self->lock);
-  r->generation = self->generation;
-  g_mutex_unlock (&self->lock);
+  r->w = &self->worker;
   hb_hid_wedge_options_init (&wo);
   wo.gap_ms = self->timing.gap_ms;
   wo.tab_terminates = self->timing.tab_terminates;
   r->wedge = hb_hid_wedge_new (&wo);
   r->pos = hb_hid_pos_new (0, self->timing.gap_ms);
 
-  while (!stopping (self))
+  while (!hb_scanner_worker_stopping (&self->worker))
     {
       if (r->gone)
         {
           /* A departed libusb_device never comes back: wait to be closed. */
-          first_check_done (r);
-          nap (self, G_MAXUINT / 2000);
+          hb_scanner_worker_checked (r->w);
+          hb_scanner_worker_nap (&self->worker, G_MAXUINT / 2000);
           continue;
         }
       if (r->handle == NULL)
         {
           gboolean claimed = claim_exclusive (r);
 
-          first_check_done (r);
+          hb_scanner_worker_checked (r->w);
           if (!claimed && !r->gone)
-            nap (self, self->timing.claim_retry_ms);
+            hb_scanner_worker_nap (&self->worker, self->timing.claim_retry_ms);
           continue;
         }
       read_once (r);
     }
 
   release (r);
-  first_check_done (r);
+  hb_scanner_worker_checked (r->w);
   hb_hid_wedge_free (r->wedge);
   hb_hid_pos_free (r->pos);
   explicit_bzero (r->buf, sizeof r->buf);
@@ -542,42 +409,6 @@ reader_thread (gpointer data)
 }
 
 /* --- device vfuncs ------------------------------------------------------------------------ */
-
-static void
-stop_thread (HbUsbScanner *self)
-{
-  if (self->thread == NULL)
-    return;
-  g_mutex_lock (&self->lock);
-  self->stopping = TRUE;
-  self->generation++;
-  g_cond_broadcast (&self->wake);
-  g_mutex_unlock (&self->lock);
-  g_thread_join (g_steal_pointer (&self->thread));
-}
-
-static void
-open_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  HbUsbScanner *self = source;
-  gint64 end;
-
-  g_mutex_lock (&self->lock);
-  self->stopping = FALSE;
-  self->checked = FALSE;
-  self->generation++;
-  g_mutex_unlock (&self->lock);
-  self->thread = g_thread_new ("hb-scanner", reader_thread, self);
-
-  /* Complete once the first claim attempt has said online, no-device or why not. It is
-   * bounded by libusb's open and the two HID requests. */
-  end = g_get_monotonic_time () + (gint64) (HID_REQUEST_MS * 2 + 3000) * 1000;
-  g_mutex_lock (&self->lock);
-  while (!self->checked && g_cond_wait_until (&self->checked_cond, &self->lock, end))
-    ;
-  g_mutex_unlock (&self->lock);
-  g_task_return_boolean (task, TRUE);
-}
 
 static void
 hb_usb_scanner_open (HbDevice *device, GTask *task)
@@ -590,20 +421,16 @@ hb_usb_scanner_open (HbDevice *device, GTask *task)
                                "No USB device given");
       return;
     }
-  g_task_run_in_thread (task, open_thread);
-}
-
-static void
-close_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  stop_thread (HB_USB_SCANNER (source));
-  g_task_return_boolean (task, TRUE);
+  /* Complete once the first claim attempt has said online, no-device or why not. It is
+   * bounded by libusb's open and the two HID requests. */
+  hb_scanner_worker_open_task (&self->worker, task, "hb-scanner", reader_thread, self,
+                               HID_REQUEST_MS * 2 + 3000);
 }
 
 static void
 hb_usb_scanner_close (HbDevice *device, GTask *task)
 {
-  g_task_run_in_thread (task, close_thread);
+  hb_scanner_worker_close_task (&HB_USB_SCANNER (device)->worker, task);
 }
 
 static void
@@ -621,7 +448,7 @@ hb_usb_scanner_dispose (GObject *object)
 {
   HbUsbScanner *self = HB_USB_SCANNER (object);
 
-  stop_thread (self);
+  hb_scanner_worker_stop (&self->worker);
   /* Before chaining up: object data (the device manager's hold on the libusb context)
    * goes there, and the context must outlive this device. */
   g_clear_pointer (&self->device, libusb_unref_device);
@@ -633,10 +460,7 @@ hb_usb_scanner_finalize (GObject *object)
 {
   HbUsbScanner *self = HB_USB_SCANNER (object);
 
-  g_main_context_unref (self->context);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->wake);
-  g_cond_clear (&self->checked_cond);
+  hb_scanner_worker_clear (&self->worker);
   G_OBJECT_CLASS (hb_usb_scanner_parent_class)->finalize (object);
 }
 
@@ -727,11 +551,9 @@ hb_usb_scanner_class_init (HbUsbScannerClass *klass)
 static void
 hb_usb_scanner_init (HbUsbScanner *self)
 {
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->wake);
-  g_cond_init (&self->checked_cond);
+  hb_scanner_worker_init (&self->worker, HB_SCANNER (self), "[haoban] scanner event",
+                          HB_SCANNER_WORKER_DEDUP_STATUS);
   hb_usb_scanner_timing_init (&self->timing);
-  self->context = g_main_context_ref_thread_default ();
 }
 
 HbUsbScanner *
@@ -744,7 +566,7 @@ void
 hb_usb_scanner_set_timing (HbUsbScanner *self, const HbUsbScannerTiming *timing)
 {
   g_return_if_fail (HB_IS_USB_SCANNER (self));
-  g_return_if_fail (self->thread == NULL);
+  g_return_if_fail (!hb_scanner_worker_is_running (&self->worker));
   self->timing = *timing;
 }
 
@@ -759,7 +581,7 @@ void
 hb_usb_scanner_get_stats (HbUsbScanner *self, HbUsbScannerStats *stats)
 {
   g_return_if_fail (HB_IS_USB_SCANNER (self));
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->worker.lock);
   *stats = self->stats;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->worker.lock);
 }

@@ -5,6 +5,7 @@
 #include "drivers/virtual/hb-virtual-printer.h"
 #include "drivers/scanner/hb-serial-scanner.h"
 #include "drivers/scanner/hb-usb-scanner.h"
+#include "drivers/scanner/hb-camera-scanner.h"
 #include "tests/support/hb-fake-serial-scanner.h"
 #include "tests/common/hb-test-util.h"
 
@@ -657,6 +658,63 @@ test_real_mode_never_reads_a_hid_scanner_it_cannot_claim (Fixture *f, gconstpoin
   }
 }
 
+static gboolean
+scanner_settled (gpointer data)
+{
+  HbDevice *device = hb_device_manager_get_device (data, HB_DEVICE_KIND_SCANNER);
+  return device != NULL && hb_device_get_status (device) != HB_DEVICE_STATUS_STARTING;
+}
+
+static void
+test_real_mode_reads_a_configured_camera (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = hb_test_mkdtemp ("camera");
+  g_autofree char *path = g_build_filename (dir, "video9", NULL);
+  HbDevice *scanner;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
+
+  /* The camera is configured, not discovered: it takes the scanner slot at once and waits
+   * for its device node (none here), saying so. */
+  hb_device_manager_set_camera (f->manager, path);
+  g_test_log_set_fatal_handler (usb_warning_is_not_fatal, NULL);
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_no_error (error);
+  scanner = hb_device_manager_get_device (f->manager, HB_DEVICE_KIND_SCANNER);
+  g_assert_true (HB_IS_CAMERA_SCANNER (scanner));
+  g_assert_true (hb_test_wait_until (scanner_settled, f->manager, 10000));
+  g_assert_cmpint (hb_device_get_status (scanner), ==, HB_DEVICE_STATUS_NO_DEVICE);
+
+  array = describe (f->manager, &root);
+  {
+    JsonObject *o = json_array_get_object_element (array, HB_DEVICE_KIND_SCANNER);
+    g_assert_cmpstr (json_object_get_string_member (o, "driver"), ==, "camera");
+    g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "no-device");
+  }
+  hb_device_manager_stop (f->manager);
+  g_test_log_set_fatal_handler (NULL, NULL);
+  hb_test_rmdir (dir);
+}
+
+static void
+test_real_mode_serial_scanner_wins_over_the_camera (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbFakeSerialScanner) fake = hb_fake_serial_scanner_new (&error);
+
+  g_assert_no_error (error);
+  hb_device_manager_set_scanner_serial (f->manager, hb_fake_serial_scanner_get_path (fake), 0);
+  hb_device_manager_set_camera (f->manager, "/nonexistent/video0");
+  g_test_log_set_fatal_handler (usb_warning_is_not_fatal, NULL);
+  g_assert_true (hb_device_manager_start (f->manager, &error));
+  g_assert_true (HB_IS_SERIAL_SCANNER (hb_device_manager_get_device (f->manager,
+                                                                     HB_DEVICE_KIND_SCANNER)));
+  g_assert_cmpuint (f->added->len, ==, 1);
+  hb_device_manager_stop (f->manager);
+  g_test_log_set_fatal_handler (NULL, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -679,6 +737,8 @@ main (int argc, char **argv)
   ADDR ("real/libusb-failure-still-starts-with-one-warning", test_real_mode_survives_libusb_failure_with_one_warning);
   ADDR ("real/reads-a-configured-cdc-scanner", test_real_mode_reads_a_configured_cdc_scanner);
   ADDR ("real/never-reads-a-hid-scanner-it-cannot-claim", test_real_mode_never_reads_a_hid_scanner_it_cannot_claim);
+  ADDR ("real/reads-a-configured-camera", test_real_mode_reads_a_configured_camera);
+  ADDR ("real/serial-scanner-wins-over-the-camera", test_real_mode_serial_scanner_wins_over_the_camera);
 #undef ADDV
 #undef ADDR
 

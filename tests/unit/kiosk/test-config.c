@@ -13,6 +13,28 @@ test_defaults_are_complete (void)
   g_assert_true (hb_config_get_bool (c, "ui", "fullscreen"));
   g_assert_true (g_path_is_absolute (hb_config_get_string (c, "paths", "data_dir")));
   g_assert_null (hb_config_get_source (c));
+  /* Devices are discovered over USB unless a tty or a camera is named. */
+  g_assert_null (hb_config_get_string (c, "devices", "idcard_serial"));
+  g_assert_null (hb_config_get_string (c, "devices", "scanner_serial"));
+  g_assert_cmpint (hb_config_get_int (c, "devices", "scanner_baud"), ==, 115200);
+  g_assert_null (hb_config_get_string (c, "devices", "camera"));
+}
+
+static void
+test_scanner_and_camera_keys (void)
+{
+  g_autoptr(HbConfig) c = hb_config_new ();
+  g_autoptr(GError) error = NULL;
+  const char *file = "[devices]\nscanner_serial = /dev/serial/by-id/usb-Newland-if00\n"
+                     "scanner_baud = 9600\ncamera = /dev/v4l/by-id/usb-cam-video-index0\n";
+
+  g_assert_true (hb_config_merge_data (c, file, strlen (file), "test", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (hb_config_get_string (c, "devices", "scanner_serial"), ==,
+                   "/dev/serial/by-id/usb-Newland-if00");
+  g_assert_cmpint (hb_config_get_int (c, "devices", "scanner_baud"), ==, 9600);
+  g_assert_cmpstr (hb_config_get_string (c, "devices", "camera"), ==,
+                   "/dev/v4l/by-id/usb-cam-video-index0");
 }
 
 static void
@@ -40,6 +62,9 @@ test_bad_file_changes_nothing (void)
     { "[platform]\nurl = ftp://x\n", HB_CONFIG_ERROR_INVALID_VALUE, "url" },
     { "[paths]\ndata_dir = relative/dir\n", HB_CONFIG_ERROR_INVALID_VALUE, "data_dir" },
     { "[ui]\nfullscreen = yes\n", HB_CONFIG_ERROR_INVALID_VALUE, "fullscreen" },
+    { "[devices]\ncamera = video0\n", HB_CONFIG_ERROR_INVALID_VALUE, "camera" },
+    { "[devices]\nscanner_serial = ttyACM0\n", HB_CONFIG_ERROR_INVALID_VALUE, "scanner_serial" },
+    { "[devices]\nscanner_baud = 12\n", HB_CONFIG_ERROR_INVALID_VALUE, "scanner_baud" },
     { "[session]\nidel_timeout = 30\n", HB_CONFIG_ERROR_UNKNOWN_KEY, "idel_timeout" },
     { "[sesion]\nidle_timeout = 30\n", HB_CONFIG_ERROR_UNKNOWN_KEY, "sesion" },
     { "not a key file", HB_CONFIG_ERROR_PARSE, NULL },
@@ -168,6 +193,7 @@ main (int argc, char **argv)
   hb_test_init (&argc, &argv);
   g_test_add_func ("/kiosk/config/defaults-are-complete", test_defaults_are_complete);
   g_test_add_func ("/kiosk/config/file-overrides-defaults", test_file_overrides_defaults);
+  g_test_add_func ("/kiosk/config/scanner-and-camera-keys", test_scanner_and_camera_keys);
   g_test_add_func ("/kiosk/config/bad-file-is-rejected-whole-naming-the-key", test_bad_file_changes_nothing);
   g_test_add_func ("/kiosk/config/oversized-file-is-refused", test_oversized_file_is_refused);
   g_test_add_func ("/kiosk/config/environment-overrides-the-file", test_environment_overrides_the_file);

@@ -4,7 +4,7 @@
  * source's failures and recovery, and close/dispose while a frame is being decoded. */
 #include "drivers/scanner/hb-camera-scanner.h"
 #include "tests/support/hb-qr-image.h"
-#include "tests/common/hb-test-util.h"
+#include "tests/unit/drivers/scanner/scanner-test.h"
 
 #include <string.h>
 
@@ -17,8 +17,6 @@ typedef struct {
   GPtrArray           *scans;        /* char* copies, in order */
   GThread             *main_thread;
   gboolean             wrong_thread;
-  gboolean             opened;
-  gboolean             closed;
   guint                frames_pushed;
   HbFrame             *shebao, *juzhu, *both, *empty, *gbk;
 } Fixture;
@@ -80,53 +78,6 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   hb_frame_unref (f->gbk);
 }
 
-static void
-opened (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Fixture *f = data;
-  g_autoptr(GError) error = NULL;
-  g_assert_true (hb_device_open_finish (HB_DEVICE (source), result, &error));
-  g_assert_no_error (error);
-  f->opened = TRUE;
-}
-
-static void
-closed (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Fixture *f = data;
-  g_autoptr(GError) error = NULL;
-  g_assert_true (hb_device_close_finish (HB_DEVICE (source), result, &error));
-  f->closed = TRUE;
-}
-
-static gboolean
-is_opened (gpointer data)
-{
-  return ((Fixture *) data)->opened;
-}
-
-static gboolean
-is_closed (gpointer data)
-{
-  return ((Fixture *) data)->closed;
-}
-
-static void
-open_scanner (Fixture *f)
-{
-  f->opened = FALSE;
-  hb_device_open_async (HB_DEVICE (f->scanner), NULL, opened, f);
-  g_assert_true (hb_test_wait_until (is_opened, f, 10000));
-}
-
-static void
-close_scanner (Fixture *f)
-{
-  f->closed = FALSE;
-  hb_device_close_async (HB_DEVICE (f->scanner), NULL, closed, f);
-  g_assert_true (hb_test_wait_until (is_closed, f, 10000));
-}
-
 typedef struct { Fixture *f; guint64 frames; } FramesWait;
 
 static gboolean
@@ -175,12 +126,12 @@ test_consecutive_frames_are_one_scan (Fixture *f, gconstpointer data)
   const guint at[] = { 0, 100, 200, 300, 400, 500 };
   const char *expected[] = { "社保查询" };
 
-  open_scanner (f);
+  scanner_test_open (f->scanner);
   g_assert_cmpint (hb_device_get_status (HB_DEVICE (f->scanner)), ==, HB_DEVICE_STATUS_STARTING);
   feed (f, frames, at, G_N_ELEMENTS (frames));
   g_assert_cmpint (hb_device_get_status (HB_DEVICE (f->scanner)), ==, HB_DEVICE_STATUS_ONLINE);
   assert_scans (f, expected, 1);
-  close_scanner (f);
+  scanner_test_close (f->scanner);
 }
 
 static void
@@ -192,10 +143,10 @@ test_again_after_leaving_the_view (Fixture *f, gconstpointer data)
   const guint at[] = { 0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000 };
   const char *expected[] = { "社保查询", "社保查询" };
 
-  open_scanner (f);
+  scanner_test_open (f->scanner);
   feed (f, frames, at, G_N_ELEMENTS (frames));
   assert_scans (f, expected, 2);
-  close_scanner (f);
+  scanner_test_close (f->scanner);
 }
 
 static void
@@ -207,10 +158,10 @@ test_held_in_view_repeats_after_repeat_ms (Fixture *f, gconstpointer data)
   const guint at[] = { 0, 1000, 2000, 4999, 5000, 6000, 9999 };
   const char *expected[] = { "社保查询", "社保查询" };
 
-  open_scanner (f);
+  scanner_test_open (f->scanner);
   feed (f, frames, at, G_N_ELEMENTS (frames));
   assert_scans (f, expected, 2);
-  close_scanner (f);
+  scanner_test_close (f->scanner);
 }
 
 static void
@@ -224,10 +175,10 @@ test_repeat_off_means_once_per_appearance (Fixture *f, gconstpointer data)
   hb_camera_timing_init (&timing);
   timing.repeat_ms = 0;
   hb_camera_scanner_set_timing (f->scanner, &timing);
-  open_scanner (f);
+  scanner_test_open (f->scanner);
   feed (f, frames, at, G_N_ELEMENTS (frames));
   assert_scans (f, expected, 1);
-  close_scanner (f);
+  scanner_test_close (f->scanner);
 }
 
 static void
@@ -236,14 +187,14 @@ test_several_codes_each_once (Fixture *f, gconstpointer data)
   HbFrame *frames[] = { f->both, f->both, f->juzhu, f->both };
   const guint at[] = { 0, 100, 200, 300 };
 
-  open_scanner (f);
+  scanner_test_open (f->scanner);
   feed (f, frames, at, G_N_ELEMENTS (frames));
   /* Both codes once: the one that stayed is not repeated, nor the one that flickered. */
   g_assert_cmpuint (f->scans->len, ==, 2);
   g_assert_true (g_ptr_array_find_with_equal_func (f->scans, "社保查询", g_str_equal, NULL));
   g_assert_true (g_ptr_array_find_with_equal_func (f->scans, "居住证办理", g_str_equal, NULL));
   g_assert_false (f->wrong_thread);
-  close_scanner (f);
+  scanner_test_close (f->scanner);
 }
 
 static void
@@ -254,7 +205,7 @@ test_bad_payload_never_emitted (Fixture *f, gconstpointer data)
   const char *expected[] = { "社保查询" };
   HbCameraStats stats;
 
-  open_scanner (f);
+  scanner_test_open (f->scanner);
   feed (f, frames, at, G_N_ELEMENTS (frames));
   assert_scans (f, expected, 1);
   hb_camera_scanner_get_stats (f->scanner, &stats);
@@ -281,7 +232,7 @@ test_bad_payload_never_emitted (Fixture *f, gconstpointer data)
     text = json_to_string (node, FALSE);
     g_assert_null (strstr (text, "社保"));
   }
-  close_scanner (f);
+  scanner_test_close (f->scanner);
 }
 
 typedef struct { HbDevice *device; HbDeviceStatus status; const char *detail; } StatusWait;
@@ -314,7 +265,7 @@ test_source_errors_set_status (Fixture *f, gconstpointer data)
 
   /* Not there at open: open still succeeds, and says so. */
   hb_memory_frame_source_set_error (f->source, gone);
-  open_scanner (f);
+  scanner_test_open (f->scanner);
   g_assert_cmpint (hb_device_get_status (HB_DEVICE (f->scanner)), ==, HB_DEVICE_STATUS_NO_DEVICE);
   g_assert_cmpstr (hb_device_get_status_detail (HB_DEVICE (f->scanner)), ==, "not connected");
 
@@ -337,7 +288,7 @@ test_source_errors_set_status (Fixture *f, gconstpointer data)
   g_assert_cmpuint (stats.source_starts, >=, 2);
   g_assert_cmpuint (hb_memory_frame_source_get_starts (f->source), ==, stats.source_starts);
   assert_scans (f, expected, 2);
-  close_scanner (f);
+  scanner_test_close (f->scanner);
 }
 
 static void
@@ -351,13 +302,13 @@ test_no_frames_is_a_fault (Fixture *f, gconstpointer data)
   timing.frame_timeout_ms = 100;
   timing.restart_ms = 10;
   hb_camera_scanner_set_timing (f->scanner, &timing);
-  open_scanner (f);
+  scanner_test_open (f->scanner);
   /* A camera that streams nothing: open completes (bounded), then "no frames". */
   wait_status (f, HB_DEVICE_STATUS_HARDWARE_ERROR, "no frames");
   /* Frames again: online. */
   feed (f, frames, at, 1);
   wait_status (f, HB_DEVICE_STATUS_ONLINE, NULL);
-  close_scanner (f);
+  scanner_test_close (f->scanner);
 }
 
 static void
@@ -379,10 +330,10 @@ test_close_and_dispose_while_decoding (Fixture *f, gconstpointer data)
   hb_camera_scanner_set_timing (f->scanner, &timing);
   hb_memory_frame_source_set_loop (f->source, TRUE);
   hb_memory_frame_source_push (f->source, big);
-  open_scanner (f);
+  scanner_test_open (f->scanner);
   g_assert_true (hb_test_wait_until (frames_done, &w, 20000));
   /* Close lands while a frame is being decoded (the loop never waits for frames). */
-  close_scanner (f);
+  scanner_test_close (f->scanner);
   g_assert_false (hb_device_is_open (HB_DEVICE (f->scanner)));
   hb_camera_scanner_get_stats (f->scanner, &stats);
   {
@@ -396,7 +347,7 @@ test_close_and_dispose_while_decoding (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->scans->len, ==, 1);
 
   /* Opened again, and this time dropped while decoding: dispose joins the thread. */
-  open_scanner (f);
+  scanner_test_open (f->scanner);
   w.frames = stats.frames + 2;
   g_assert_true (hb_test_wait_until (frames_done, &w, 20000));
   g_clear_object (&f->scanner);
@@ -419,9 +370,9 @@ test_v4l2_constructor_missing_camera (void)
   g_assert_cmpstr (hb_device_get_driver_id (HB_DEVICE (scanner)), ==, "camera");
   g_assert_cmpint (hb_device_get_kind (HB_DEVICE (scanner)), ==, HB_DEVICE_KIND_SCANNER);
   g_assert_cmpstr (hb_device_get_name (HB_DEVICE (scanner)), ==, "/nonexistent/video9");
-  open_scanner (&f);
+  scanner_test_open (f.scanner);
   g_assert_cmpint (hb_device_get_status (HB_DEVICE (scanner)), ==, HB_DEVICE_STATUS_NO_DEVICE);
-  close_scanner (&f);
+  scanner_test_close (f.scanner);
 }
 
 int

@@ -5,7 +5,7 @@
 #include "drivers/scanner/hb-serial-scanner.h"
 #include "drivers/transport/hb-serial-transport.h"
 #include "tests/support/hb-fake-serial-scanner.h"
-#include "tests/common/hb-test-util.h"
+#include "tests/unit/drivers/scanner/scanner-test.h"
 
 #include <string.h>
 
@@ -16,38 +16,11 @@ typedef struct {
 } Fixture;
 
 static void
-on_code (HbScanner *scanner, const char *text, Fixture *f)
-{
-  g_ptr_array_add (f->codes, g_strdup (text));
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-opened (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_assert_true (hb_device_open_finish (HB_DEVICE (source), result, NULL));
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-closed (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_assert_true (hb_device_close_finish (HB_DEVICE (source), result, NULL));
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
 setup (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(HbSerialTransport) transport = NULL;
   HbSerialScannerTiming timing;
-  gboolean done = FALSE;
 
   f->fake = hb_fake_serial_scanner_new (&error);
   g_assert_no_error (error);
@@ -61,58 +34,18 @@ setup (Fixture *f, gconstpointer data)
   timing.gap_ms = 150;
   timing.reopen_ms = 100;
   hb_serial_scanner_set_timing (f->scanner, &timing);
-  g_signal_connect (f->scanner, "code-scanned", G_CALLBACK (on_code), f);
-  hb_device_open_async (HB_DEVICE (f->scanner), NULL, opened, &done);
-  g_assert_true (hb_test_wait_until (is_true, &done, 10000));
+  scanner_test_collect (f->scanner, f->codes);
+  scanner_test_open (f->scanner);
 }
 
 static void
 teardown (Fixture *f, gconstpointer data)
 {
-  gboolean done = FALSE;
-
-  hb_device_close_async (HB_DEVICE (f->scanner), NULL, closed, &done);
-  g_assert_true (hb_test_wait_until (is_true, &done, 10000));
+  scanner_test_close (f->scanner);
   hb_test_spin (20);
   g_clear_object (&f->scanner);
   hb_fake_serial_scanner_free (f->fake);
   g_ptr_array_unref (f->codes);
-}
-
-typedef struct { Fixture *f; guint n; } Count;
-
-static gboolean
-codes_reach (gpointer data)
-{
-  return ((Count *) data)->f->codes->len >= ((Count *) data)->n;
-}
-
-static void
-wait_codes (Fixture *f, guint n)
-{
-  Count c = { f, n };
-
-  if (!hb_test_wait_until (codes_reach, &c, 20000))
-    g_error ("expected %u code(s), got %u", n, f->codes->len);
-}
-
-typedef struct { HbDevice *device; HbDeviceStatus status; } StatusIs;
-
-static gboolean
-status_is (gpointer data)
-{
-  StatusIs *s = data;
-  return hb_device_get_status (s->device) == s->status;
-}
-
-static void
-wait_status (Fixture *f, HbDeviceStatus status)
-{
-  StatusIs s = { HB_DEVICE (f->scanner), status };
-
-  if (!hb_test_wait_until (status_is, &s, 10000))
-    g_error ("expected %s, the scanner reads %s", hb_device_status_to_string (status),
-             hb_device_status_to_string (hb_device_get_status (HB_DEVICE (f->scanner))));
 }
 
 static HbSerialScannerStats
@@ -137,7 +70,7 @@ test_lines_round_trip_byte_for_byte (Fixture *f, gconstpointer data)
   static const char suishenma[] = "https://ywtb.sh.gov.cn/ssm?c=Zx9-Q_a1b2C3d4&t=1732700000";
   GString *offline = g_string_new ("HB1.");
 
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   while (offline->len < 1400)
     g_string_append (offline, "eyJ2IjoxLCJraWQiOiJrMSJ9-_AZaz09");
   g_string_append_c (offline, '.');
@@ -152,7 +85,7 @@ test_lines_round_trip_byte_for_byte (Fixture *f, gconstpointer data)
   scan (f, "ces", NULL);
   scan (f, "", "\r");
   scan (f, "", "\r\n");      /* a blank line is no code */
-  wait_codes (f, 4);
+  scanner_test_wait_codes (f->codes, 4);
   g_assert_cmpstr (f->codes->pdata[0], ==, chinese);
   g_assert_cmpstr (f->codes->pdata[1], ==, suishenma);
   g_assert_cmpstr (f->codes->pdata[2], ==, offline->str);
@@ -171,13 +104,13 @@ test_garbage_and_over_length_are_rejected_then_resync (Fixture *f, gconstpointer
   g_autofree char *big = g_strnfill (HB_SCANNER_CODE_MAX + 10, 'x');
   g_autofree char *exact = g_strnfill (HB_SCANNER_CODE_MAX, 'y');
 
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   g_assert_true (hb_fake_serial_scanner_write (f->fake, gbk, sizeof gbk));
   g_assert_true (hb_fake_serial_scanner_write (f->fake, nul, sizeof nul));
   scan (f, big, "\r\n");
   scan (f, "after", "\r\n");
   scan (f, exact, "\r\n");
-  wait_codes (f, 2);
+  scanner_test_wait_codes (f->codes, 2);
   g_assert_cmpstr (f->codes->pdata[0], ==, "after");
   g_assert_cmpstr (f->codes->pdata[1], ==, exact);
   g_assert_cmpuint (stats_of (f).rejected, ==, 3);
@@ -193,11 +126,11 @@ one_aborted (gpointer data)
 static void
 test_a_stopped_line_is_dropped_after_the_gap (Fixture *f, gconstpointer data)
 {
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   scan (f, "PARTIAL", NULL);
   g_assert_true (hb_test_wait_until (one_aborted, f, 10000));
   scan (f, "whole", "\r");
-  wait_codes (f, 1);
+  scanner_test_wait_codes (f->codes, 1);
   g_assert_cmpstr (f->codes->pdata[0], ==, "whole");
 }
 
@@ -206,22 +139,22 @@ test_unplug_mid_line_then_replug_at_the_same_path (Fixture *f, gconstpointer dat
 {
   g_autoptr(GError) error = NULL;
 
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   scan (f, "first", "\r");
-  wait_codes (f, 1);
+  scanner_test_wait_codes (f->codes, 1);
   scan (f, "half-a-co", NULL);
   hb_test_spin (20);
   hb_fake_serial_scanner_unplug (f->fake);
-  wait_status (f, HB_DEVICE_STATUS_NO_DEVICE);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_NO_DEVICE);
   g_assert_cmpstr (hb_device_get_status_detail (HB_DEVICE (f->scanner)), ==, "unplugged");
   hb_test_spin (250);      /* a few reopen attempts on a missing path */
 
   g_assert_true (hb_fake_serial_scanner_replug (f->fake, &error));
   g_assert_no_error (error);
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   g_assert_cmpuint (stats_of (f).reopened, ==, 1);
   scan (f, "second", "\r");
-  wait_codes (f, 2);
+  scanner_test_wait_codes (f->codes, 2);
   /* "half-a-co" went with the cable; it is not glued to the next code. */
   g_assert_cmpstr (f->codes->pdata[1], ==, "second");
   g_assert_cmpuint (stats_of (f).aborted, ==, 1);
@@ -232,12 +165,12 @@ test_a_scanner_plugged_in_later_comes_online (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
 
-  wait_status (f, HB_DEVICE_STATUS_NO_DEVICE);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_NO_DEVICE);
   g_assert_cmpstr (hb_device_get_status_detail (HB_DEVICE (f->scanner)), ==, "not connected");
   g_assert_true (hb_fake_serial_scanner_replug (f->fake, &error));
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   scan (f, "late", "\r\n");
-  wait_codes (f, 1);
+  scanner_test_wait_codes (f->codes, 1);
   g_assert_cmpstr (f->codes->pdata[0], ==, "late");
 }
 

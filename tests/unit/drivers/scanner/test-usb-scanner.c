@@ -10,7 +10,7 @@
 #include "drivers/scanner/hb-hid-pos.h"
 #include "tests/support/hb-fake-hid-scanner.h"
 #include "tests/support/hb-fake-sam.h"
-#include "tests/common/hb-test-util.h"
+#include "tests/unit/drivers/scanner/scanner-test.h"
 
 #include <string.h>
 
@@ -22,53 +22,6 @@ typedef struct {
   HbUsbScanner     *scanner;
   GPtrArray        *codes;      /* char* (owned) */
 } Fixture;
-
-static void
-on_code (HbScanner *scanner, const char *text, Fixture *f)
-{
-  g_ptr_array_add (f->codes, g_strdup (text));
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-opened (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (hb_device_open_finish (HB_DEVICE (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-closed (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_assert_true (hb_device_close_finish (HB_DEVICE (source), result, NULL));
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-open_scanner (Fixture *f)
-{
-  gboolean done = FALSE;
-
-  hb_device_open_async (HB_DEVICE (f->scanner), NULL, opened, &done);
-  g_assert_true (hb_test_wait_until (is_true, &done, 10000));
-}
-
-static void
-close_scanner (Fixture *f)
-{
-  gboolean done = FALSE;
-
-  hb_device_close_async (HB_DEVICE (f->scanner), NULL, closed, &done);
-  g_assert_true (hb_test_wait_until (is_true, &done, 10000));
-}
 
 /* A scanner on the fake, fast timings so faults show quickly. */
 static void
@@ -85,7 +38,7 @@ make_scanner (Fixture *f)
   timing.gap_ms = 150;
   timing.claim_retry_ms = 100;
   hb_usb_scanner_set_timing (f->scanner, &timing);
-  g_signal_connect (f->scanner, "code-scanned", G_CALLBACK (on_code), f);
+  scanner_test_collect (f->scanner, f->codes);
 }
 
 static void
@@ -112,49 +65,13 @@ teardown (Fixture *f, gconstpointer data)
   if (f->scanner)
     {
       if (hb_device_is_open (HB_DEVICE (f->scanner)))
-        close_scanner (f);
+        scanner_test_close (f->scanner);
       hb_test_spin (50);
       g_clear_object (&f->scanner);
     }
   libusb_exit (f->usb);
   hb_fake_hid_scanner_free (f->fake);
   g_ptr_array_unref (f->codes);
-}
-
-typedef struct { Fixture *f; guint n; } Count;
-
-static gboolean
-codes_reach (gpointer data)
-{
-  return ((Count *) data)->f->codes->len >= ((Count *) data)->n;
-}
-
-static void
-wait_codes (Fixture *f, guint n)
-{
-  Count c = { f, n };
-
-  if (!hb_test_wait_until (codes_reach, &c, 20000))
-    g_error ("expected %u code(s), got %u", n, f->codes->len);
-}
-
-typedef struct { HbDevice *device; HbDeviceStatus status; } StatusIs;
-
-static gboolean
-status_is (gpointer data)
-{
-  StatusIs *s = data;
-  return hb_device_get_status (s->device) == s->status;
-}
-
-static void
-wait_status (Fixture *f, HbDeviceStatus status)
-{
-  StatusIs s = { HB_DEVICE (f->scanner), status };
-
-  if (!hb_test_wait_until (status_is, &s, 10000))
-    g_error ("expected %s, the scanner reads %s", hb_device_status_to_string (status),
-             hb_device_status_to_string (hb_device_get_status (HB_DEVICE (f->scanner))));
 }
 
 static HbUsbScannerStats
@@ -197,8 +114,8 @@ test_wedge_is_detached_claimed_and_cannot_type (Fixture *f, gconstpointer data)
   g_assert_cmpuint (before.typed_by_kernel, ==, 12);
 
   make_scanner (f);
-  open_scanner (f);
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_open (f->scanner);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   g_assert_cmpint (hb_usb_scanner_get_personality (f->scanner), ==, HB_SCANNER_USB_WEDGE);
   g_assert_false (hb_fake_hid_scanner_kernel_driver_bound (f->fake));
   g_assert_true (hb_fake_hid_scanner_is_claimed (f->fake));
@@ -206,7 +123,7 @@ test_wedge_is_detached_claimed_and_cannot_type (Fixture *f, gconstpointer data)
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, "Ab1:/?x=_", 9));
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, suishenma, strlen (suishenma)));
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, offline, strlen (offline)));
-  wait_codes (f, 3);
+  scanner_test_wait_codes (f->codes, 3);
   g_assert_cmpstr (f->codes->pdata[0], ==, "Ab1:/?x=_");
   g_assert_cmpstr (f->codes->pdata[1], ==, suishenma);
   g_assert_cmpstr (f->codes->pdata[2], ==, offline);
@@ -225,7 +142,7 @@ test_wedge_is_detached_claimed_and_cannot_type (Fixture *f, gconstpointer data)
   libusb_close (other);
 
   /* Closing lets go without handing the scanner back to usbhid. */
-  close_scanner (f);
+  scanner_test_close (f->scanner);
   g_assert_false (hb_fake_hid_scanner_is_claimed (f->fake));
   g_assert_false (hb_fake_hid_scanner_kernel_driver_bound (f->fake));
   hb_fake_hid_scanner_get_stats (f->fake, &after);
@@ -239,8 +156,8 @@ test_refuses_to_read_when_the_claim_fails (Fixture *f, gconstpointer data)
   HbFakeHidStats stats;
 
   hb_fake_hid_scanner_set_block_claim (f->fake, TRUE);
-  open_scanner (f);
-  wait_status (f, HB_DEVICE_STATUS_HARDWARE_ERROR);
+  scanner_test_open (f->scanner);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_HARDWARE_ERROR);
   g_assert_cmpstr (hb_device_get_status_detail (HB_DEVICE (f->scanner)), ==, "not exclusive");
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, "nope", 4));
   hb_test_spin (400);    /* several claim retries */
@@ -251,10 +168,10 @@ test_refuses_to_read_when_the_claim_fails (Fixture *f, gconstpointer data)
 
   /* The other program lets go: the driver claims it and reads. */
   hb_fake_hid_scanner_set_block_claim (f->fake, FALSE);
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   g_assert_true (hb_fake_hid_scanner_is_claimed (f->fake));
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, "now", 3));
-  wait_codes (f, 1);
+  scanner_test_wait_codes (f->codes, 1);
   g_assert_cmpstr (f->codes->pdata[f->codes->len - 1], ==, "now");
 }
 
@@ -268,15 +185,15 @@ test_pos_round_trips_utf8_and_rejects_garbage (Fixture *f, gconstpointer data)
   g_autofree char *offline = offline_code (2100);
   g_autoptr(GBytes) bad = hb_hid_pos_encode ((const guint8 *) gbk, 5, NULL);
 
-  open_scanner (f);
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_open (f->scanner);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   g_assert_cmpint (hb_usb_scanner_get_personality (f->scanner), ==, HB_SCANNER_USB_POS);
   g_assert_false (hb_fake_hid_scanner_kernel_driver_bound (f->fake));
 
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, chinese, strlen (chinese)));
   hb_fake_hid_scanner_send_reports (f->fake, g_bytes_get_data (bad, NULL), g_bytes_get_size (bad));
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, offline, strlen (offline)));
-  wait_codes (f, 2);
+  scanner_test_wait_codes (f->codes, 2);
   g_assert_cmpstr (f->codes->pdata[0], ==, chinese);
   g_assert_cmpstr (f->codes->pdata[1], ==, offline);
   g_assert_cmpuint (stats_of (f).rejected, ==, 1);
@@ -287,11 +204,11 @@ test_over_length_is_rejected_and_the_next_code_read (Fixture *f, gconstpointer d
 {
   g_autofree char *big = g_strnfill (HB_SCANNER_CODE_MAX + 1, 'x');
 
-  open_scanner (f);
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_open (f->scanner);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, big, strlen (big)));
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, "after", 5));
-  wait_codes (f, 1);
+  scanner_test_wait_codes (f->codes, 1);
   g_assert_cmpstr (f->codes->pdata[0], ==, "after");
   g_assert_cmpuint (stats_of (f).rejected, ==, 1);
 }
@@ -309,8 +226,8 @@ test_a_stopped_burst_is_dropped_after_the_gap (Fixture *f, gconstpointer data)
   guint8 r[2 * HB_HID_BOOT_REPORT_LEN];
   g_autoptr(GByteArray) partial = g_byte_array_new ();
 
-  open_scanner (f);
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_open (f->scanner);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   for (const char *p = "PARTIAL"; *p; p++)
     {
       hb_hid_wedge_encode_char (*p, r);
@@ -319,7 +236,7 @@ test_a_stopped_burst_is_dropped_after_the_gap (Fixture *f, gconstpointer data)
   hb_fake_hid_scanner_send_reports (f->fake, partial->data, partial->len);
   g_assert_true (hb_test_wait_until (one_aborted, f, 10000));
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, "whole", 5));
-  wait_codes (f, 1);
+  scanner_test_wait_codes (f->codes, 1);
   g_assert_cmpstr (f->codes->pdata[0], ==, "whole");   /* not "PARTIALwhole" */
   g_assert_cmpuint (f->codes->len, ==, 1);
 }
@@ -334,13 +251,13 @@ test_a_stall_is_cleared_and_the_code_it_broke_rejected (Fixture *f, gconstpointe
   g_autoptr(GByteArray) head = g_byte_array_new ();
   g_autoptr(GByteArray) tail = g_byte_array_new ();
 
-  open_scanner (f);
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_open (f->scanner);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
 
   /* Between codes: the stalled transfer loses nothing, the code is read. */
   hb_fake_hid_scanner_stall_next_in (f->fake);
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, "one", 3));
-  wait_codes (f, 1);
+  scanner_test_wait_codes (f->codes, 1);
   g_assert_cmpstr (f->codes->pdata[0], ==, "one");
 
   /* In the middle of a code: that code is rejected, not delivered without its middle. */
@@ -359,7 +276,7 @@ test_a_stall_is_cleared_and_the_code_it_broke_rejected (Fixture *f, gconstpointe
   hb_fake_hid_scanner_stall_next_in (f->fake);
   hb_fake_hid_scanner_send_reports (f->fake, tail->data, tail->len);
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, "three", 5));
-  wait_codes (f, 2);
+  scanner_test_wait_codes (f->codes, 2);
   g_assert_cmpstr (f->codes->pdata[1], ==, "three");
   g_assert_cmpuint (stats_of (f).rejected, ==, 1);
 
@@ -373,15 +290,15 @@ test_a_stall_is_cleared_and_the_code_it_broke_rejected (Fixture *f, gconstpointe
 static void
 test_a_stalled_endpoint_is_a_fault_until_it_recovers (Fixture *f, gconstpointer data)
 {
-  open_scanner (f);
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_open (f->scanner);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   hb_fake_hid_scanner_set_stalled (f->fake, TRUE);
-  wait_status (f, HB_DEVICE_STATUS_HARDWARE_ERROR);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_HARDWARE_ERROR);
   g_assert_cmpstr (hb_device_get_status_detail (HB_DEVICE (f->scanner)), ==, "endpoint stalls");
   hb_fake_hid_scanner_set_stalled (f->fake, FALSE);
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, "back", 4));
-  wait_codes (f, 1);
+  scanner_test_wait_codes (f->codes, 1);
   g_assert_cmpstr (f->codes->pdata[0], ==, "back");
 }
 
@@ -390,25 +307,25 @@ test_unplug_mid_scan_is_no_device_and_closes_promptly (Fixture *f, gconstpointer
 {
   guint8 r[2 * HB_HID_BOOT_REPORT_LEN];
 
-  open_scanner (f);
-  wait_status (f, HB_DEVICE_STATUS_ONLINE);
+  scanner_test_open (f->scanner);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_ONLINE);
   hb_hid_wedge_encode_char ('h', r);
   hb_fake_hid_scanner_send_reports (f->fake, r, sizeof r);
   hb_test_spin (60);
   hb_fake_hid_scanner_unplug (f->fake);
-  wait_status (f, HB_DEVICE_STATUS_NO_DEVICE);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_NO_DEVICE);
   g_assert_cmpstr (hb_device_get_status_detail (HB_DEVICE (f->scanner)), ==, "unplugged");
   g_assert_cmpuint (f->codes->len, ==, 0);
-  close_scanner (f);
+  scanner_test_close (f->scanner);
 }
 
 static void
 test_opening_an_unplugged_scanner_reads_no_device (Fixture *f, gconstpointer data)
 {
   hb_fake_hid_scanner_unplug (f->fake);
-  open_scanner (f);
-  wait_status (f, HB_DEVICE_STATUS_NO_DEVICE);
-  close_scanner (f);
+  scanner_test_open (f->scanner);
+  scanner_test_wait_status (f->scanner, HB_DEVICE_STATUS_NO_DEVICE);
+  scanner_test_close (f->scanner);
 }
 
 /* --- through the device manager ------------------------------------------------------------- */
@@ -425,7 +342,7 @@ on_added (HbDeviceManager *m, HbDevice *device, Managed *mg)
 {
   mg->added++;
   if (HB_IS_SCANNER (device))
-    g_signal_connect (device, "code-scanned", G_CALLBACK (on_code), mg->f);
+    scanner_test_collect (device, mg->f->codes);
 }
 
 static void
@@ -476,7 +393,7 @@ test_hotplug_through_the_device_manager (Fixture *f, gconstpointer data)
   g_assert_cmpstr (hb_device_get_driver_id (scanner), ==, "usb-hid-scanner");
   g_assert_false (hb_fake_hid_scanner_kernel_driver_bound (f->fake));
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, "first", 5));
-  wait_codes (f, 1);
+  scanner_test_wait_codes (f->codes, 1);
 
   for (guint i = 0; i < 5; i++)
     {
@@ -502,7 +419,7 @@ test_hotplug_through_the_device_manager (Fixture *f, gconstpointer data)
   g_assert_cmpuint (mg.added, ==, 6);
   g_assert_cmpuint (mg.removed, ==, 5);
   g_assert_true (hb_fake_hid_scanner_scan (f->fake, "last", 4));
-  wait_codes (f, 2);
+  scanner_test_wait_codes (f->codes, 2);
   g_assert_cmpstr (f->codes->pdata[1], ==, "last");   /* not "Hlast" */
   g_assert_cmpuint (f->codes->len, ==, 2);
 
