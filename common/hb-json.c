@@ -48,6 +48,62 @@ hb_json_depth (const char *data, gsize length, guint max_depth)
   return deepest;
 }
 
+static int
+hex4 (const char *p)
+{
+  int v = 0;
+  for (int i = 0; i < 4; i++)
+    {
+      int d = g_ascii_xdigit_value (p[i]);
+      if (d < 0)
+        return -1;
+      v = v << 4 | d;
+    }
+  return v;
+}
+
+/* Escapes as RFC 8259 has them, checked before json-glib sees them: json-glib 1.6 turns
+ * "\7" into a stray 0xC0 byte, a lone surrogate "\ud800" into invalid UTF-8, and cuts a
+ * string at "\u0000" — each would reach our parsers as a string that is not what was
+ * sent. */
+static gboolean
+escapes_ok (const char *data, gsize n)
+{
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (!in_string)
+        {
+          in_string = data[i] == '"';
+          continue;
+        }
+      if (data[i] == '"')
+        in_string = FALSE;
+      else if (data[i] == '\\')
+        {
+          int u, low;
+          if (++i >= n)
+            return FALSE;
+          if (strchr ("\"\\/bfnrt", data[i]) != NULL && data[i] != '\0')
+            continue;
+          if (data[i] != 'u' || i + 4 >= n || (u = hex4 (data + i + 1)) <= 0)
+            return FALSE;   /* unknown escape, short or bad \u, or \u0000 */
+          i += 4;
+          if (u >= 0xDC00 && u <= 0xDFFF)
+            return FALSE;   /* a low surrogate without its high one */
+          if (u >= 0xD800 && u <= 0xDBFF)
+            {
+              if (i + 6 >= n || data[i + 1] != '\\' || data[i + 2] != 'u' ||
+                  (low = hex4 (data + i + 3)) < 0xDC00 || low > 0xDFFF)
+                return FALSE;
+              i += 6;
+            }
+        }
+    }
+  return TRUE;
+}
+
 JsonNode *
 hb_json_parse (const char *data, gssize length, gsize max_bytes, guint max_depth,
                GError **error)
@@ -78,6 +134,12 @@ hb_json_parse (const char *data, gssize length, gsize max_bytes, guint max_depth
     {
       g_set_error (error, HB_JSON_ERROR, HB_JSON_ERROR_TOO_DEEP,
                    "JSON nested deeper than %u levels", max_depth);
+      return NULL;
+    }
+  if (!escapes_ok (data, n))
+    {
+      g_set_error (error, HB_JSON_ERROR, HB_JSON_ERROR_INVALID,
+                   "JSON has an invalid string escape");
       return NULL;
     }
   parser = json_parser_new_immutable ();

@@ -94,10 +94,11 @@ text_member (JsonObject *obj, const char *name, gboolean required, char **out,
       return FALSE;
     }
   v = json_node_get_string (node);
-  if (strlen (v) > HB_CODE_FIELD_MAX || (required && *v == '\0'))
+  if (strlen (v) > HB_CODE_FIELD_MAX || (required && *v == '\0') ||
+      !g_utf8_validate (v, -1, NULL))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "code resolution: \"%s\" is empty or too long", name);
+                   "code resolution: \"%s\" is empty, too long or not UTF-8", name);
       return FALSE;
     }
   for (const char *p = v; *p; p = g_utf8_next_char (p))

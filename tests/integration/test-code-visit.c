@@ -253,17 +253,9 @@ test_place_code_shows_the_place_without_a_visit (Visit *v, gconstpointer data)
 }
 
 static void
-offline_printed_cb (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Visit *v = data;
-  v->job = hb_core_print_offline_code_finish (HB_CORE (source), result, &v->error);
-  v->ok = v->error == NULL;
-  v->done = TRUE;
-}
-
-static void
 test_resident_prints_a_new_offline_code (Visit *v, gconstpointer data)
 {
+  g_autoptr(GError) error = NULL;
   g_autofree char *spool = NULL;
   g_autofree char *pdf_path = NULL;
   g_autofree char *pdf = NULL;
@@ -271,11 +263,8 @@ test_resident_prints_a_new_offline_code (Visit *v, gconstpointer data)
 
   g_free (visit_ctl (v, NULL, "sim", "card-insert", "--sample", "1", NULL));
   visit_wait_state (v, HB_SESSION_IDENTIFIED);
-  visit_reset_async (v);
-  hb_core_print_offline_code_async (v->core, NULL, offline_printed_cb, v);
-  g_assert_true (hb_test_wait_until (async_done, v, 30000));
-  g_assert_no_error (v->error);
-  g_assert_cmpuint (v->job, >, 0);
+  g_assert_cmpuint (visit_print_offline_code (v, &error), >, 0);
+  g_assert_no_error (error);
 
   spool = hb_config_dup_spool_dir (v->config);
   pdf_path = g_strdup_printf ("%s/job-%u.pdf", spool, v->job);
@@ -292,12 +281,12 @@ test_offline_code_cannot_be_printed_offline (Visit *v, gconstpointer data)
   g_free (visit_ctl (v, NULL, "sim", "card-insert", "--sample", "1", NULL));
   visit_wait_state (v, HB_SESSION_IDENTIFIED);
   hb_test_sim_kill (v->sim);
-  visit_reset_async (v);
-  hb_core_print_offline_code_async (v->core, NULL, offline_printed_cb, v);
-  g_assert_true (hb_test_wait_until (async_done, v, 30000));
-  g_assert_nonnull (v->error);
-  g_assert_true (v->error->domain == G_IO_ERROR);
-  g_assert_cmpuint (v->job, ==, 0);
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_cmpuint (visit_print_offline_code (v, &error), ==, 0);
+    g_assert_nonnull (error);
+    g_assert_true (error->domain == G_IO_ERROR);
+  }
 }
 
 static void
@@ -305,10 +294,11 @@ test_business_gets_no_offline_code (Visit *v, gconstpointer data)
 {
   g_free (visit_ctl (v, NULL, "sim", "scan", "--sample", ENTERPRISE_SAMPLE, NULL));
   visit_wait_state (v, HB_SESSION_IDENTIFIED);
-  visit_reset_async (v);
-  hb_core_print_offline_code_async (v->core, NULL, offline_printed_cb, v);
-  g_assert_true (hb_test_wait_until (async_done, v, 10000));
-  g_assert_error (v->error, HB_CORE_ERROR, HB_CORE_ERROR_STATE);
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_cmpuint (visit_print_offline_code (v, &error), ==, 0);
+    g_assert_error (error, HB_CORE_ERROR, HB_CORE_ERROR_STATE);
+  }
 }
 
 #define ADD(path, fn) g_test_add (path, Visit, NULL, visit_setup, fn, visit_teardown)

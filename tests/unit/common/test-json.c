@@ -70,6 +70,43 @@ test_rejects_invalid_utf8 (void)
   g_assert_error (error, HB_JSON_ERROR, HB_JSON_ERROR_INVALID);
 }
 
+/* json-glib 1.6 would turn these into strings that are not what was sent. */
+static void
+test_rejects_escapes_json_glib_mangles (void)
+{
+  const char *bad[] = {
+    "[\"ab\\700u\"]",          /* unknown escape: a stray 0xC0 byte */
+    "[\"a\\ud800b\"]",         /* lone high surrogate */
+    "[\"a\\udc00b\"]",         /* lone low surrogate */
+    "[\"a\\ud800\\u0041\"]",  /* high surrogate with a non-low partner */
+    "[\"a\\u0000b\"]",         /* NUL: json-glib cuts the string there */
+    "[\"a\\u12\"]",            /* short \u */
+    "{\"k\\x\":1}",             /* in a member name too */
+    "[\"a\\",                  /* escape at the very end */
+  };
+  const char *good[] = {
+    "[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]",
+    "[\"\\u793e\\u4fdd\"]",           /* 社保 */
+    "[\"\\ud83d\\ude00\"]",           /* a proper pair */
+    "[\"\\u0001\"]",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = hb_json_parse (bad[i], -1, 1024, 8, &error);
+      g_assert_null (node);
+      g_assert_error (error, HB_JSON_ERROR, HB_JSON_ERROR_INVALID);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = hb_json_parse (good[i], -1, 1024, 8, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_utf8_validate (json_array_get_string_element (json_node_get_array (node), 0),
+                                      -1, NULL));
+    }
+}
+
 static void
 test_rejects_malformed_and_empty (void)
 {
@@ -106,6 +143,7 @@ main (int argc, char **argv)
 {
   hb_test_init (&argc, &argv);
   g_test_add_func ("/common/json/parses-an-object", test_parses_an_object);
+  g_test_add_func ("/common/json/rejects-escapes-json-glib-mangles", test_rejects_escapes_json_glib_mangles);
   g_test_add_func ("/common/json/rejects-deep-nesting-before-json-glib-sees-it", test_rejects_deep_nesting_before_parsing);
   g_test_add_func ("/common/json/depth-ignores-brackets-inside-strings", test_depth_ignores_brackets_in_strings);
   g_test_add_func ("/common/json/depth-is-counted-exactly", test_depth_counts_exactly);
