@@ -28,9 +28,10 @@ Q ?= @
 DEPS_BUILD = build-essential pkg-config gettext libglib2.0-dev libglib2.0-bin libgtk-4-dev \
              libjson-glib-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libsoup-3.0-dev \
              libqrencode-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev libumockdev-dev \
-             libzbar-dev
+             libzbar-dev libcups2-dev
 DEPS_RUN   = fonts-noto-cjk librsvg2-common
-DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps umockdev valgrind
+DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps umockdev valgrind \
+             cups-daemon cups-client cups-ipp-utils cups-filters
 DEPS_FUZZ  = clang libclang-rt-14-dev
 DEPS_BENCH = chromium time libzxing-dev
 DEPS       = $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH)
@@ -52,10 +53,12 @@ CF_UI    := $(call pc_cflags,$(PKGS_UI))
 CF_SIM   := $(call pc_cflags,$(PKGS_SIM))
 CF_BASE  := $(call pc_cflags,$(PKGS_BASE))
 LD_BASE  := $(call pc_libs,$(PKGS_BASE))
-LD_DRV   := $(call pc_libs,$(PKGS_DRV)) -lm
+# libcups has no .pc file; its headers are in the default include path.
+LD_CUPS  := $(shell cups-config --libs 2>/dev/null || echo -lcups)
+LD_DRV   := $(call pc_libs,$(PKGS_DRV)) $(LD_CUPS) -lm
 LD_CACHE := $(call pc_libs,$(PKGS_CACHE)) -lm
-LD_KIOSK := $(call pc_libs,$(PKGS_KIOSK)) -lm
-LD_UI    := $(call pc_libs,$(PKGS_UI)) -lm
+LD_KIOSK := $(call pc_libs,$(PKGS_KIOSK)) $(LD_CUPS) -lm
+LD_UI    := $(call pc_libs,$(PKGS_UI)) $(LD_CUPS) -lm
 LD_SIM   := $(call pc_libs,$(PKGS_SIM))
 LD_TESTUTIL := $(call pc_libs,$(PKGS_BASE) libcurl)
 CF_UMOCKDEV := $(call pc_cflags,umockdev-1.0)
