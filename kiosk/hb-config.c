@@ -25,6 +25,7 @@ typedef struct {
 static const KeySpec keys[] = {
   { "terminal", "id",                 T_STRING, "SH-DEMO-0001" },
   { "terminal", "site",               T_STRING, "徐汇区社区事务受理服务中心" },
+  { "terminal", "nearby",             T_STRING, "徐汇区行政服务中心（漕溪北路336号）一楼自助区" },
   { "paths",    "data_dir",           T_PATH,   NULL },
   { "paths",    "share_dir",          T_PATH,   HB_SOURCE_DATADIR },
   { "platform", "url",                T_URL,    "http://127.0.0.1:8470" },

@@ -37,6 +37,13 @@ struct _HbCore
   GMutex           writer_lock;   /* one writer job at a time on that connection */
   GHashTable      *services;      /* code → HbService (parsed cache) */
   GCancellable    *resolving;     /* 随申码 resolution in flight */
+  /* What staff must see (status.json "attention"): the last print that failed, and a
+   * resident waiting for a clerk. */
+  char            *print_failure;
+  gint64           print_failure_at;
+  guint            print_failures;
+  char            *help_requested;
+  gint64           help_requested_at;
   guint            status_source;
   gboolean         started;
 };
@@ -74,7 +81,10 @@ hb_core_dispose (GObject *object)
 static void
 hb_core_finalize (GObject *object)
 {
-  g_mutex_clear (&HB_CORE (object)->writer_lock);
+  HbCore *self = HB_CORE (object);
+  g_mutex_clear (&self->writer_lock);
+  g_free (self->print_failure);
+  g_free (self->help_requested);
   G_OBJECT_CLASS (hb_core_parent_class)->finalize (object);
 }
 
@@ -389,6 +399,9 @@ on_session_wiped (HbSession *session, int reason, HbCore *self)
     hb_device_manager_cancel_all (self->devices);
   if (self->resolving)
     g_cancellable_cancel (self->resolving);
+  /* The resident who asked for a clerk has gone. */
+  g_clear_pointer (&self->help_requested, g_free);
+  write_status_soon (self);
 }
 
 static void
@@ -578,6 +591,36 @@ hb_core_describe (HbCore *self)
 
   json_builder_set_member_name (b, "outbox");
   hb_outbox_stats_build_json (have_stats ? &stats : NULL, b);
+
+  json_builder_set_member_name (b, "attention");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "print_failures");
+  json_builder_add_int_value (b, self->print_failures);
+  json_builder_set_member_name (b, "last_print_failure");
+  if (self->print_failure)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, self->print_failure);
+      json_builder_set_member_name (b, "at");
+      json_builder_add_int_value (b, self->print_failure_at);
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "help_requested");
+  if (self->help_requested)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "why");
+      json_builder_add_string_value (b, self->help_requested);
+      json_builder_set_member_name (b, "at");
+      json_builder_add_int_value (b, self->help_requested_at);
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
 
   json_builder_set_member_name (b, "platform");
   json_builder_begin_object (b);
@@ -1240,6 +1283,107 @@ hb_core_rate_finish (HbCore *self, GAsyncResult *result, GError **error)
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* --- a document sent instead of printed ----------------------------------------------- */
+
+const char *
+hb_delivery_channel_to_string (HbDeliveryChannel channel)
+{
+  return channel == HB_DELIVERY_MAIL ? "mail" : "suishenban";
+}
+
+static void
+enqueued_delivery (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  HbCore *self = HB_CORE (source);
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_warning ("core: could not save the delivery request: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_message ("core: receipt to be sent by %s instead of printed",
+             (const char *) g_task_get_task_data (task));
+  hb_sync_kick (self->sync);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+hb_core_send_receipt_async (HbCore *self, HbDeliveryChannel channel, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  const HbSubmission *sub = hb_session_get_submission (self->session);
+  HbService *service = hb_session_get_service (self->session);
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *now = iso8601_now ();
+  OutboxJob *job;
+  GTask *enqueue;
+
+  g_task_set_source_tag (task, hb_core_send_receipt_async);
+  g_task_set_task_data (task, (gpointer) hb_delivery_channel_to_string (channel), NULL);
+  if (!self->started || sub == NULL || service == NULL)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "no submission whose receipt could be sent");
+      return;
+    }
+  /* Durable like the application itself: queued in the outbox, delivered exactly once
+   * whenever the platform is reachable. The platform knows the applicant from the case. */
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "idempotency_key");
+  json_builder_add_string_value (b, key);
+  json_builder_set_member_name (b, "reference");
+  json_builder_add_string_value (b, sub->reference);
+  json_builder_set_member_name (b, "queued");
+  json_builder_add_boolean_value (b, sub->queued);
+  json_builder_set_member_name (b, "application_key");
+  json_builder_add_string_value (b, sub->idempotency_key);
+  json_builder_set_member_name (b, "service_code");
+  json_builder_add_string_value (b, hb_service_get_code (service));
+  json_builder_set_member_name (b, "terminal_id");
+  json_builder_add_string_value (b, hb_config_get_string (self->config, "terminal", "id"));
+  json_builder_set_member_name (b, "channel");
+  json_builder_add_string_value (b, hb_delivery_channel_to_string (channel));
+  json_builder_set_member_name (b, "document");
+  json_builder_add_string_value (b, "receipt");
+  json_builder_set_member_name (b, "reason");
+  json_builder_add_string_value (b, "printer-unavailable");
+  json_builder_set_member_name (b, "requested_at");
+  json_builder_add_string_value (b, now);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+
+  job = outbox_job_new (self, key, "delivery", "/v1/deliveries", hb_json_to_string (root));
+  enqueue = g_task_new (self, NULL, enqueued_delivery, g_steal_pointer (&task));
+  g_task_set_task_data (enqueue, job, (GDestroyNotify) outbox_job_free);
+  g_task_run_in_thread (enqueue, enqueue_thread);
+  g_object_unref (enqueue);
+}
+
+gboolean
+hb_core_send_receipt_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+hb_core_request_help (HbCore *self, const char *why)
+{
+  /* Staff see it in the status (maintenance screen, haobanctl status, heartbeat). */
+  g_free (self->help_requested);
+  self->help_requested = g_strdup (why ? why : "resident");
+  self->help_requested_at = g_get_real_time () / G_USEC_PER_SEC;
+  g_message ("core: a resident asks for a clerk (%s)", self->help_requested);
+  write_status_soon (self);
+  g_signal_emit (self, signals[SIGNAL_STATUS_CHANGED], 0);
+}
+
 /* --- receipt ---------------------------------------------------------------------- */
 
 typedef struct {
@@ -1331,13 +1475,28 @@ hb_core_render_receipt (HbCore *self, GError **error)
 }
 
 static void
+note_print_failure (HbCore *self, const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_free (self->print_failure);
+  self->print_failure = g_strdup (error->message);
+  self->print_failure_at = g_get_real_time () / G_USEC_PER_SEC;
+  self->print_failures++;
+  write_status_soon (self);
+}
+
+static void
 printed (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(GTask) task = data;
   GError *error = NULL;
   guint job = hb_print_service_print_finish (HB_PRINT_SERVICE (source), result, &error);
   if (error)
-    g_task_return_error (task, error);
+    {
+      note_print_failure (g_task_get_source_object (task), error);
+      g_task_return_error (task, error);
+    }
   else
     g_task_return_int (task, job);
 }

@@ -88,6 +88,23 @@ void        hb_core_print_offline_code_async  (HbCore *self, GCancellable *cance
 guint       hb_core_print_offline_code_finish (HbCore *self, GAsyncResult *result,
                                                GError **error);
 
+/* The printer failed: the receipt goes another way instead. Queued durably in the outbox
+ * (POST /v1/deliveries, exactly once, also while offline): to the resident's 随申办 account,
+ * or by post to the address the platform holds for the case. Completes once saved. */
+typedef enum {
+  HB_DELIVERY_SUISHENBAN,
+  HB_DELIVERY_MAIL,
+} HbDeliveryChannel;
+const char *hb_delivery_channel_to_string (HbDeliveryChannel channel);   /* "suishenban", "mail" */
+void        hb_core_send_receipt_async  (HbCore *self, HbDeliveryChannel channel,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+gboolean    hb_core_send_receipt_finish (HbCore *self, GAsyncResult *result, GError **error);
+
+/* A resident asks for a clerk (why: a short keyword, e.g. "printer"): shown to staff in
+ * the status ("attention") until the visit ends. */
+void        hb_core_request_help (HbCore *self, const char *why);
+
 /* Queue a 好差评 rating (1 = 非常不满意 … 5 = 非常满意) for the current visit. */
 void        hb_core_rate_async  (HbCore *self, int level, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data);

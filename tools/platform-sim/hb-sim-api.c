@@ -14,6 +14,7 @@ static const char *const endpoint_paths[] = {
   [HB_SIM_EP_HEARTBEAT] = "/v1/heartbeat",
   [HB_SIM_EP_KEYS] = "/v1/keys",
   [HB_SIM_EP_CODES_OFFLINE] = "/v1/codes/offline",
+  [HB_SIM_EP_DELIVERIES] = "/v1/deliveries",
 };
 
 HbSimEndpoint
@@ -34,7 +35,8 @@ hb_sim_api_path (HbSimEndpoint endpoint)
 gboolean
 hb_sim_api_commits (HbSimEndpoint endpoint, const char *method)
 {
-  return (endpoint == HB_SIM_EP_APPLICATIONS || endpoint == HB_SIM_EP_RATINGS)
+  return (endpoint == HB_SIM_EP_APPLICATIONS || endpoint == HB_SIM_EP_RATINGS ||
+          endpoint == HB_SIM_EP_DELIVERIES)
          && g_str_equal (method, SOUP_METHOD_POST);
 }
 
@@ -51,6 +53,7 @@ hb_sim_api_count (HbSimContext *ctx, HbSimEndpoint endpoint)
     case HB_SIM_EP_HEARTBEAT:     s->heartbeat++; break;
     case HB_SIM_EP_KEYS:          s->keys++; break;
     case HB_SIM_EP_CODES_OFFLINE: s->codes_offline++; break;
+    case HB_SIM_EP_DELIVERIES:    s->deliveries++; break;
     case HB_SIM_EP_UNKNOWN:
     default:                      s->unknown++; break;
     }
@@ -116,6 +119,16 @@ application_is_valid (JsonObject *body)
              || non_empty_string (applicant, "uscc"));
 }
 
+/* A document the terminal could not print, sent another way: to the resident's 随申办
+ * account or by post. */
+static gboolean
+delivery_is_valid (JsonObject *body)
+{
+  const char *channel = hb_sim_json_get_string (body, "channel");
+  return non_empty_string (body, "reference") && channel != NULL &&
+         (g_str_equal (channel, "suishenban") || g_str_equal (channel, "mail"));
+}
+
 static gboolean
 rating_is_valid (JsonObject *body)
 {
@@ -155,7 +168,8 @@ handle_submission (HbSimContext *ctx, HbSimRequest *req, HbSimKind kind, gboolea
   if (root == NULL)
     return;
   JsonObject *body = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  const char *invalid_code = kind == HB_SIM_KIND_APPLICATION ? "invalid-application" : "invalid-rating";
+  const char *invalid_code = kind == HB_SIM_KIND_APPLICATION ? "invalid-application"
+                           : kind == HB_SIM_KIND_DELIVERY ? "invalid-delivery" : "invalid-rating";
   if (body == NULL)
     {
       hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, invalid_code, "the body must be a JSON object");
@@ -191,11 +205,14 @@ handle_submission (HbSimContext *ctx, HbSimRequest *req, HbSimKind kind, gboolea
       break;
     }
 
-  if (!(kind == HB_SIM_KIND_APPLICATION ? application_is_valid (body) : rating_is_valid (body)))
+  if (!(kind == HB_SIM_KIND_APPLICATION ? application_is_valid (body)
+         : kind == HB_SIM_KIND_DELIVERY ? delivery_is_valid (body) : rating_is_valid (body)))
     {
       hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, invalid_code,
                           kind == HB_SIM_KIND_APPLICATION
                             ? "service_code and applicant.id_number, .subject or .uscc are required"
+                          : kind == HB_SIM_KIND_DELIVERY
+                            ? "reference and a channel (suishenban or mail) are required"
                             : "case_number and a level from 1 to 5 are required");
       return;
     }
@@ -405,6 +422,9 @@ hb_sim_api_handle (HbSimContext *ctx, HbSimRequest *req, HbSimEndpoint endpoint,
       break;
     case HB_SIM_EP_CODES_OFFLINE:
       handle_codes_offline (ctx, req);
+      break;
+    case HB_SIM_EP_DELIVERIES:
+      handle_submission (ctx, req, HB_SIM_KIND_DELIVERY, fail_after_commit);
       break;
     case HB_SIM_EP_UNKNOWN:
     default:

@@ -14,6 +14,7 @@ typedef struct {
   guint heartbeat;
   guint keys;
   guint codes_offline;
+  guint deliveries;
   guint unknown;               /* /v1 paths that are no endpoint */
   /* how some were answered */
   guint catalog_not_modified;  /* 304 */

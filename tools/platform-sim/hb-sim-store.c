@@ -34,8 +34,10 @@ struct _HbSimStore
 
 G_DEFINE_FINAL_TYPE (HbSimStore, hb_sim_store, G_TYPE_OBJECT)
 
-static const char *const kind_member[HB_SIM_N_KINDS] = { "applications", "ratings" };
-static const char *const kind_sequence[HB_SIM_N_KINDS] = { "application", "rating" };
+static const char *const kind_member[HB_SIM_N_KINDS] = { "applications", "ratings", "deliveries" };
+static const char *const kind_sequence[HB_SIM_N_KINDS] = { "application", "rating", "delivery" };
+static const char *const kind_id_member[HB_SIM_N_KINDS] = { "case_number", "rating_id", "delivery_id" };
+static const char *const kind_id_prefix[HB_SIM_N_KINDS] = { "SH", "R", "D" };
 
 static void
 record_free (gpointer data)
@@ -201,6 +203,8 @@ load (HbSimStore *self, GError **error)
   for (int k = 0; k < HB_SIM_N_KINDS; k++)
     {
       gint64 seq = 0;
+      if (k == HB_SIM_KIND_DELIVERY && hb_sim_json_get_array (top, kind_member[k]) == NULL)
+        continue;   /* a state file from before deliveries existed */
       if (!hb_sim_json_get_int (sequences, kind_sequence[k], &seq) || seq < 0)
         return state_invalid (error, path, "bad \"sequences\"");
       self->sequence[k] = (guint64) seq;
@@ -268,7 +272,7 @@ make_response (HbSimKind kind, const char *id, const char *received_at)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, kind == HB_SIM_KIND_APPLICATION ? "case_number" : "rating_id");
+  json_builder_set_member_name (b, kind_id_member[kind]);
   json_builder_add_string_value (b, id);
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, "accepted");
@@ -304,7 +308,7 @@ hb_sim_store_accept (HbSimStore *self, HbSimKind kind, const char *key, GBytes *
   Record *r = g_new0 (Record, 1);
   r->key = g_strdup (key);
   r->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
-  r->id = g_strdup_printf ("%s%s%06u", kind == HB_SIM_KIND_APPLICATION ? "SH" : "R", ymd, number);
+  r->id = g_strdup_printf ("%s%s%06u", kind_id_prefix[kind], ymd, number);
   r->received_at = hb_sim_clock_iso8601 (now);
   r->response = make_response (kind, r->id, r->received_at);
   r->body = hb_sim_json_deep_copy (parsed);
@@ -352,10 +356,12 @@ hb_sim_store_list (HbSimStore *self, HbSimKind kind)
         }
       else
         {
-          json_builder_set_member_name (b, "rating_id");
+          json_builder_set_member_name (b, kind_id_member[kind]);
           json_builder_add_string_value (b, r->id);
-          add_body_member (b, body, "case_number");
+          add_body_member (b, body, kind == HB_SIM_KIND_DELIVERY ? "reference" : "case_number");
         }
+      if (kind == HB_SIM_KIND_DELIVERY)
+        add_body_member (b, body, "channel");
       add_body_member (b, body, "service_code");
       add_body_member (b, body, "terminal_id");
       if (kind == HB_SIM_KIND_RATING)

@@ -21,6 +21,7 @@ typedef enum {
 typedef enum {
   HB_SIM_KIND_APPLICATION,
   HB_SIM_KIND_RATING,
+  HB_SIM_KIND_DELIVERY,     /* a document sent instead of printed (POST /v1/deliveries) */
   HB_SIM_N_KINDS
 } HbSimKind;
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const char *const sim_paths[] = {
-  "/_sim/applications", "/_sim/ratings", "/_sim/requests", "/_sim/heartbeats",
+  "/_sim/applications", "/_sim/ratings", "/_sim/deliveries", "/_sim/requests", "/_sim/heartbeats",
   "/_sim/faults", "/_sim/reset", "/_sim/codes/offline", "/_sim/keys/revoke", "/_sim/keys/rotate", "/_sim/keys/override",
 };
 
@@ -197,12 +197,14 @@ hb_sim_test_api_handle (HbSimContext *ctx, HbSimRequest *req)
   const char *path = req->path;
   SoupServerMessage *msg = req->msg;
 
-  if (g_str_equal (path, "/_sim/applications") || g_str_equal (path, "/_sim/ratings"))
+  if (g_str_equal (path, "/_sim/applications") || g_str_equal (path, "/_sim/ratings") ||
+      g_str_equal (path, "/_sim/deliveries"))
     {
       if (!want (req, SOUP_METHOD_GET))
         return;
       HbSimKind kind = g_str_equal (path, "/_sim/ratings") ? HB_SIM_KIND_RATING
-                                                           : HB_SIM_KIND_APPLICATION;
+                     : g_str_equal (path, "/_sim/deliveries") ? HB_SIM_KIND_DELIVERY
+                                                              : HB_SIM_KIND_APPLICATION;
       g_autoptr(JsonNode) list = hb_sim_store_list (ctx->store, kind);
       hb_sim_reply_node (msg, SOUP_STATUS_OK, list);
     }

@@ -77,6 +77,70 @@ on_retry_clicked (HbPrintPage *self)
   start_printing (self);
 }
 
+/* What real terminals offer when the printer fails: the document another way, another
+ * terminal, or a person. The resident never leaves believing something printed. */
+static void
+sent (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(HbPrintPage) self = data;
+  g_autoptr(GError) error = NULL;
+  const char *detail = g_object_get_data (G_OBJECT (self), "hb-send-detail");
+
+  if (!hb_core_send_receipt_finish (HB_CORE (source), result, &error))
+    {
+      g_message ("print: receipt not queued for sending: %s", error->message);
+      show_state (self, "!", _("暂时无法发送，请请工作人员帮助"), NULL, TRUE, FALSE);
+      return;
+    }
+  show_state (self, "✓", _("已为您安排"), detail, FALSE, TRUE);
+  gtk_button_set_label (GTK_BUTTON (self->done_button), _("继续，去评价"));
+  hb_ui_set_accessible_label (self->done_button, _("继续，去评价"));
+}
+
+static void
+send_receipt (HbPrintPage *self, HbDeliveryChannel channel, const char *detail)
+{
+  g_object_set_data_full (G_OBJECT (self), "hb-send-detail", g_strdup (detail), g_free);
+  show_state (self, NULL, _("正在安排…"), NULL, FALSE, FALSE);
+  hb_core_send_receipt_async (hb_page_get_core (HB_PAGE (self)), channel, NULL, sent,
+                              g_object_ref (self));
+}
+
+static void
+on_suishenban_clicked (HbPrintPage *self)
+{
+  send_receipt (self, HB_DELIVERY_SUISHENBAN,
+                _("回执电子版将发送到您的“随申办”账户，可在“我的办件”中查看；"
+                  "网络中断时，恢复后自动发送。"));
+}
+
+static void
+on_mail_clicked (HbPrintPage *self)
+{
+  send_receipt (self, HB_DELIVERY_MAIL,
+                _("回执将免费邮寄到您在平台登记的地址，一般 3 个工作日内送达。"));
+}
+
+static void
+on_nearby_clicked (HbPrintPage *self)
+{
+  HbConfig *c = hb_core_get_config (hb_page_get_core (HB_PAGE (self)));
+  const char *nearby = hb_config_get_string (c, "terminal", "nearby");
+  const HbSubmission *s = hb_session_get_submission (hb_page_get_session (HB_PAGE (self)));
+  g_autofree char *text = g_strdup_printf (
+      _("附近可打印的自助终端：%s\n到达后请出示您的编号：%s"),
+      nearby && *nearby ? nearby : _("请咨询大厅工作人员"), s ? s->reference : "");
+  show_state (self, "i", _("到附近的自助终端打印"), text, TRUE, FALSE);
+}
+
+static void
+on_help_clicked (HbPrintPage *self)
+{
+  hb_core_request_help (hb_page_get_core (HB_PAGE (self)), "printer");
+  show_state (self, "i", _("已通知工作人员"), _("请在此稍候，工作人员马上过来帮助您。"),
+              TRUE, FALSE);
+}
+
 static void
 on_next_clicked (HbPrintPage *self)
 {
@@ -117,6 +181,10 @@ hb_print_page_class_init (HbPrintPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HbPrintPage, done_button);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_next_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_suishenban_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_mail_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_nearby_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_help_clicked);
 }
 
 static void
