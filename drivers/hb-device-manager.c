@@ -5,11 +5,14 @@
 #include "drivers/virtual/hb-virtual-card-reader.h"
 #include "drivers/virtual/hb-virtual-scanner.h"
 #include "drivers/virtual/hb-virtual-printer.h"
+#include "drivers/virtual/hb-virtual-receipt-printer.h"
 #include "drivers/idcard/hb-sam-card-reader.h"
 #include "drivers/idcard/hb-sam-frame.h"
 #include "drivers/scanner/hb-usb-scanner.h"
+#include "drivers/printer/hb-escpos-printer.h"
 #include "drivers/scanner/hb-serial-scanner.h"
 #include "drivers/scanner/hb-camera-scanner.h"
+#include "drivers/printer/hb-cups-printer.h"
 #include "drivers/transport/hb-usb-transport.h"
 #include "drivers/transport/hb-serial-transport.h"
 #include "common/hb-context.h"
@@ -49,6 +52,9 @@ struct _HbDeviceManager
   /* real mode: a CDC-ACM / virtual-COM scanner, by tty path */
   char            *scanner_serial;
   char            *camera;
+  char            *cups_server;
+  char            *cups_queue;
+  gboolean         use_cups;
   guint            scanner_baud;
 
   /* real mode: libusb lives in usb_thread; the main context gets UsbEvents */
@@ -566,6 +572,8 @@ hb_device_manager_finalize (GObject *object)
   g_free (self->idcard_serial);
   g_free (self->scanner_serial);
   g_free (self->camera);
+  g_free (self->cups_server);
+  g_free (self->cups_queue);
   g_mutex_clear (&self->usb_lock);
   g_clear_pointer (&self->context, g_main_context_unref);
   G_OBJECT_CLASS (hb_device_manager_parent_class)->finalize (object);
@@ -655,6 +663,7 @@ hb_device_manager_start (HbDeviceManager *self, GError **error)
       g_autoptr(HbVirtualCardReader) reader = NULL;
       g_autoptr(HbVirtualScanner) scanner = NULL;
       g_autoptr(HbVirtualPrinter) printer = NULL;
+      g_autoptr(HbVirtualReceiptPrinter) receipt = NULL;
 
       if (!hb_sim_server_start (sim, error))
         return FALSE;
@@ -663,16 +672,31 @@ hb_device_manager_start (HbDeviceManager *self, GError **error)
 
       reader = hb_virtual_card_reader_new ();
       scanner = hb_virtual_scanner_new ();
-      printer = hb_virtual_printer_new (self->spool_dir);
       add_device (self, HB_DEVICE (reader));
       add_device (self, HB_DEVICE (scanner));
-      add_device (self, HB_DEVICE (printer));
+      if (self->use_cups)
+        {
+          /* A demo or test terminal with a real (or private) cupsd behind the A4 slot. */
+          g_autoptr(HbCupsPrinter) cups = hb_cups_printer_new (self->cups_server,
+                                                               self->cups_queue);
+          add_device (self, HB_DEVICE (cups));
+        }
+      else
+        {
+          printer = hb_virtual_printer_new (self->spool_dir);
+          add_device (self, HB_DEVICE (printer));
+        }
+      /* The receipt printer spools next to the A4 one (receipt-N.bin beside job-N.pdf). */
+      receipt = hb_virtual_receipt_printer_new (self->spool_dir);
+      add_device (self, HB_DEVICE (receipt));
     }
   else
     {
       self->started = TRUE;
       hb_device_manager_register_driver (HB_TYPE_SAM_CARD_READER);
       hb_device_manager_register_driver (HB_TYPE_USB_SCANNER);
+      /* Receipt printers are the kiosk's alone (no CUPS queue): see hb-escpos-printer.h. */
+      hb_device_manager_register_driver (HB_TYPE_ESCPOS_PRINTER);
       if (self->idcard_serial)
         {
           /* A reader behind a USB-serial bridge: the kernel owns the USB side; the driver
@@ -681,6 +705,14 @@ hb_device_manager_start (HbDeviceManager *self, GError **error)
             hb_serial_transport_new (self->idcard_serial, self->idcard_baud);
           g_autoptr(HbSamCardReader) reader = hb_sam_card_reader_new (HB_TRANSPORT (serial));
           add_device (self, HB_DEVICE (reader));
+        }
+      if (self->use_cups)
+        {
+          /* The A4 printer belongs to CUPS: the kiosk follows it through the queue and
+           * never opens its USB device (one owner per printer). */
+          g_autoptr(HbCupsPrinter) printer = hb_cups_printer_new (self->cups_server,
+                                                                  self->cups_queue);
+          add_device (self, HB_DEVICE (printer));
         }
       if (self->scanner_serial)
         {
@@ -722,6 +754,18 @@ hb_device_manager_set_scanner_serial (HbDeviceManager *self, const char *path, g
   g_free (self->scanner_serial);
   self->scanner_serial = g_strdup (path);
   self->scanner_baud = baud ? baud : 115200;
+}
+
+void
+hb_device_manager_set_cups (HbDeviceManager *self, const char *server, const char *queue)
+{
+  g_return_if_fail (HB_IS_DEVICE_MANAGER (self));
+  g_return_if_fail (!self->started);
+  g_free (self->cups_server);
+  g_free (self->cups_queue);
+  self->cups_server = g_strdup (server);
+  self->cups_queue = g_strdup (queue);
+  self->use_cups = TRUE;
 }
 
 void

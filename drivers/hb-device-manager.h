@@ -45,6 +45,12 @@ void       hb_device_manager_set_scanner_serial (HbDeviceManager *self, const ch
  * only when no scanner_serial is set; USB HID scanners are then left alone. Before start. */
 void       hb_device_manager_set_camera (HbDeviceManager *self, const char *path);
 
+/* The A4 document printer is this CUPS queue — in real mode, and in virtual mode instead
+ * of the virtual printer (queue NULL: the server's default destination; server NULL:
+ * libcups' default). Before start. */
+void       hb_device_manager_set_cups (HbDeviceManager *self, const char *server,
+                                       const char *queue);
+
 /* Creates/discovers the devices, opens them, and (virtual mode) starts listening on the
  * simulator socket. Does no blocking I/O on the calling thread beyond creating the
  * socket. Emits "device-added" for each device. */

@@ -6,7 +6,8 @@
 G_DEFINE_ENUM_TYPE (HbDeviceKind, hb_device_kind,
   G_DEFINE_ENUM_VALUE (HB_DEVICE_KIND_IDCARD, "idcard"),
   G_DEFINE_ENUM_VALUE (HB_DEVICE_KIND_SCANNER, "scanner"),
-  G_DEFINE_ENUM_VALUE (HB_DEVICE_KIND_PRINTER, "printer"))
+  G_DEFINE_ENUM_VALUE (HB_DEVICE_KIND_PRINTER, "printer"),
+  G_DEFINE_ENUM_VALUE (HB_DEVICE_KIND_RECEIPT_PRINTER, "receipt-printer"))
 
 G_DEFINE_ENUM_TYPE (HbDeviceStatus, hb_device_status,
   G_DEFINE_ENUM_VALUE (HB_DEVICE_STATUS_STARTING, "starting"),
@@ -27,6 +28,7 @@ hb_device_kind_to_string (HbDeviceKind kind)
     case HB_DEVICE_KIND_IDCARD:  return "idcard";
     case HB_DEVICE_KIND_SCANNER: return "scanner";
     case HB_DEVICE_KIND_PRINTER: return "printer";
+    case HB_DEVICE_KIND_RECEIPT_PRINTER: return "receipt-printer";
     default:                     return "unknown";
     }
 }
@@ -36,6 +38,7 @@ hb_device_kind_from_string (const char *name, HbDeviceKind *out_kind)
 {
   static const HbDeviceKind kinds[] = {
     HB_DEVICE_KIND_IDCARD, HB_DEVICE_KIND_SCANNER, HB_DEVICE_KIND_PRINTER,
+    HB_DEVICE_KIND_RECEIPT_PRINTER,
   };
 
   if (name == NULL)

@@ -16,9 +16,10 @@ G_BEGIN_DECLS
 typedef enum {
   HB_DEVICE_KIND_IDCARD,
   HB_DEVICE_KIND_SCANNER,
-  HB_DEVICE_KIND_PRINTER,
+  HB_DEVICE_KIND_PRINTER,           /* the A4 document printer (CUPS) */
+  HB_DEVICE_KIND_RECEIPT_PRINTER,   /* the 80 mm thermal ticket printer (ESC/POS) */
 } HbDeviceKind;
-#define HB_DEVICE_N_KINDS 3
+#define HB_DEVICE_N_KINDS 4
 
 /* XFS4IoT Common.Status "device" values. */
 typedef enum {
@@ -36,7 +37,7 @@ GType hb_device_status_get_type (void);
 #define HB_TYPE_DEVICE_KIND   (hb_device_kind_get_type ())
 #define HB_TYPE_DEVICE_STATUS (hb_device_status_get_type ())
 
-/* "idcard" / "scanner" / "printer"; NULL-safe parse returns FALSE on unknown names. */
+/* "idcard" / "scanner" / "printer" / "receipt-printer"; NULL-safe parse returns FALSE on unknown names. */
 const char *hb_device_kind_to_string (HbDeviceKind kind);
 gboolean    hb_device_kind_from_string (const char *name, HbDeviceKind *out_kind);
 /* "online", "offline", "no-device", "hardware-error", "user-error", "busy", "starting" */

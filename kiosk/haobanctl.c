@@ -10,6 +10,7 @@
  *
  * Exit status: 0 success, 1 the command failed, 2 usage error. */
 #include "kiosk/hb-config.h"
+#include "kiosk/hb-print-command.h"
 #include "kiosk/hb-i18n.h"
 #include "kiosk/hb-samples.h"
 #include "kiosk/hb-idcard-dump.h"
@@ -52,8 +53,9 @@ usage (void)
            "  sim card-insert [--sample N] place sample card N (default 1) on the virtual reader\n"
            "  sim card-remove              take the card away\n"
            "  sim scan TEXT | --sample N   the virtual scanner reads TEXT / sample code N\n"
-           "  sim paper-out on|off         the virtual printer runs out of / gets paper\n"
-           "  sim unplug KIND | plug KIND  KIND: idcard, scanner, printer\n"
+           "  sim paper-out on|off [KIND]  the virtual printer (or receipt-printer) runs out of /\n"
+           "                               gets paper\n"
+           "  sim unplug KIND | plug KIND  KIND: idcard, scanner, printer, receipt-printer\n"
            "  sim status                   the virtual devices as JSON\n"
            "  idcard parse [--reveal] FILE|-      decode raw reader response frames (binary or hex)\n"
            "  idcard read [--device D] [--reveal] [--timeout S]\n"
@@ -65,6 +67,10 @@ usage (void)
            "                               check an offline 随申码 (HB1.…); FILE: a /v1/keys\n"
            "                               document (default: the keys synced into the store);\n"
            "                               exit 0 valid, 1 not\n"
+           "  print FILE|test --to doc|receipt [--printer NAME] [--cups-server HOST:PORT]\n"
+           "        [--timeout S]          print a PDF on the CUPS queue (doc) or a text file on\n"
+           "                               the USB receipt printer; waits for the final job state:\n"
+           "                               exit 0 printed, 1 not (with the printer's reasons)\n"
            "  config                       every setting and where it came from\n");
   return 2;
 }
@@ -149,10 +155,12 @@ cmd_sim (int argc, char **argv)
       g_autofree char *line = g_strconcat ("SCAN ", text, NULL);
       return sim_send (line);
     }
-  if (g_str_equal (what, "paper-out") && argc == 2 &&
-      (g_str_equal (argv[1], "on") || g_str_equal (argv[1], "off")))
+  if (g_str_equal (what, "paper-out") && (argc == 2 || argc == 3) &&
+      (g_str_equal (argv[1], "on") || g_str_equal (argv[1], "off")) &&
+      (argc == 2 || g_str_equal (argv[2], "printer") || g_str_equal (argv[2], "receipt-printer")))
     {
-      g_autofree char *line = g_strconcat ("PAPER-OUT ", argv[1], NULL);
+      g_autofree char *line = g_strconcat ("PAPER-OUT ", argv[1], argc == 3 ? " " : "",
+                                           argc == 3 ? argv[2] : "", NULL);
       return sim_send (line);
     }
   if ((g_str_equal (what, "unplug") || g_str_equal (what, "plug")) && argc == 2)
@@ -160,7 +168,7 @@ cmd_sim (int argc, char **argv)
       HbDeviceKind kind;
       if (!hb_device_kind_from_string (argv[1], &kind))
         {
-          fprintf (stderr, "haobanctl: unknown device kind '%s' (idcard, scanner, printer)\n", argv[1]);
+          fprintf (stderr, "haobanctl: unknown device kind '%s' (idcard, scanner, printer, receipt-printer)\n", argv[1]);
           return 2;
         }
       g_autofree char *verb = g_ascii_strup (what, -1);
@@ -844,6 +852,8 @@ main (int argc, char **argv)
     rc = cmd_idcard (rest, rargv);
   else if (g_str_equal (cmd, "code"))
     rc = cmd_code (rest, rargv);
+  else if (g_str_equal (cmd, "print"))
+    rc = hb_print_command_run (config, rest + 1, argv + i);
   else if (g_str_equal (cmd, "outbox") && rest == 0)
     rc = cmd_outbox ();
   else if (g_str_equal (cmd, "config") && rest == 0)

@@ -4,6 +4,7 @@
 #include "kiosk/hb-i18n.h"
 #include "kiosk/hb-code-identity.h"
 #include "kiosk/hb-code-slip.h"
+#include "kiosk/hb-receipt-ticket.h"
 #include "kiosk/hb-offline-code.h"
 #include "common/hb-json.h"
 
@@ -757,6 +758,10 @@ finish_start (HbCore *self, HbStore *store, GError **error)
                                           (guint) hb_config_get_int (c, "devices", "scanner_baud"));
   if (hb_config_get_string (c, "devices", "camera"))
     hb_device_manager_set_camera (self->devices, hb_config_get_string (c, "devices", "camera"));
+  if (hb_config_get_string (c, "devices", "cups_queue") ||
+      hb_config_get_string (c, "devices", "cups_server"))
+    hb_device_manager_set_cups (self->devices, hb_config_get_string (c, "devices", "cups_server"),
+                                hb_config_get_string (c, "devices", "cups_queue"));
   if (!hb_device_manager_start (self->devices, error))
     return FALSE;
   self->printer = hb_print_service_new (self->devices);
@@ -1491,7 +1496,9 @@ printed (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(GTask) task = data;
   GError *error = NULL;
-  guint job = hb_print_service_print_finish (HB_PRINT_SERVICE (source), result, &error);
+  /* A PDF job or a ticket: both complete a task of the print service with the job id. */
+  gssize n = g_task_propagate_int (G_TASK (result), &error);
+  guint job = n > 0 ? (guint) n : 0;
   if (error)
     {
       note_print_failure (g_task_get_source_object (task), error);
@@ -1551,6 +1558,22 @@ hb_core_print_receipt_async (HbCore *self, GCancellable *cancellable,
   /* The resident is waiting at the printer: the idle clock must not wipe meanwhile. */
   hb_session_hold_idle (self->session);
   g_task_set_task_data (task, g_object_ref (self), release_hold);
+  /* On the 80 mm roll when the terminal is set up so and the roll can print now; else A4
+   * (also when a roll job failed and the resident presses 重新打印). */
+  if (g_strcmp0 (hb_config_get_string (self->config, "devices", "receipt_paper"), "roll") == 0 &&
+      hb_print_service_roll_is_ready (self->printer))
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(HbTicket) ticket = hb_receipt_ticket_new (&d->receipt, &local);
+      if (ticket != NULL)
+        {
+          hb_print_service_print_ticket_async (self->printer, ticket, cancellable, printed,
+                                               g_steal_pointer (&task));
+          receipt_data_free (d);
+          return;
+        }
+      g_message ("core: receipt does not fit a ticket (%s): printing on A4", local->message);
+    }
   hb_document_render_receipt_async (&d->receipt, HB_PAPER_A4, cancellable, rendered,
                                     g_steal_pointer (&task));
   receipt_data_free (d);

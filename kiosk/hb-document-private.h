@@ -4,6 +4,9 @@
 
 #include "kiosk/hb-document.h"
 
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
 G_BEGIN_DECLS
 
 /* Limits of a receipt (checked before anything is laid out). */
@@ -24,5 +27,44 @@ typedef struct {
 /* hb_document_render_receipt, also reporting the layout it produced. */
 GBytes *hb_document_render_receipt_with_info (const HbReceipt *receipt, HbPaperFormat format,
                                               HbDocumentLayoutInfo *info, GError **error);
+
+/* ---- shared by the documents of kiosk/ (receipt, certificate) ------------------------ */
+#define HB_DOCUMENT_FONT_FAMILY "Noto Sans CJK SC"
+#define HB_DOCUMENT_MM(v) ((v) * 72.0 / 25.4)
+
+/* A pango context laid out at 72 dpi with hinting and glyph rounding off, on a private
+ * font map (so it is confined to the calling thread). Fails with
+ * HB_DOCUMENT_ERROR_RENDER when no font has Chinese glyphs. (transfer full) */
+PangoContext *hb_document_pango_context_new (GError **error);
+
+/* Text cleaned (controls → spaces, bidi overrides dropped) and laid out in the document
+ * font. width ≤ 0: unwrapped; max_h > 0 (with width): ellipsized past that height. */
+PangoLayout  *hb_document_layout_new (PangoContext *pc, const char *text, double size_pt,
+                                      gboolean bold, double width, PangoAlignment align,
+                                      double max_h);
+double        hb_document_layout_height (PangoLayout *layout);
+double        hb_document_layout_width  (PangoLayout *layout);
+
+/* Draw the layout at (x, y) as filled outlines in grey (0 black … 1 white) over the same
+ * text as real (extractable) glyphs in bg, the colour of what lies below — see the
+ * comment in hb-document.c about cairo 1.16's CFF subsetter. cr may be NULL (measuring). */
+void          hb_document_draw_layout (cairo_t *cr, PangoLayout *layout, double x, double y,
+                                       double grey, double bg);
+
+/* PDF bytes collected in memory, at most HB_DOCUMENT_MAX_PDF_BYTES. */
+typedef struct {
+  GByteArray *bytes;
+  gboolean    overflow;
+} HbDocumentPdfSink;
+
+cairo_surface_t *hb_document_pdf_surface_new (HbDocumentPdfSink *sink, double width,
+                                              double height, const char *title,
+                                              GDateTime *created);
+/* Finish the surface (cr already destroyed) and hand out the bytes, or fail RENDER. */
+GBytes          *hb_document_pdf_finish (HbDocumentPdfSink *sink, cairo_surface_t *surface,
+                                         cairo_status_t cr_status, GError **error);
+
+/* Overwrite and free a string that may hold personal data. */
+void             hb_document_wipe_string (char *s);
 
 G_END_DECLS

@@ -17,7 +17,7 @@
 
 G_DEFINE_QUARK (hb-document-error-quark, hb_document_error)
 
-#define HB_DOC_FONT_FAMILY "Noto Sans CJK SC"
+#define HB_DOC_FONT_FAMILY HB_DOCUMENT_FONT_FAMILY
 #define HB_DOC_CREATOR     "Haoban"
 
 #define MM(v) ((v) * 72.0 / 25.4)
@@ -48,6 +48,26 @@ static const HbDocLabel LABEL_SUBMITTED   = { N_("提交时间"), "Submitted" };
 static const HbDocLabel LABEL_TERMINAL    = { N_("终端编号"), "Terminal" };
 static const HbDocLabel LABEL_DETAILS     = { N_("申请信息"), "Application details" };
 static const HbDocLabel LABEL_QR_CAPTION  = { N_("扫码查询办件"), "Scan to look up this case" };
+static const HbDocLabel LABEL_NEXT_STEPS  = { N_("后续事项"), "Next steps" };
+static const HbDocLabel LABEL_NEXT_STEP   = {
+  N_("工作人员将按承诺时限审核办理，结果以短信通知。"),
+  "Staff will review your application within the promised time; you will be told the "
+  "result by text message."
+};
+static const HbDocLabel LABEL_NEXT_STEP_QUEUED = {
+  N_("恢复联网后自动提交，提交成功后将以短信通知您。"),
+  "It will be sent when the connection returns; a text message will confirm it."
+};
+static const HbDocLabel LABEL_COLLECT_AT  = {
+  N_("领取方式以申请信息为准；窗口领取请携带本人身份证件及本回执。"),
+  "Collect the result as chosen in your application; at a counter, bring your ID card "
+  "and this receipt."
+};
+static const HbDocLabel LABEL_PROGRESS    = {
+  N_("扫描二维码、登录“随申办”或拨打 12345，凭编号查询办理进度。"),
+  "Scan the QR code, use the Suishenban app or call 12345 with this number to check "
+  "progress."
+};
 static const HbDocLabel LABEL_CONTINUED   = { N_("（续）"), " (continued)" };
 static const HbDocLabel LABEL_FOOTER      = {
   N_("咨询电话 12345 · 上海市一网通办"), "Hotline 12345 · Shanghai One Network"
@@ -97,7 +117,6 @@ typedef struct {
   HbPaperFormat         format;
   const HbDocStyle     *st;
   gboolean              en;
-  PangoFontMap         *font_map;
   PangoContext         *pc;
   HbQrCode             *qr;
   char                 *submitted;    /* "YYYY-MM-DD HH:MM" or NULL */
@@ -138,6 +157,8 @@ is_bidi_control (gunichar c)
          || c == 0x200F || c == 0x061C;
 }
 
+#define wipe_string hb_document_wipe_string
+
 static char *
 doc_clean_text (const char *text)
 {
@@ -153,8 +174,8 @@ doc_clean_text (const char *text)
   return g_string_free (s, FALSE);
 }
 
-static void
-wipe_string (char *s)
+void
+hb_document_wipe_string (char *s)
 {
   if (s != NULL)
     {
@@ -165,11 +186,11 @@ wipe_string (char *s)
 
 /* width ≤ 0: one unwrapped line per paragraph. max_h > 0: lines past it are dropped and
  * the last one ellipsized, so pathological values cannot outgrow a page. */
-static PangoLayout *
-doc_text (HbDoc *d, const char *text, double size_pt, gboolean bold, double width,
-          PangoAlignment align, double max_h)
+PangoLayout *
+hb_document_layout_new (PangoContext *pc, const char *text, double size_pt, gboolean bold,
+                        double width, PangoAlignment align, double max_h)
 {
-  PangoLayout *layout = pango_layout_new (d->pc);
+  PangoLayout *layout = pango_layout_new (pc);
   PangoFontDescription *font = pango_font_description_new ();
   pango_font_description_set_family_static (font, HB_DOC_FONT_FAMILY);
   pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
@@ -196,16 +217,23 @@ doc_text (HbDoc *d, const char *text, double size_pt, gboolean bold, double widt
   return layout;
 }
 
-static double
-doc_height (PangoLayout *layout)
+static PangoLayout *
+doc_text (HbDoc *d, const char *text, double size_pt, gboolean bold, double width,
+          PangoAlignment align, double max_h)
+{
+  return hb_document_layout_new (d->pc, text, size_pt, bold, width, align, max_h);
+}
+
+double
+hb_document_layout_height (PangoLayout *layout)
 {
   PangoRectangle logical;
   pango_layout_get_extents (layout, NULL, &logical);
   return (double) logical.height / PANGO_SCALE;
 }
 
-static double
-doc_natural_width (PangoLayout *layout)
+double
+hb_document_layout_width (PangoLayout *layout)
 {
   PangoRectangle logical;
   pango_layout_get_extents (layout, NULL, &logical);
@@ -219,25 +247,30 @@ doc_natural_width (PangoLayout *layout)
  * the background, so the PDF still carries the embedded font and searchable, copyable text
  * (pdftotext, screen readers), whatever its subset looks like.
  * grey: 0 black … 1 white (thermal pages print everything black); bg: what lies below. */
+void
+hb_document_draw_layout (cairo_t *cr, PangoLayout *layout, double x, double y, double grey,
+                         double bg)
+{
+  if (cr == NULL)
+    return;
+  cairo_save (cr);
+  cairo_new_path (cr);
+  cairo_set_source_rgb (cr, bg, bg, bg);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+
+  cairo_new_path (cr);
+  cairo_set_source_rgb (cr, grey, grey, grey);
+  cairo_move_to (cr, x, y);
+  pango_cairo_layout_path (cr, layout);
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
 static void
 doc_draw_on (HbDoc *d, PangoLayout *layout, double x, double y, double grey, double bg)
 {
-  if (d->cr == NULL)
-    return;
-  if (!d->st->greys)
-    grey = 0;
-  cairo_save (d->cr);
-  cairo_new_path (d->cr);
-  cairo_set_source_rgb (d->cr, bg, bg, bg);
-  cairo_move_to (d->cr, x, y);
-  pango_cairo_show_layout (d->cr, layout);
-
-  cairo_new_path (d->cr);
-  cairo_set_source_rgb (d->cr, grey, grey, grey);
-  cairo_move_to (d->cr, x, y);
-  pango_cairo_layout_path (d->cr, layout);
-  cairo_fill (d->cr);
-  cairo_restore (d->cr);
+  hb_document_draw_layout (d->cr, layout, x, y, d->st->greys ? grey : 0, bg);
 }
 
 static void
@@ -272,7 +305,7 @@ doc_footer_height (HbDoc *d)
 {
   g_autoptr(PangoLayout) l = doc_text (d, doc_label (d, &LABEL_FOOTER), d->st->small_pt,
                                        FALSE, d->content_w, PANGO_ALIGN_CENTER, 0);
-  return MM (3) + MM (2) + doc_height (l);
+  return MM (3) + MM (2) + hb_document_layout_height (l);
 }
 
 static void
@@ -328,7 +361,7 @@ doc_continuation_header (HbDoc *d)
   g_autoptr(PangoLayout) l = doc_text (d, text, d->st->small_pt, FALSE, d->content_w,
                                        PANGO_ALIGN_LEFT, d->st->small_pt * 3);
   doc_draw (d, l, d->st->margin_x, d->y, 0.3);
-  d->y += doc_height (l) + MM (1.5);
+  d->y += hb_document_layout_height (l) + MM (1.5);
   doc_rule (d, d->y, 0.6, 0.55, FALSE);
   d->y += MM (3);
 }
@@ -355,13 +388,13 @@ doc_title_block (HbDoc *d)
                                            d->content_w, PANGO_ALIGN_CENTER,
                                            st->title_pt * 1.5 * 3);
   doc_draw (d, title, st->margin_x, d->y, 0);
-  d->y += doc_height (title) + MM (1);
+  d->y += hb_document_layout_height (title) + MM (1);
 
   g_autoptr(PangoLayout) service = doc_text (d, d->receipt->service_name, st->service_pt,
                                              FALSE, d->content_w, PANGO_ALIGN_CENTER,
                                              st->service_pt * 1.5 * 3);
   doc_draw (d, service, st->margin_x, d->y, 0.2);
-  d->y += doc_height (service) + MM (2.5);
+  d->y += hb_document_layout_height (service) + MM (2.5);
 
   if (d->format == HB_PAPER_A4)
     {
@@ -386,7 +419,7 @@ doc_row_layouts (HbDoc *d, double width, double label_w, const char *label,
                   st->body_pt * 1.5 * 4);
   *vl = doc_text (d, value != NULL && *value != '\0' ? value : "—", st->body_pt, FALSE,
                   width - label_w - st->gap, PANGO_ALIGN_LEFT, max_h);
-  return MAX (doc_height (*ll), doc_height (*vl)) + 2 * (ruled ? MM (1.5) : MM (0.7));
+  return MAX (hb_document_layout_height (*ll), hb_document_layout_height (*vl)) + 2 * (ruled ? MM (1.5) : MM (0.7));
 }
 
 /* One "label  value" line of the table; the value wraps in its column, up to max_h.
@@ -480,7 +513,7 @@ doc_a4_header (HbDoc *d)
   /* Wide enough for the caption on one line, within reason. */
   g_autoptr(PangoLayout) probe = doc_text (d, doc_label (d, &LABEL_QR_CAPTION), st->small_pt,
                                            FALSE, 0, PANGO_ALIGN_CENTER, 0);
-  double right_w = MAX (qr_size, MIN (ceil (doc_natural_width (probe)) + 2, MM (50)));
+  double right_w = MAX (qr_size, MIN (ceil (hb_document_layout_width (probe)) + 2, MM (50)));
   right_w = MAX (right_w, MM (36));
   double left_w = d->content_w - right_w - MM (8);
   double x = st->margin_x;
@@ -492,7 +525,7 @@ doc_a4_header (HbDoc *d)
                                              st->small_pt, FALSE, right_w,
                                              PANGO_ALIGN_CENTER, st->small_pt * 1.5 * 2);
   doc_draw (d, caption, x + d->content_w - right_w, y0 + qr_size, 0.3);
-  double right_bottom = y0 + qr_size + doc_height (caption);
+  double right_bottom = y0 + qr_size + hb_document_layout_height (caption);
 
   /* Start the text level with the symbol, not with its quiet zone. */
   double y = y0 + HB_QR_QUIET_ZONE * module - MM (1);
@@ -500,12 +533,12 @@ doc_a4_header (HbDoc *d)
                                            st->ref_label_pt, FALSE, left_w,
                                            PANGO_ALIGN_LEFT, 0);
   doc_draw (d, label, x, y, 0.38);
-  y += doc_height (label);
+  y += hb_document_layout_height (label);
 
   g_autoptr(PangoLayout) ref = doc_text (d, d->receipt->reference, st->ref_pt, TRUE, left_w,
                                          PANGO_ALIGN_LEFT, st->ref_pt * 1.5 * 4);
   doc_draw (d, ref, x, y, 0);
-  y += doc_height (ref) + MM (4);
+  y += hb_document_layout_height (ref) + MM (4);
 
   doc_fixed_rows (d, x, &y, left_w);
 
@@ -521,13 +554,13 @@ doc_receipt_reference (HbDoc *d)
                                            st->ref_label_pt, FALSE, d->content_w,
                                            PANGO_ALIGN_CENTER, 0);
   doc_draw (d, label, st->margin_x, d->y, 0);
-  d->y += doc_height (label) + MM (0.5);
+  d->y += hb_document_layout_height (label) + MM (0.5);
 
   g_autoptr(PangoLayout) ref = doc_text (d, d->receipt->reference, st->ref_pt, TRUE,
                                          d->content_w, PANGO_ALIGN_CENTER,
                                          st->ref_pt * 1.5 * 4);
   doc_draw (d, ref, st->margin_x, d->y, 0);
-  d->y += doc_height (ref) + st->para;
+  d->y += hb_document_layout_height (ref) + st->para;
 }
 
 /* Queued: the resident must leave knowing nothing more is needed from them. */
@@ -541,7 +574,7 @@ doc_notice (HbDoc *d)
   double text_w = d->content_w - 2 * pad;
   g_autoptr(PangoLayout) l = doc_text (d, doc_label (d, &LABEL_NOTICE), st->notice_pt, TRUE,
                                        text_w, a4 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER, 0);
-  double h = doc_height (l) + 2 * pad;
+  double h = hb_document_layout_height (l) + 2 * pad;
 
   doc_ensure_space (d, h);
   if (d->cr != NULL)
@@ -583,15 +616,63 @@ doc_rows (HbDoc *d)
       g_autoptr(PangoLayout) vl = NULL;
       double first = doc_row_layouts (d, d->content_w, d->label_w, r->rows[0].label,
                                       r->rows[0].value, st->value_max_h, TRUE, &ll, &vl);
-      doc_ensure_space (d, doc_height (head) + MM (1) + first);
+      doc_ensure_space (d, hb_document_layout_height (head) + MM (1) + first);
       doc_draw (d, head, st->margin_x, d->y, 0);
-      d->y += doc_height (head) + MM (1);
+      d->y += hb_document_layout_height (head) + MM (1);
       doc_rule (d, d->y, 1.0, 0, FALSE);
     }
 
   for (gsize i = 0; i < r->n_rows; i++)
     doc_row (d, st->margin_x, &d->y, d->content_w, d->label_w, r->rows[i].label,
              r->rows[i].value, st->value_max_h, a4, a4);
+}
+
+/* What happens now, where to collect, how to check progress: numbered, each from the
+ * receipt or its fixed text. Kept together on one A4 page. */
+static void
+doc_next_steps (HbDoc *d)
+{
+  const HbReceipt *r = d->receipt;
+  const HbDocStyle *st = d->st;
+  gboolean a4 = d->format == HB_PAPER_A4;
+  const char *given[] = { r->next_step, r->collect_at, r->progress_hint };
+  const HbDocLabel *fixed[] = {
+    r->queued ? &LABEL_NEXT_STEP_QUEUED : &LABEL_NEXT_STEP, &LABEL_COLLECT_AT, &LABEL_PROGRESS,
+  };
+  PangoLayout *items[G_N_ELEMENTS (given)];
+  double num_w = a4 ? MM (5) : MM (3.5);
+  double text_w = d->content_w - num_w;
+  double cap = st->body_pt * 1.5 * 6;
+
+  if (!a4)
+    {
+      doc_rule (d, d->y, 0.8, 0, TRUE);
+      d->y += st->para;
+    }
+  g_autoptr(PangoLayout) head = doc_text (d, doc_label (d, &LABEL_NEXT_STEPS), st->body_pt + 1,
+                                          TRUE, d->content_w, PANGO_ALIGN_LEFT, 0);
+  double h = hb_document_layout_height (head) + MM (1.5);
+  for (gsize i = 0; i < G_N_ELEMENTS (given); i++)
+    {
+      const char *text = given[i] != NULL && *given[i] != '\0' ? given[i] : doc_label (d, fixed[i]);
+      items[i] = doc_text (d, text, st->body_pt, FALSE, text_w, PANGO_ALIGN_LEFT, cap);
+      h += hb_document_layout_height (items[i]) + MM (1);
+    }
+  if (a4)
+    d->y += MM (2);
+  doc_ensure_space (d, h);
+  doc_draw (d, head, st->margin_x, d->y, 0);
+  d->y += hb_document_layout_height (head) + MM (1.5);
+  for (gsize i = 0; i < G_N_ELEMENTS (given); i++)
+    {
+      char num[8];
+      g_snprintf (num, sizeof num, "%u.", (guint) i + 1);
+      g_autoptr(PangoLayout) nl = doc_text (d, num, st->body_pt, FALSE, 0, PANGO_ALIGN_LEFT, 0);
+      doc_draw (d, nl, st->margin_x, d->y, 0);
+      doc_draw (d, items[i], st->margin_x + num_w, d->y, 0);
+      d->y += hb_document_layout_height (items[i]) + MM (1);
+      g_object_unref (items[i]);
+    }
 }
 
 static void
@@ -616,7 +697,7 @@ doc_receipt_tail (HbDoc *d)
                                              st->small_pt, FALSE, d->content_w,
                                              PANGO_ALIGN_CENTER, st->small_pt * 1.5 * 2);
   doc_draw (d, caption, st->margin_x, d->y - MM (1), 0);
-  d->y += doc_height (caption) - MM (1) + MM (2);
+  d->y += hb_document_layout_height (caption) - MM (1) + MM (2);
 
   doc_rule (d, d->y, 0.8, 0, TRUE);
   d->y += MM (2);
@@ -624,7 +705,7 @@ doc_receipt_tail (HbDoc *d)
   g_autoptr(PangoLayout) footer = doc_text (d, doc_label (d, &LABEL_FOOTER), st->small_pt,
                                             FALSE, d->content_w, PANGO_ALIGN_CENTER, 0);
   doc_draw (d, footer, st->margin_x, d->y, 0);
-  d->y += doc_height (footer);
+  d->y += hb_document_layout_height (footer);
 }
 
 /* The whole document, measuring (d->cr == NULL) or drawing. */
@@ -642,6 +723,7 @@ doc_pass (HbDoc *d)
       if (d->receipt->queued)
         doc_notice (d);
       doc_rows (d);
+      doc_next_steps (d);
     }
   else
     {
@@ -660,6 +742,8 @@ doc_pass (HbDoc *d)
           d->y += MM (1.5);
         }
       doc_rows (d);
+      d->y += MM (1);
+      doc_next_steps (d);
       doc_receipt_tail (d);
     }
   doc_finish_page (d);
@@ -708,7 +792,10 @@ validate_receipt (const HbReceipt *r, HbPaperFormat format, GError **error)
       || !check_field (r->reference, "reference", TRUE, error)
       || !check_field (r->applicant, "applicant", FALSE, error)
       || !check_field (r->terminal_id, "terminal_id", FALSE, error)
-      || !check_field (r->language, "language", FALSE, error))
+      || !check_field (r->language, "language", FALSE, error)
+      || !check_field (r->next_step, "next_step", FALSE, error)
+      || !check_field (r->collect_at, "collect_at", FALSE, error)
+      || !check_field (r->progress_hint, "progress_hint", FALSE, error))
     return FALSE;
 
   if (r->n_rows > HB_DOCUMENT_MAX_ROWS)
@@ -738,15 +825,10 @@ validate_receipt (const HbReceipt *r, HbPaperFormat format, GError **error)
 }
 
 /* ---- rendering ------------------------------------------------------------------------- */
-typedef struct {
-  GByteArray *bytes;
-  gboolean    overflow;
-} HbPdfSink;
-
 static cairo_status_t
 pdf_sink_write (void *closure, const unsigned char *data, unsigned int length)
 {
-  HbPdfSink *sink = closure;
+  HbDocumentPdfSink *sink = closure;
   if (sink->overflow || length > HB_DOCUMENT_MAX_PDF_BYTES - sink->bytes->len)
     {
       sink->overflow = TRUE;
@@ -762,7 +844,82 @@ doc_clear (HbDoc *d)
   hb_qr_code_free (d->qr);
   wipe_string (d->submitted);
   g_clear_object (&d->pc);
-  g_clear_object (&d->font_map);
+}
+
+cairo_surface_t *
+hb_document_pdf_surface_new (HbDocumentPdfSink *sink, double width, double height,
+                             const char *title, GDateTime *created)
+{
+  sink->bytes = g_byte_array_sized_new (64 * 1024);
+  sink->overflow = FALSE;
+  cairo_surface_t *surface =
+    cairo_pdf_surface_create_for_stream (pdf_sink_write, sink, width, height);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, HB_DOC_CREATOR);
+  if (created != NULL)
+    {
+      /* The same document always gives the same bytes (reprints, tests). */
+      g_autofree char *date = g_date_time_format (created, "%Y-%m-%dT%H:%M:%S%:z");
+      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+    }
+  return surface;
+}
+
+GBytes *
+hb_document_pdf_finish (HbDocumentPdfSink *sink, cairo_surface_t *surface,
+                        cairo_status_t status, GError **error)
+{
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS || sink->overflow)
+    {
+      if (sink->overflow)
+        g_set_error (error, HB_DOCUMENT_ERROR, HB_DOCUMENT_ERROR_RENDER,
+                     "PDF is larger than %u bytes", HB_DOCUMENT_MAX_PDF_BYTES);
+      else
+        g_set_error (error, HB_DOCUMENT_ERROR, HB_DOCUMENT_ERROR_RENDER,
+                     "cairo failed: %s", cairo_status_to_string (status));
+      g_byte_array_unref (sink->bytes);
+      sink->bytes = NULL;
+      return NULL;
+    }
+  GByteArray *bytes = g_steal_pointer (&sink->bytes);
+  return g_byte_array_free_to_bytes (bytes);
+}
+
+PangoContext *
+hb_document_pango_context_new (GError **error)
+{
+  PangoFontMap *font_map = pango_cairo_font_map_new ();
+  PangoContext *pc = pango_font_map_create_context (font_map);
+  g_object_unref (font_map);  /* the context holds it */
+  /* PDF units are points: lay out at 72 dpi with outline metrics, so what is measured is
+   * exactly what is drawn, at any printer resolution. */
+  pango_cairo_context_set_resolution (pc, 72.0);
+  cairo_font_options_t *options = cairo_font_options_create ();
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  pango_cairo_context_set_font_options (pc, options);
+  cairo_font_options_destroy (options);
+  pango_context_set_round_glyph_positions (pc, FALSE);
+  pango_context_set_language (pc, pango_language_from_string ("zh-cn"));
+
+  /* Without a CJK font every label would print as boxes: better no document than that. */
+  g_autoptr(PangoLayout) probe = hb_document_layout_new (pc, LABEL_CASE_NUMBER.zh, 10, FALSE,
+                                                         0, PANGO_ALIGN_LEFT, 0);
+  if (pango_layout_get_unknown_glyphs_count (probe) > 0)
+    {
+      g_set_error (error, HB_DOCUMENT_ERROR, HB_DOCUMENT_ERROR_RENDER,
+                   "no font with Chinese glyphs is installed (need %s, fonts-noto-cjk)",
+                   HB_DOC_FONT_FAMILY);
+      g_clear_object (&probe);
+      g_object_unref (pc);
+      return NULL;
+    }
+  return pc;
 }
 
 /* A private font map per render: pango objects are then confined to the calling thread
@@ -777,29 +934,9 @@ doc_setup (HbDoc *d, const HbReceipt *r, HbPaperFormat format, GError **error)
   d->en = language_is_english (r->language);
   d->content_w = d->st->page_width - 2 * d->st->margin_x;
 
-  d->font_map = pango_cairo_font_map_new ();
-  d->pc = pango_font_map_create_context (d->font_map);
-  /* PDF units are points: lay out at 72 dpi with outline metrics, so what is measured is
-   * exactly what is drawn, at any printer resolution. */
-  pango_cairo_context_set_resolution (d->pc, 72.0);
-  cairo_font_options_t *options = cairo_font_options_create ();
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  pango_cairo_context_set_font_options (d->pc, options);
-  cairo_font_options_destroy (options);
-  pango_context_set_round_glyph_positions (d->pc, FALSE);
-  pango_context_set_language (d->pc, pango_language_from_string ("zh-cn"));
-
-  /* Without a CJK font every label would print as boxes: better no receipt than that. */
-  g_autoptr(PangoLayout) probe = doc_text (d, LABEL_CASE_NUMBER.zh, 10, FALSE, 0,
-                                           PANGO_ALIGN_LEFT, 0);
-  if (pango_layout_get_unknown_glyphs_count (probe) > 0)
-    {
-      g_set_error (error, HB_DOCUMENT_ERROR, HB_DOCUMENT_ERROR_RENDER,
-                   "no font with Chinese glyphs is installed (need %s, fonts-noto-cjk)",
-                   HB_DOC_FONT_FAMILY);
-      return FALSE;
-    }
+  d->pc = hb_document_pango_context_new (error);
+  if (d->pc == NULL)
+    return FALSE;
 
   d->qr = hb_qr_encode (r->reference, error);
   if (d->qr == NULL)
@@ -820,7 +957,7 @@ doc_setup (HbDoc *d, const HbReceipt *r, HbPaperFormat format, GError **error)
       const char *label = is_fixed ? fixed[i] : r->rows[i - G_N_ELEMENTS (fixed)].label;
       g_autoptr(PangoLayout) l = doc_text (d, label, d->st->body_pt, FALSE, 0,
                                            PANGO_ALIGN_LEFT, 0);
-      double w = doc_natural_width (l);
+      double w = hb_document_layout_width (l);
       if (is_fixed)
         widest_fixed = MAX (widest_fixed, w);
       else
@@ -874,38 +1011,18 @@ hb_document_render_receipt_with_info (const HbReceipt *receipt, HbPaperFormat fo
       return NULL;
     }
 
-  HbPdfSink sink = { g_byte_array_sized_new (64 * 1024), FALSE };
-  cairo_surface_t *surface =
-    cairo_pdf_surface_create_for_stream (pdf_sink_write, &sink, d.st->page_width,
-                                         d.page_height);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, receipt->title);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, HB_DOC_CREATOR);
-  if (receipt->submitted_at != NULL)
-    {
-      /* The same receipt always gives the same bytes (reprints, tests). */
-      g_autofree char *date = g_date_time_format (receipt->submitted_at, "%Y-%m-%dT%H:%M:%S%:z");
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
-    }
-
+  HbDocumentPdfSink sink;
+  cairo_surface_t *surface = hb_document_pdf_surface_new (&sink, d.st->page_width,
+                                                          d.page_height, receipt->title,
+                                                          receipt->submitted_at);
   d.cr = cairo_create (surface);
   doc_pass (&d);
   cairo_status_t status = cairo_status (d.cr);
   cairo_destroy (d.cr);
   d.cr = NULL;
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-
-  if (status != CAIRO_STATUS_SUCCESS || sink.overflow)
+  GBytes *pdf = hb_document_pdf_finish (&sink, surface, status, error);
+  if (pdf == NULL)
     {
-      if (sink.overflow)
-        g_set_error (error, HB_DOCUMENT_ERROR, HB_DOCUMENT_ERROR_RENDER,
-                     "PDF is larger than %u bytes", HB_DOCUMENT_MAX_PDF_BYTES);
-      else
-        g_set_error (error, HB_DOCUMENT_ERROR, HB_DOCUMENT_ERROR_RENDER,
-                     "cairo failed: %s", cairo_status_to_string (status));
-      g_byte_array_unref (sink.bytes);
       doc_clear (&d);
       return NULL;
     }
@@ -918,7 +1035,7 @@ hb_document_render_receipt_with_info (const HbReceipt *receipt, HbPaperFormat fo
       info->page_height = d.page_height;
     }
   doc_clear (&d);
-  return g_byte_array_free_to_bytes (sink.bytes);
+  return pdf;
 }
 
 GBytes *
@@ -945,6 +1062,9 @@ receipt_job_free (gpointer data)
   wipe_string ((char *) job->receipt.applicant);
   wipe_string ((char *) job->receipt.terminal_id);
   wipe_string ((char *) job->receipt.language);
+  wipe_string ((char *) job->receipt.next_step);
+  wipe_string ((char *) job->receipt.collect_at);
+  wipe_string ((char *) job->receipt.progress_hint);
   for (gsize i = 0; i < job->receipt.n_rows; i++)
     {
       wipe_string ((char *) job->rows[i].label);
@@ -968,6 +1088,9 @@ receipt_job_new (const HbReceipt *r, HbPaperFormat format)
   job->receipt.terminal_id = g_strdup (r->terminal_id);
   job->receipt.submitted_at = r->submitted_at ? g_date_time_ref (r->submitted_at) : NULL;
   job->receipt.language = g_strdup (r->language);
+  job->receipt.next_step = g_strdup (r->next_step);
+  job->receipt.collect_at = g_strdup (r->collect_at);
+  job->receipt.progress_hint = g_strdup (r->progress_hint);
   job->rows = g_new0 (HbDocumentRow, MAX (r->n_rows, 1));
   for (gsize i = 0; i < r->n_rows; i++)
     {

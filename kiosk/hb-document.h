@@ -30,6 +30,11 @@ typedef struct {
   const HbDocumentRow *rows;           /* form answers to print */
   gsize                n_rows;
   const char          *language;       /* "zh_CN" (default) or "en": the fixed labels */
+  /* Next steps (后续事项), from the service or the platform's reply, already translated.
+   * Each NULL/empty one prints a fixed text in the receipt's language instead. */
+  const char          *next_step;      /* what happens now, e.g. "3 个工作日内审核" */
+  const char          *collect_at;     /* where/how to collect the result */
+  const char          *progress_hint;  /* how to check progress */
 } HbReceipt;
 
 #define HB_DOCUMENT_ERROR (hb_document_error_quark ())

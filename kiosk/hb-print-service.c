@@ -78,6 +78,67 @@ hb_print_service_print_async (HbPrintService *self, GBytes *pdf, const char *tit
                           g_steal_pointer (&task));
 }
 
+static HbReceiptPrinter *
+roll_printer (HbPrintService *self)
+{
+  HbDevice *d = hb_device_manager_get_device (self->devices, HB_DEVICE_KIND_RECEIPT_PRINTER);
+  return d && HB_IS_RECEIPT_PRINTER (d) ? HB_RECEIPT_PRINTER (d) : NULL;
+}
+
+gboolean
+hb_print_service_roll_is_ready (HbPrintService *self)
+{
+  HbReceiptPrinter *p = roll_printer (self);
+  return p != NULL && hb_device_get_status (HB_DEVICE (p)) == HB_DEVICE_STATUS_ONLINE &&
+         hb_printer_get_paper (HB_PRINTER (p)) != HB_PAPER_OUT;
+}
+
+static void
+ticket_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  guint job = hb_receipt_printer_print_ticket_finish (HB_RECEIPT_PRINTER (source), result,
+                                                      &error);
+  if (error)
+    {
+      g_message ("print: ticket failed: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_message ("print: ticket %u completed", job);
+  g_task_return_int (task, job);
+}
+
+void
+hb_print_service_print_ticket_async (HbPrintService *self, const HbTicket *ticket,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  HbReceiptPrinter *printer = roll_printer (self);
+
+  g_task_set_source_tag (task, hb_print_service_print_ticket_async);
+  if (printer == NULL)
+    {
+      g_task_return_new_error (task, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NO_DEVICE,
+                               "no receipt printer is connected");
+      return;
+    }
+  hb_receipt_printer_print_ticket_async (printer, ticket, cancellable, ticket_done,
+                                         g_steal_pointer (&task));
+}
+
+guint
+hb_print_service_print_ticket_finish (HbPrintService *self, GAsyncResult *result,
+                                      GError **error)
+{
+  gssize job;
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  job = g_task_propagate_int (G_TASK (result), error);
+  return job > 0 ? (guint) job : 0;
+}
+
 guint
 hb_print_service_print_finish (HbPrintService *self, GAsyncResult *result, GError **error)
 {

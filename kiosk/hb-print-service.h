@@ -6,6 +6,7 @@
 #pragma once
 
 #include "drivers/hb-device-manager.h"
+#include "drivers/printer/hb-receipt-printer.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,17 @@ void     hb_print_service_print_async  (HbPrintService *self, GBytes *pdf, const
                                         GAsyncReadyCallback callback, gpointer user_data);
 guint    hb_print_service_print_finish (HbPrintService *self, GAsyncResult *result,
                                         GError **error);
+
+/* The 80 mm thermal printer: TRUE when one is connected and can print now. */
+gboolean hb_print_service_roll_is_ready (HbPrintService *self);
+
+/* Print a ticket on the 80 mm printer. Errors as above. Completes with the job id once the
+ * printer confirmed it (its status read back after the cut). */
+void     hb_print_service_print_ticket_async  (HbPrintService *self, const HbTicket *ticket,
+                                               GCancellable *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer user_data);
+guint    hb_print_service_print_ticket_finish (HbPrintService *self, GAsyncResult *result,
+                                               GError **error);
 
 G_END_DECLS

@@ -127,14 +127,36 @@ hb_sim_command_parse (const char *line, gsize length, GError **error)
       break;
 
     case HB_SIM_CMD_PAPER_OUT:
-      if (arg)
-        trim (&arg, &arg_len);
-      if (word_equals (arg, arg_len, "on"))
-        cmd->on = TRUE;
-      else if (word_equals (arg, arg_len, "off"))
-        cmd->on = FALSE;
-      else
-        return fail (error, "PAPER-OUT needs on or off");
+      {
+        const char *which = NULL;
+        gsize which_len = 0;
+        const char *sep;
+
+        if (arg)
+          trim (&arg, &arg_len);
+        /* "on|off [printer|receipt-printer]": without a kind it is the A4 printer. */
+        cmd->kind = HB_DEVICE_KIND_PRINTER;
+        sep = arg_len > 0 ? memchr (arg, ' ', arg_len) : NULL;
+        if (sep)
+          {
+            which = sep + 1;
+            which_len = arg_len - (gsize) (which - arg);
+            arg_len = (gsize) (sep - arg);
+            trim (&which, &which_len);
+          }
+        if (word_equals (arg, arg_len, "on"))
+          cmd->on = TRUE;
+        else if (word_equals (arg, arg_len, "off"))
+          cmd->on = FALSE;
+        else
+          return fail (error, "PAPER-OUT needs on or off");
+        if (which == NULL || word_equals (which, which_len, "printer"))
+          cmd->kind = HB_DEVICE_KIND_PRINTER;
+        else if (word_equals (which, which_len, "receipt-printer"))
+          cmd->kind = HB_DEVICE_KIND_RECEIPT_PRINTER;
+        else
+          return fail (error, "PAPER-OUT takes printer or receipt-printer after on or off");
+      }
       break;
 
     case HB_SIM_CMD_UNPLUG:
@@ -147,10 +169,12 @@ hb_sim_command_parse (const char *line, gsize length, GError **error)
         cmd->kind = HB_DEVICE_KIND_SCANNER;
       else if (word_equals (arg, arg_len, "printer"))
         cmd->kind = HB_DEVICE_KIND_PRINTER;
+      else if (word_equals (arg, arg_len, "receipt-printer"))
+        cmd->kind = HB_DEVICE_KIND_RECEIPT_PRINTER;
       else
         return fail (error, cmd->type == HB_SIM_CMD_PLUG
-                              ? "PLUG needs idcard, scanner or printer"
-                              : "UNPLUG needs idcard, scanner or printer");
+                              ? "PLUG needs idcard, scanner, printer or receipt-printer"
+                              : "UNPLUG needs idcard, scanner, printer or receipt-printer");
       break;
 
     default:
@@ -189,6 +213,10 @@ hb_sim_command_to_line (const HbSimCommand *cmd)
     case HB_SIM_CMD_SCAN:
       return g_strconcat (name, " ", cmd->argument ? cmd->argument : "", NULL);
     case HB_SIM_CMD_PAPER_OUT:
+      /* The A4 printer keeps the short form older simulators understand. */
+      if (cmd->kind == HB_DEVICE_KIND_RECEIPT_PRINTER)
+        return g_strconcat (name, cmd->on ? " on " : " off ",
+                            hb_device_kind_to_string (cmd->kind), NULL);
       return g_strconcat (name, cmd->on ? " on" : " off", NULL);
     case HB_SIM_CMD_UNPLUG:
     case HB_SIM_CMD_PLUG:

@@ -4,9 +4,11 @@
  *   CARD-INSERT <json>        place a card (HbIdCard JSON form) on the virtual reader
  *   CARD-REMOVE               take it away
  *   SCAN <text>               the scanner reads <text> (rest of the line, verbatim)
- *   PAPER-OUT on|off          the virtual printer runs out of / gets paper
- *   UNPLUG idcard|scanner|printer
- *   PLUG idcard|scanner|printer
+ *   PAPER-OUT on|off [KIND]   the virtual printer (KIND printer, the default) or the
+ *                             virtual receipt printer (KIND receipt-printer) runs out of /
+ *                             gets paper
+ *   UNPLUG idcard|scanner|printer|receipt-printer
+ *   PLUG idcard|scanner|printer|receipt-printer
  *   STATUS                    reply carries a JSON array of device descriptions
  * Replies, one line: "OK", "OK <json>", or "ERR <message>". */
 #pragma once
@@ -32,7 +34,7 @@ typedef struct {
   HbSimCommandType type;
   char            *argument;   /* CARD-INSERT json, SCAN text; NULL otherwise */
   gboolean         on;         /* PAPER-OUT */
-  HbDeviceKind     kind;       /* UNPLUG / PLUG */
+  HbDeviceKind     kind;       /* UNPLUG / PLUG; PAPER-OUT (PRINTER or RECEIPT_PRINTER) */
 } HbSimCommand;
 
 /* Parses one line (without or with a trailing "\n" / "\r\n"). Bounds-checked; a clear

@@ -4,6 +4,7 @@
 #include "drivers/virtual/hb-sim-server.h"
 #include "drivers/virtual/hb-sim-protocol.h"
 #include "drivers/virtual/hb-virtual-device-private.h"
+#include "drivers/virtual/hb-virtual-receipt-printer.h"
 
 #include <errno.h>
 #include <string.h>
@@ -151,10 +152,19 @@ hb_sim_server_execute (HbSimServer *self, const char *line, gsize length)
       break;
 
     case HB_SIM_CMD_PAPER_OUT:
-      device = hb_device_manager_get_device (manager, HB_DEVICE_KIND_PRINTER);
-      if (!HB_IS_VIRTUAL_PRINTER (device))
-        return reply_error ("There is no virtual printer");
-      hb_virtual_printer_set_paper_out (HB_VIRTUAL_PRINTER (device), cmd->on);
+      device = hb_device_manager_get_device (manager, cmd->kind);
+      if (cmd->kind == HB_DEVICE_KIND_RECEIPT_PRINTER)
+        {
+          if (!HB_IS_VIRTUAL_RECEIPT_PRINTER (device))
+            return reply_error ("There is no virtual receipt printer");
+          hb_virtual_receipt_printer_set_paper_out (HB_VIRTUAL_RECEIPT_PRINTER (device), cmd->on);
+        }
+      else
+        {
+          if (!HB_IS_VIRTUAL_PRINTER (device))
+            return reply_error ("There is no virtual printer");
+          hb_virtual_printer_set_paper_out (HB_VIRTUAL_PRINTER (device), cmd->on);
+        }
       ok = TRUE;
       break;
 

@@ -3,13 +3,14 @@
 #define G_LOG_DOMAIN "hb-drivers"
 
 #include "drivers/virtual/hb-virtual-device-private.h"
+#include "drivers/virtual/hb-virtual-receipt-printer.h"
 #include "drivers/hb-device-private.h"
 
 gboolean
 hb_virtual_device_is_virtual (HbDevice *device)
 {
   return HB_IS_VIRTUAL_CARD_READER (device) || HB_IS_VIRTUAL_SCANNER (device) ||
-         HB_IS_VIRTUAL_PRINTER (device);
+         HB_IS_VIRTUAL_PRINTER (device) || HB_IS_VIRTUAL_RECEIPT_PRINTER (device);
 }
 
 void
@@ -21,6 +22,8 @@ hb_virtual_device_set_plugged (HbDevice *device, gboolean plugged)
     hb_virtual_scanner_set_plugged (HB_VIRTUAL_SCANNER (device), plugged);
   else if (HB_IS_VIRTUAL_PRINTER (device))
     hb_virtual_printer_set_plugged (HB_VIRTUAL_PRINTER (device), plugged);
+  else if (HB_IS_VIRTUAL_RECEIPT_PRINTER (device))
+    hb_virtual_receipt_printer_set_plugged (HB_VIRTUAL_RECEIPT_PRINTER (device), plugged);
   else
     g_return_if_reached ();
 }
@@ -34,6 +37,8 @@ hb_virtual_device_get_plugged (HbDevice *device)
     return hb_virtual_scanner_get_plugged (HB_VIRTUAL_SCANNER (device));
   if (HB_IS_VIRTUAL_PRINTER (device))
     return hb_virtual_printer_get_plugged (HB_VIRTUAL_PRINTER (device));
+  if (HB_IS_VIRTUAL_RECEIPT_PRINTER (device))
+    return hb_virtual_receipt_printer_get_plugged (HB_VIRTUAL_RECEIPT_PRINTER (device));
   g_return_val_if_reached (FALSE);
 }
 

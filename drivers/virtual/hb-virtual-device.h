@@ -5,7 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* TRUE for HbVirtualCardReader, HbVirtualScanner and HbVirtualPrinter. */
+/* TRUE for HbVirtualCardReader, HbVirtualScanner, HbVirtualPrinter and
+ * HbVirtualReceiptPrinter. */
 gboolean hb_virtual_device_is_virtual (HbDevice *device);
 
 /* Unplug: the running action is cancelled, status NO_DEVICE "unplugged", every action

@@ -14,6 +14,8 @@
 #  5. offline 随申码: verifications per second against a bare SM2/SM3 verify loop
 #     (bench-code-verify), and scan-to-identified on the whole terminal with no platform,
 #     against the verification alone (bench-scan-identify; budget 50 ms).
+#  6. documents: receipt (A4, 80 mm), a 4-page certificate and a watermarked licence copy
+#     rendered to PDF, against one line of text on an empty page (bench-document).
 # Usage: tests/bench/run-bench.sh BUILD   (env: ROUNDS=7 IDLE_SECONDS=60 CAMERA_SECONDS=2)
 set -u
 build=$(cd "$1" && pwd)
@@ -121,6 +123,10 @@ echo "bench: offline 随申码 verification and scan-to-identified"
 verify_json=$(HB_SRCDIR="$src" "$build/tests/bench/bench-code-verify" | grep -v '^#') || { echo "bench: bench-code-verify failed"; exit 1; }
 scan_json=$(HB_SRCDIR="$src" HB_BUILDDIR="$build" "$build/tests/bench/bench-scan-identify" 200 2>"$out/scan-identify.log" | grep -v '^#') || { echo "bench: bench-scan-identify failed"; exit 1; }
 echo "$verify_json" >"$out/code-verify.json"; echo "$scan_json" >"$out/scan-identify.json"
+echo "bench: document rendering"
+doc_json=$(HB_SRCDIR="$src" "$build/tests/bench/bench-document" 20 2>/dev/null | grep -v '^#') || { echo "bench: bench-document failed"; exit 1; }
+echo "$doc_json" >"$out/document.json"
+dget () { echo "$doc_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 vget () { echo "$verify_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 sget () { echo "$scan_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 
@@ -152,6 +158,12 @@ offline 随申码 (SM2 with SM3), one core
   scan-to-identified, virtual scanner, no platform (200 scans)
     p50 / p95 / max                         $(sget scan_to_identified_ms_p50) / $(sget scan_to_identified_ms_p95) / $(sget scan_to_identified_ms_max) ms   target ≤ 50 ms
     p50 vs the verification alone           $(sget path_vs_verify_ratio)×
+
+documents rendered to PDF (median of 20, one core)
+  baseline: one line on an empty page       $(dget baseline_one_line_pdf_ms) ms
+  receipt A4 / 80 mm                        $(dget receipt_a4_ms) / $(dget receipt_80mm_ms) ms   ($(dget receipt_a4_vs_baseline_ratio)× baseline)   target ≤ 20 ms
+  certificate, 100 rows, 4 pages            $(dget certificate_ms) ms
+  licence copy with watermark               $(dget licence_copy_ms) ms
 REPORT
 cat >"$out/results.json" <<JSON
 {"rounds": $ROUNDS, "kiosk": {"wall_s": $kw, "cpu_s": $kc, "rss_kib": $kr},
@@ -162,5 +174,6 @@ cat >"$out/results.json" <<JSON
  "idcard": $idcard_json,
  "camera": $camera_json,
  "code_verify": $verify_json,
- "scan_identify": $scan_json}
+ "scan_identify": $scan_json,
+ "document": $doc_json}
 JSON

@@ -386,3 +386,63 @@ hb_test_read_file (const char *path, gsize *length)
     return NULL;
   return data;
 }
+
+typedef struct {
+  gboolean done;
+  char    *out;
+  char    *err;
+} ProgramRun;
+
+static void
+program_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ProgramRun *run = data;
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err,
+                                        NULL);
+  run->done = TRUE;
+}
+
+static gboolean
+program_finished (gpointer data)
+{
+  return ((ProgramRun *) data)->done;
+}
+
+int
+hb_test_run_program (char **out, char **err, guint timeout_ms, const char *program, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  ProgramRun run = { 0 };
+  va_list ap;
+  int status = -1;
+
+  g_ptr_array_add (argv, g_build_filename (hb_test_builddir (), program, NULL));
+  va_start (ap, program);
+  for (const char *a = va_arg (ap, const char *); a; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, g_strdup (a));
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char *const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  /* The main loop keeps running: the program may talk to daemons this process serves. */
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, program_done, &run);
+  if (hb_test_wait_until (program_finished, &run, timeout_ms) &&
+      g_subprocess_get_if_exited (proc))
+    status = g_subprocess_get_exit_status (proc);
+  else if (!run.done)
+    {
+      g_subprocess_force_exit (proc);
+      hb_test_wait_until (program_finished, &run, 5000);
+    }
+  if (out)
+    *out = g_steal_pointer (&run.out);
+  if (err)
+    *err = g_steal_pointer (&run.err);
+  g_free (run.out);
+  g_free (run.err);
+  return status;
+}

@@ -52,6 +52,12 @@ char       *hb_test_sim_request (HbTestSim *sim, const char *method, const char 
 /* Number of elements of the JSON array at GET path (e.g. "/_sim/applications"); -1 on error. */
 int         hb_test_sim_count (HbTestSim *sim, const char *path);
 
+/* Runs PROGRAM (in the build dir) with the arguments (NULL-terminated), without blocking the main loop
+ * for more than timeout_ms; returns its exit status (-1 when it did not exit) and its
+ * stdout and stderr in *out and *err (either may be NULL). */
+int         hb_test_run_program (char **out, char **err, guint timeout_ms,
+                                 const char *program, ...) G_GNUC_NULL_TERMINATED;
+
 /* Reads a whole file; NULL if it cannot. */
 char       *hb_test_read_file (const char *path, gsize *length);
 

@@ -102,7 +102,79 @@ test_nothing_to_send_before_a_submission (Visit *v, gconstpointer data)
   g_assert_error (v->error, HB_CORE_ERROR, HB_CORE_ERROR_STATE);
 }
 
+/* --- the 80 mm roll ---------------------------------------------------------------- */
+
+static void
+setup_roll (Visit *v, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  visit_setup_full (v, 4000, FALSE);
+  visit_config_set (v, "devices", "receipt_paper", "roll");
+  g_assert_true (hb_core_start (v->core, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+spool_has (const char *spool, const char *name)
+{
+  g_autofree char *path = g_build_filename (spool, name, NULL);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+test_receipt_prints_on_the_roll_when_set_up_so (Visit *v, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spool = hb_config_dup_spool_dir (v->config);
+  g_autofree char *name = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *gb = NULL;
+  gsize len = 0, gb_len = 0;
+  guint job;
+
+  visit_identify_and_fill (v, 1);
+  visit_submit (v);
+  job = visit_print (v, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (job, >, 0);
+  name = g_strdup_printf ("receipt-%u.bin", job);
+  g_assert_true (spool_has (spool, name));
+  g_assert_false (spool_has (spool, "job-1.pdf"));
+  {
+    g_autofree char *path = g_build_filename (spool, name, NULL);
+    g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  }
+  /* ESC/POS in GB18030: the service's name is on the ticket, the ID number is not. */
+  gb = g_convert ("居住证签注", -1, "GB18030", "UTF-8", NULL, &gb_len, NULL);
+  g_assert_nonnull (gb);
+  g_assert_nonnull (memmem (bytes, len, gb, gb_len));
+  g_assert_null (memmem (bytes, len, SAMPLE_ID, strlen (SAMPLE_ID)));
+  g_assert_true (len > 2 && (guchar) bytes[0] == 0x1b && bytes[1] == '@');   /* ESC @ */
+}
+
+static void
+test_roll_out_of_paper_then_retry_prints_on_a4 (Visit *v, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *spool = hb_config_dup_spool_dir (v->config);
+  guint job;
+
+  visit_identify_and_fill (v, 1);
+  visit_submit (v);
+  g_free (visit_ctl (v, NULL, "sim", "paper-out", "on", "receipt-printer", NULL));
+  hb_test_spin (300);
+  /* The roll is out of paper before the print: the receipt goes to A4 at once. */
+  job = visit_print (v, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (job, >, 0);
+  {
+    g_autofree char *name = g_strdup_printf ("job-%u.pdf", job);
+    g_assert_true (spool_has (spool, name));
+  }
+}
+
 #define ADD(path, fn) g_test_add (path, Visit, NULL, visit_setup, fn, visit_teardown)
+#define ADD_ROLL(path, fn) g_test_add (path, Visit, NULL, setup_roll, fn, visit_teardown)
 
 int
 main (int argc, char **argv)
@@ -116,5 +188,9 @@ main (int argc, char **argv)
        test_mail_request_made_offline_arrives_once);
   ADD ("/integration/print-fallback/nothing-to-send-before-a-submission",
        test_nothing_to_send_before_a_submission);
+  ADD_ROLL ("/integration/print-fallback/receipt-prints-on-the-roll-when-set-up-so",
+            test_receipt_prints_on_the_roll_when_set_up_so);
+  ADD_ROLL ("/integration/print-fallback/roll-out-of-paper-then-prints-on-a4",
+            test_roll_out_of_paper_then_retry_prints_on_a4);
   return g_test_run ();
 }

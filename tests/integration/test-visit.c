@@ -294,8 +294,8 @@ test_status_json_tells_the_truth (Visit *v, gconstpointer data)
   g_assert_nonnull (o);
   g_assert_true (json_object_get_boolean_member (json_object_get_object_member (o, "kiosk"), "running"));
   devices = json_object_get_array_member (o, "devices");
-  g_assert_cmpuint (json_array_get_length (devices), ==, 3);
-  for (guint i = 0; i < 3; i++)
+  g_assert_cmpuint (json_array_get_length (devices), ==, 4);   /* … and the receipt printer */
+  for (guint i = 0; i < 4; i++)
     {
       JsonObject *d = json_array_get_object_element (devices, i);
       const char *kind = json_object_get_string_member (d, "kind");

@@ -89,7 +89,7 @@ sent (GObject *source, GAsyncResult *result, gpointer data)
   if (!hb_core_send_receipt_finish (HB_CORE (source), result, &error))
     {
       g_message ("print: receipt not queued for sending: %s", error->message);
-      show_state (self, "!", _("暂时无法发送，请请工作人员帮助"), NULL, TRUE, FALSE);
+      show_state (self, "!", _("暂时无法发送，请找工作人员帮助"), NULL, TRUE, FALSE);
       return;
     }
   show_state (self, "✓", _("已为您安排"), detail, FALSE, TRUE);

@@ -3,6 +3,7 @@
 #include "drivers/hb-device-private.h"
 #include "drivers/virtual/hb-virtual-device.h"
 #include "drivers/virtual/hb-virtual-printer.h"
+#include "drivers/virtual/hb-virtual-receipt-printer.h"
 #include "drivers/scanner/hb-serial-scanner.h"
 #include "drivers/scanner/hb-usb-scanner.h"
 #include "drivers/scanner/hb-camera-scanner.h"
@@ -99,10 +100,11 @@ test_mode_from_string (Fixture *f, gconstpointer data)
 }
 
 static void
-test_virtual_mode_creates_three_online_devices (Fixture *f, gconstpointer data)
+test_virtual_mode_creates_four_online_devices (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  const char *drivers[] = { "virtual-idcard", "virtual-scanner", "virtual-printer" };
+  const char *drivers[] = { "virtual-idcard", "virtual-scanner", "virtual-printer",
+                            "virtual-receipt-printer" };
 
   /* Nothing exists before start. */
   for (guint k = 0; k < HB_DEVICE_N_KINDS; k++)
@@ -110,7 +112,7 @@ test_virtual_mode_creates_three_online_devices (Fixture *f, gconstpointer data)
 
   g_assert_true (hb_device_manager_start (f->manager, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (f->added->len, ==, 3);
+  g_assert_cmpuint (f->added->len, ==, HB_DEVICE_N_KINDS);
   g_assert_true (hb_test_wait_until (all_online, f->manager, 5000));
 
   for (guint k = 0; k < HB_DEVICE_N_KINDS; k++)
@@ -125,16 +127,22 @@ test_virtual_mode_creates_three_online_devices (Fixture *f, gconstpointer data)
   g_assert_true (HB_IS_CARD_READER (hb_device_manager_get_card_reader (f->manager)));
   g_assert_true (HB_IS_SCANNER (hb_device_manager_get_scanner (f->manager)));
   g_assert_true (HB_IS_PRINTER (hb_device_manager_get_printer (f->manager)));
+  g_assert_false (HB_IS_RECEIPT_PRINTER (hb_device_manager_get_printer (f->manager)));
+  g_assert_true (HB_IS_RECEIPT_PRINTER (hb_device_manager_get_device (f->manager,
+                                                                     HB_DEVICE_KIND_RECEIPT_PRINTER)));
   g_assert_nonnull (hb_device_manager_get_sim_server (f->manager));
   {
     g_autofree char *spool = g_build_filename (f->dir, "spool", NULL);
     g_assert_cmpstr (hb_virtual_printer_get_spool_dir (HB_VIRTUAL_PRINTER (hb_device_manager_get_printer (f->manager))),
                      ==, spool);
+    g_assert_cmpstr (hb_virtual_receipt_printer_get_spool_dir (HB_VIRTUAL_RECEIPT_PRINTER (
+                       hb_device_manager_get_device (f->manager, HB_DEVICE_KIND_RECEIPT_PRINTER))),
+                     ==, spool);
   }
 
   /* Starting twice changes nothing. */
   g_assert_true (hb_device_manager_start (f->manager, &error));
-  g_assert_cmpuint (f->added->len, ==, 3);
+  g_assert_cmpuint (f->added->len, ==, HB_DEVICE_N_KINDS);
 }
 
 static void
@@ -161,12 +169,13 @@ test_describe_lists_every_kind (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) before = NULL, after = NULL;
   JsonArray *array;
-  const char *kinds[] = { "idcard", "scanner", "printer" };
+  const char *kinds[] = { "idcard", "scanner", "printer", "receipt-printer" };
 
+  G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == HB_DEVICE_N_KINDS);
   /* Before start every kind is there, as no-device. */
   array = describe (f->manager, &before);
-  g_assert_cmpuint (json_array_get_length (array), ==, 3);
-  for (guint i = 0; i < 3; i++)
+  g_assert_cmpuint (json_array_get_length (array), ==, HB_DEVICE_N_KINDS);
+  for (guint i = 0; i < HB_DEVICE_N_KINDS; i++)
     {
       JsonObject *o = json_array_get_object_element (array, i);
       g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, kinds[i]);
@@ -177,8 +186,8 @@ test_describe_lists_every_kind (Fixture *f, gconstpointer data)
   g_assert_true (hb_device_manager_start (f->manager, &error));
   g_assert_true (hb_test_wait_until (all_online, f->manager, 5000));
   array = describe (f->manager, &after);
-  g_assert_cmpuint (json_array_get_length (array), ==, 3);
-  for (guint i = 0; i < 3; i++)
+  g_assert_cmpuint (json_array_get_length (array), ==, HB_DEVICE_N_KINDS);
+  for (guint i = 0; i < HB_DEVICE_N_KINDS; i++)
     {
       JsonObject *o = json_array_get_object_element (array, i);
       g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, kinds[i]);
@@ -189,6 +198,7 @@ test_describe_lists_every_kind (Fixture *f, gconstpointer data)
     }
   g_assert_true (json_object_has_member (json_array_get_object_element (array, 0), "media"));
   g_assert_true (json_object_has_member (json_array_get_object_element (array, 2), "paper"));
+  g_assert_true (json_object_has_member (json_array_get_object_element (array, 3), "paper"));
 }
 
 static void
@@ -199,7 +209,7 @@ test_stop_removes_every_device (Fixture *f, gconstpointer data)
   g_assert_true (hb_device_manager_start (f->manager, &error));
   g_assert_true (hb_test_wait_until (all_online, f->manager, 5000));
   hb_device_manager_stop (f->manager);
-  g_assert_cmpuint (f->removed->len, ==, 3);
+  g_assert_cmpuint (f->removed->len, ==, HB_DEVICE_N_KINDS);
   for (guint k = 0; k < HB_DEVICE_N_KINDS; k++)
     {
       g_assert_null (hb_device_manager_get_device (f->manager, k));
@@ -207,7 +217,7 @@ test_stop_removes_every_device (Fixture *f, gconstpointer data)
     }
   g_assert_null (hb_device_manager_get_sim_server (f->manager));
   hb_device_manager_stop (f->manager);   /* idempotent */
-  g_assert_cmpuint (f->removed->len, ==, 3);
+  g_assert_cmpuint (f->removed->len, ==, HB_DEVICE_N_KINDS);
 }
 
 static void
@@ -359,8 +369,8 @@ test_real_mode_without_devices_reads_no_device (Fixture *f, gconstpointer data)
   g_assert_null (hb_device_manager_get_card_reader (f->manager));
   g_assert_null (hb_device_manager_get_sim_server (f->manager));
   array = describe (f->manager, &root);
-  g_assert_cmpuint (json_array_get_length (array), ==, 3);
-  for (guint i = 0; i < 3; i++)
+  g_assert_cmpuint (json_array_get_length (array), ==, HB_DEVICE_N_KINDS);
+  for (guint i = 0; i < HB_DEVICE_N_KINDS; i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, i), "status"),
                      ==, "no-device");
 
@@ -725,7 +735,7 @@ main (int argc, char **argv)
 #define ADDR(path, fn) g_test_add ("/drivers/device-manager/" path, Fixture, \
                                    GINT_TO_POINTER (HB_DEVICE_MODE_REAL), setup, fn, teardown)
   ADDV ("mode/parses-virtual-and-real", test_mode_from_string);
-  ADDV ("virtual/creates-three-online-devices", test_virtual_mode_creates_three_online_devices);
+  ADDV ("virtual/creates-one-online-device-per-kind", test_virtual_mode_creates_four_online_devices);
   ADDV ("virtual/forwards-status-changes", test_status_changes_are_forwarded);
   ADDV ("describe/lists-every-kind-present-or-not", test_describe_lists_every_kind);
   ADDV ("stop/removes-every-device", test_stop_removes_every_device);

@@ -5,6 +5,7 @@
  * with pdftotext, the page geometry with pdfinfo, the fonts with pdffonts; the QR code is
  * checked module by module on a pdftoppm rendering against libqrencode's own matrix. */
 #include "kiosk/hb-document.h"
+#include "kiosk/hb-code-slip.h"
 #include "kiosk/hb-document-private.h"
 #include "kiosk/hb-qr.h"
 #include "tests/common/hb-test-util.h"
@@ -1102,6 +1103,150 @@ test_async_parallel (void)
   sample_clear (&s);
 }
 
+/* ---- next steps ------------------------------------------------------------------------ */
+#define NEXT_ZH      "工作人员将按承诺时限审核办理，结果以短信通知。"
+#define NEXT_ZH_Q    "恢复联网后自动提交，提交成功后将以短信通知您。"
+#define COLLECT_ZH   "领取方式以申请信息为准；窗口领取请携带本人身份证件及本回执。"
+#define PROGRESS_ZH  "扫描二维码、登录“随申办”或拨打 12345，凭编号查询办理进度。"
+#define PROGRESS_EN  "Scan the QR code, use the Suishenban app or call 12345 with this number " \
+                     "to check progress."
+
+static char *
+render_text (const HbReceipt *r, HbPaperFormat format, const char *name,
+             HbDocumentLayoutInfo *info)
+{
+  g_autoptr(GBytes) pdf = render_ok (r, format, info);
+  g_autofree char *path = write_output (name, pdf);
+  return pdf_text (path);
+}
+
+static void
+check_next_steps_fixed (HbPaperFormat format, const char *name)
+{
+  Sample s;
+  sample_init (&s, FALSE, NULL);
+  HbDocumentLayoutInfo info;
+  g_autofree char *text = render_text (&s.receipt, format, name, &info);
+  assert_text_has (text, "后续事项");
+  assert_text_has (text, "1." NEXT_ZH);
+  assert_text_has (text, "2." COLLECT_ZH);
+  assert_text_has (text, "3." PROGRESS_ZH);
+  assert_text_lacks (text, NEXT_ZH_Q);
+  /* The sample still fits one A4 page; on the roll the QR stays last. */
+  g_assert_cmpuint (info.n_pages, ==, 1);
+  g_autofree char *tail = g_strrstr (text, "扫码查询办件") ? g_strdup (g_strrstr (text, "扫码查询办件")) : NULL;
+  g_assert_nonnull (tail);
+  if (format == HB_PAPER_RECEIPT_80MM)
+    g_assert_null (strstr (tail, "后续事项"));
+  sample_clear (&s);
+}
+
+static void
+test_a4_next_steps_fixed (void)
+{
+  check_next_steps_fixed (HB_PAPER_A4, "receipt-a4-next-steps.pdf");
+}
+
+static void
+test_80mm_next_steps_fixed (void)
+{
+  check_next_steps_fixed (HB_PAPER_RECEIPT_80MM, "receipt-80mm-next-steps.pdf");
+}
+
+static void
+check_next_steps_given (HbPaperFormat format, const char *name)
+{
+  Sample s;
+  sample_init (&s, FALSE, NULL);
+  s.receipt.next_step = "3 个工作日内审核，审核通过后制证";
+  s.receipt.collect_at = "徐汇区行政服务中心 2 楼 B12 窗口（漕溪北路 336 号）";
+  s.receipt.progress_hint = NULL;   /* absent: its fixed text */
+  g_autofree char *text = render_text (&s.receipt, format, name, NULL);
+  assert_text_has (text, "1.3 个工作日内审核，审核通过后制证");
+  assert_text_has (text, "2.徐汇区行政服务中心 2 楼 B12 窗口（漕溪北路 336 号）");
+  assert_text_has (text, "3." PROGRESS_ZH);
+  assert_text_lacks (text, NEXT_ZH);
+  assert_text_lacks (text, COLLECT_ZH);
+  sample_clear (&s);
+}
+
+static void
+test_a4_next_steps_given (void)
+{
+  check_next_steps_given (HB_PAPER_A4, "receipt-a4-next-steps-given.pdf");
+}
+
+static void
+test_80mm_next_steps_given (void)
+{
+  check_next_steps_given (HB_PAPER_RECEIPT_80MM, "receipt-80mm-next-steps-given.pdf");
+}
+
+static void
+test_next_steps_queued_and_english (void)
+{
+  Sample s;
+  sample_init (&s, TRUE, NULL);
+  g_autofree char *zh = render_text (&s.receipt, HB_PAPER_A4, "receipt-a4-next-queued.pdf", NULL);
+  assert_text_has (zh, "1." NEXT_ZH_Q);
+  assert_text_lacks (zh, NEXT_ZH);
+  sample_clear (&s);
+
+  sample_init (&s, FALSE, "en");
+  g_autofree char *en = render_text (&s.receipt, HB_PAPER_RECEIPT_80MM,
+                                     "receipt-80mm-next-en.pdf", NULL);
+  assert_text_has (en, "Next steps");
+  assert_text_has (en, "3." PROGRESS_EN);
+  assert_text_lacks (en, "后续事项");
+  sample_clear (&s);
+}
+
+static void
+test_next_steps_validated (void)
+{
+  Sample s;
+  sample_init (&s, FALSE, NULL);
+  char bad[] = { 'a', (char) 0xC3, 0 };
+  s.receipt.collect_at = bad;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = hb_document_render_receipt (&s.receipt, HB_PAPER_A4, &error);
+  g_assert_null (pdf);
+  g_assert_error (error, HB_DOCUMENT_ERROR, HB_DOCUMENT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "collect_at"));
+  g_clear_error (&error);
+
+  g_autofree char *long_text = g_strnfill (HB_DOCUMENT_MAX_FIELD_BYTES + 1, 'x');
+  s.receipt.collect_at = NULL;
+  s.receipt.next_step = long_text;
+  g_autoptr(GBytes) pdf2 = hb_document_render_receipt (&s.receipt, HB_PAPER_RECEIPT_80MM, &error);
+  g_assert_null (pdf2);
+  g_assert_error (error, HB_DOCUMENT_ERROR, HB_DOCUMENT_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "next_step"));
+  sample_clear (&s);
+}
+
+/* ---- the offline 随申码 slip (kiosk/hb-code-slip.c): its text is extractable too --------- */
+static void
+test_code_slip_text (void)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("+08:00");
+  g_autoptr(GDateTime) issued = g_date_time_new (tz, 2026, 11, 27, 10, 0, 0);
+  g_autoptr(GDateTime) expires = g_date_time_add_years (issued, 1);
+  HbCodeSlip slip = { "HB1.QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo.c2lnbmF0dXJl", "张*伟", expires,
+                      "T-XH-0001", issued };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = hb_code_slip_render (&slip, &error);
+  g_assert_no_error (error);
+  g_autofree char *path = write_output ("code-slip.pdf", pdf);
+  g_autofree char *text = pdf_text (path);
+  assert_text_has (text, "随申码");
+  assert_text_has (text, "张*伟");
+  assert_text_has (text, "2027-11-27");
+  assert_text_has (text, "T-XH-0001");
+  /* The code itself is only in the QR symbol, not in the text. */
+  assert_text_lacks (text, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1110,6 +1255,19 @@ main (int argc, char **argv)
 
   g_test_add_func ("/kiosk/document/receipt/a4/prints-title-service-reference-applicant-and-rows",
                    test_a4_content);
+  g_test_add_func ("/kiosk/document/receipt/a4/next-steps-absent-print-fixed-texts-on-one-page",
+                   test_a4_next_steps_fixed);
+  g_test_add_func ("/kiosk/document/receipt/80mm/next-steps-absent-print-fixed-texts-before-the-qr",
+                   test_80mm_next_steps_fixed);
+  g_test_add_func ("/kiosk/document/receipt/a4/next-steps-given-replace-their-fixed-texts",
+                   test_a4_next_steps_given);
+  g_test_add_func ("/kiosk/document/receipt/80mm/next-steps-given-replace-their-fixed-texts",
+                   test_80mm_next_steps_given);
+  g_test_add_func ("/kiosk/document/receipt/next-steps-follow-queued-and-language",
+                   test_next_steps_queued_and_english);
+  g_test_add_func ("/kiosk/document/receipt/invalid/next-steps-are-validated-and-named",
+                   test_next_steps_validated);
+  g_test_add_func ("/kiosk/document/code-slip/text-is-extractable", test_code_slip_text);
   g_test_add_func ("/kiosk/document/receipt/80mm/prints-title-service-reference-applicant-and-rows",
                    test_80mm_content);
   g_test_add_func ("/kiosk/document/receipt/a4/queued-prints-queued-reference-and-notice",

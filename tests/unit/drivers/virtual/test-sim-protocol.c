@@ -65,6 +65,26 @@ test_reads_arguments (void)
   g_assert_cmpint (unplug->kind, ==, HB_DEVICE_KIND_IDCARD);
   g_assert_cmpint (plug->kind, ==, HB_DEVICE_KIND_PRINTER);
   g_assert_null (remove->argument);
+  g_assert_cmpint (off->kind, ==, HB_DEVICE_KIND_PRINTER);   /* PAPER-OUT defaults to A4 */
+}
+
+static void
+test_names_the_receipt_printer (void)
+{
+  g_autoptr(HbSimCommand) paper = parse_ok ("PAPER-OUT on receipt-printer");
+  g_autoptr(HbSimCommand) paper_a4 = parse_ok ("PAPER-OUT off  printer ");
+  g_autoptr(HbSimCommand) unplug = parse_ok ("UNPLUG receipt-printer");
+  g_autoptr(HbSimCommand) plug = parse_ok ("PLUG Receipt-Printer");
+
+  g_assert_true (paper->on);
+  g_assert_cmpint (paper->kind, ==, HB_DEVICE_KIND_RECEIPT_PRINTER);
+  g_assert_false (paper_a4->on);
+  g_assert_cmpint (paper_a4->kind, ==, HB_DEVICE_KIND_PRINTER);
+  g_assert_cmpint (unplug->kind, ==, HB_DEVICE_KIND_RECEIPT_PRINTER);
+  g_assert_cmpint (plug->kind, ==, HB_DEVICE_KIND_RECEIPT_PRINTER);
+  assert_parse_fails ("PAPER-OUT on scanner", 20, NULL);
+  assert_parse_fails ("PAPER-OUT receipt-printer", 25, NULL);
+  assert_parse_fails ("PAPER-OUT on receipt-printer x", 30, NULL);
 }
 
 static void
@@ -155,7 +175,7 @@ test_to_line_round_trips (void)
   const char *lines[] = {
     "CARD-INSERT {\"type\":\"resident\"}", "CARD-REMOVE", "SCAN  two  spaces ",
     "PAPER-OUT on", "PAPER-OUT off", "UNPLUG idcard", "UNPLUG scanner", "PLUG printer",
-    "STATUS",
+    "PAPER-OUT on receipt-printer", "UNPLUG receipt-printer", "STATUS",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
@@ -183,6 +203,8 @@ main (int argc, char **argv)
   hb_test_init (&argc, &argv);
 
   g_test_add_func ("/drivers/virtual/sim-protocol/parses-every-command", test_parses_every_command);
+  g_test_add_func ("/drivers/virtual/sim-protocol/names-the-receipt-printer",
+                   test_names_the_receipt_printer);
   g_test_add_func ("/drivers/virtual/sim-protocol/reads-arguments", test_reads_arguments);
   g_test_add_func ("/drivers/virtual/sim-protocol/strips-newline-and-crlf", test_strips_newline_and_crlf);
   g_test_add_func ("/drivers/virtual/sim-protocol/scan-keeps-the-text-verbatim", test_scan_keeps_the_text_verbatim);

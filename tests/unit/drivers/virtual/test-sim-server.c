@@ -261,11 +261,13 @@ test_status_returns_the_device_array (Fixture *f, gconstpointer data)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *array = status_array (f, parser);
-  const char *kinds[] = { "idcard", "scanner", "printer" };
-  const char *drivers[] = { "virtual-idcard", "virtual-scanner", "virtual-printer" };
+  const char *kinds[] = { "idcard", "scanner", "printer", "receipt-printer" };
+  const char *drivers[] = { "virtual-idcard", "virtual-scanner", "virtual-printer",
+                            "virtual-receipt-printer" };
 
-  g_assert_cmpuint (json_array_get_length (array), ==, 3);
-  for (guint i = 0; i < 3; i++)
+  G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == HB_DEVICE_N_KINDS);
+  g_assert_cmpuint (json_array_get_length (array), ==, HB_DEVICE_N_KINDS);
+  for (guint i = 0; i < HB_DEVICE_N_KINDS; i++)
     {
       JsonObject *o = json_array_get_object_element (array, i);
       g_assert_cmpstr (json_object_get_string_member (o, "kind"), ==, kinds[i]);
@@ -274,6 +276,8 @@ test_status_returns_the_device_array (Fixture *f, gconstpointer data)
     }
   g_assert_cmpstr (json_object_get_string_member (status_of (array, "idcard"), "media"), ==, "not-present");
   g_assert_cmpstr (json_object_get_string_member (status_of (array, "printer"), "paper"), ==, "full");
+  g_assert_cmpstr (json_object_get_string_member (status_of (array, "receipt-printer"), "paper"),
+                   ==, "full");
 }
 
 /* The virtual reader is the real SAM driver: a card laid on is read at its next poll. */
@@ -376,6 +380,29 @@ test_paper_out_shows_in_status (Fixture *f, gconstpointer data)
 }
 
 static void
+test_paper_out_names_the_receipt_printer (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonParser) p1 = json_parser_new (), p2 = json_parser_new ();
+  JsonArray *array;
+  JsonObject *receipt;
+
+  /* The kind argument picks the receipt printer; the A4 printer keeps its paper. */
+  sim_ok (f, "PAPER-OUT on receipt-printer");
+  array = status_array (f, p1);
+  receipt = status_of (array, "receipt-printer");
+  g_assert_cmpstr (json_object_get_string_member (receipt, "status"), ==, "user-error");
+  g_assert_cmpstr (json_object_get_string_member (receipt, "detail"), ==, "paper out");
+  g_assert_cmpstr (json_object_get_string_member (receipt, "paper"), ==, "out");
+  g_assert_cmpstr (json_object_get_string_member (status_of (array, "printer"), "paper"), ==, "full");
+
+  sim_ok (f, "PAPER-OUT off receipt-printer");
+  receipt = status_of (status_array (f, p2), "receipt-printer");
+  g_assert_cmpstr (json_object_get_string_member (receipt, "status"), ==, "online");
+  g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, HB_DEVICE_KIND_RECEIPT_PRINTER),
+                   ==, HB_DEVICE_STATUS_ONLINE);
+}
+
+static void
 test_unplug_and_plug (Fixture *f, gconstpointer data)
 {
   g_autofree char *line = g_strconcat ("CARD-INSERT ", CARD, NULL);
@@ -402,12 +429,16 @@ test_unplug_and_plug (Fixture *f, gconstpointer data)
 
   sim_ok (f, "UNPLUG scanner");
   sim_ok (f, "UNPLUG printer");
+  sim_ok (f, "UNPLUG receipt-printer");
   g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, HB_DEVICE_KIND_SCANNER), ==,
                    HB_DEVICE_STATUS_NO_DEVICE);
   g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, HB_DEVICE_KIND_PRINTER), ==,
                    HB_DEVICE_STATUS_NO_DEVICE);
+  g_assert_cmpint (hb_device_manager_get_kind_status (f->manager, HB_DEVICE_KIND_RECEIPT_PRINTER),
+                   ==, HB_DEVICE_STATUS_NO_DEVICE);
   sim_ok (f, "PLUG scanner");
   sim_ok (f, "PLUG printer");
+  sim_ok (f, "PLUG receipt-printer");
   g_assert_true (all_online (f->manager));
 }
 
@@ -657,6 +688,7 @@ main (int argc, char **argv)
   ADD ("bad-card-replies-err-naming-the-problem", test_bad_card_replies_err_naming_the_problem);
   ADD ("scan-emits-code-scanned", test_scan_emits_code_scanned);
   ADD ("paper-out-shows-in-status", test_paper_out_shows_in_status);
+  ADD ("paper-out-names-the-receipt-printer", test_paper_out_names_the_receipt_printer);
   ADD ("unplug-and-plug-each-kind", test_unplug_and_plug);
   ADD ("unknown-command-replies-err", test_unknown_command_replies_err);
   ADD ("line-too-long-replies-err-and-closes", test_line_too_long_replies_err_and_closes);
