@@ -749,6 +749,9 @@ follow_job (Conn *c, Job *job, int cups_id)
   gint64 deadline = start + (gint64) self->timing.job_timeout_ms * 1000;
   gint64 fault_since = 0, lost_since = 0, cancel_deadline = 0;
   gboolean cancel_sent = FALSE, printing = FALSE;
+  /* A short receipt is often done in a second: look often at first, then back off to
+   * job_poll_ms, so the resident hears "printing"/"done" without a poll's worth of delay. */
+  guint poll_ms = MIN (50u, self->timing.job_poll_ms);
 
   for (;;)
     {
@@ -870,7 +873,8 @@ follow_job (Conn *c, Job *job, int cups_id)
                                                   "打印机长时间没有完成打印，任务已取消。"));
           return;
         }
-      nap (self, self->timing.job_poll_ms, job->cancellable, FALSE);
+      nap (self, poll_ms, job->cancellable, FALSE);
+      poll_ms = MIN (poll_ms * 2, self->timing.job_poll_ms);
     }
 }
 
@@ -881,7 +885,6 @@ run_job (Conn *c, Job *job)
   HbPrinterFault fault = HB_PRINTER_FAULT_NONE;
   int cups_id;
 
-  post_job (c, job, HB_PRINT_JOB_QUEUED, NULL);
   if (g_cancellable_is_cancelled (job->cancellable))
     {
       fail_cancelled (c, job);
@@ -926,6 +929,8 @@ run_job (Conn *c, Job *job)
       fail_fault (c, job, c->http ? HB_PRINTER_FAULT_OTHER : HB_PRINTER_FAULT_SERVICE_DOWN, why);
       return;
     }
+  /* QUEUED means what it says: cupsd holds the whole document now. */
+  post_job (c, job, HB_PRINT_JOB_QUEUED, NULL);
   follow_job (c, job, cups_id);
 }
 

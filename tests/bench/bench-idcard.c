@@ -12,26 +12,13 @@
 #include "drivers/transport/hb-serial-transport.h"
 #include "tests/support/hb-fake-sam.h"
 #include "tests/common/hb-test-util.h"
+#include "tests/bench/bench-util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define BAUD 115200
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static HbIdCard *
 sample (void)
@@ -122,7 +109,7 @@ main (int argc, char **argv)
     {
       double per_frame_us = (double) (t1 - t0) / n;
       double wire_ms = (double) flen * 10.0 / BAUD * 1000.0;
-      double m = median (measured, rounds), w = median (wire, rounds), o = median (overhead, rounds);
+      double m = bench_median (measured, rounds), w = bench_median (wire, rounds), o = bench_median (overhead, rounds);
       printf ("{\"baud\": %d, \"rounds\": %u,\n"
               " \"read_ms\": %.2f, \"wire_ms\": %.2f, \"host_overhead_ms\": %.2f,"
               " \"host_overhead_ratio\": %.4f,\n"

@@ -15,6 +15,7 @@
 #include "kiosk/hb-log.h"
 #include "drivers/virtual/hb-virtual-scanner.h"
 #include "tests/common/hb-test-util.h"
+#include "tests/bench/bench-util.h"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -23,20 +24,6 @@
 #include <string.h>
 
 #define BUDGET_MS 50.0
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (double *v, guint n, double p)
-{
-  qsort (v, n, sizeof *v, cmp_double);
-  return v[MIN (n - 1, (guint) (p * (n - 1) + 0.5))];
-}
 
 static char *
 b64url (const guint8 *data, gsize len)
@@ -168,9 +155,9 @@ main (int argc, char **argv)
     }
 
   {
-    double p50 = percentile (path_ms, rounds, 0.5), p95 = percentile (path_ms, rounds, 0.95);
-    double max = percentile (path_ms, rounds, 1.0);
-    double v50 = percentile (verify_ms, rounds, 0.5);
+    double p50 = bench_percentile (path_ms, rounds, 0.5), p95 = bench_percentile (path_ms, rounds, 0.95);
+    double max = bench_percentile (path_ms, rounds, 1.0);
+    double v50 = bench_percentile (verify_ms, rounds, 0.5);
     printf ("{\"rounds\": %u, \"code_chars\": %zu,\n"
             " \"scan_to_identified_ms_p50\": %.3f, \"scan_to_identified_ms_p95\": %.3f,"
             " \"scan_to_identified_ms_max\": %.3f,\n"

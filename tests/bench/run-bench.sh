@@ -15,7 +15,8 @@
 #     (bench-code-verify), and scan-to-identified on the whole terminal with no platform,
 #     against the verification alone (bench-scan-identify; budget 50 ms).
 #  6. documents: receipt (A4, 80 mm), a 4-page certificate and a watermarked licence copy
-#     rendered to PDF, against one line of text on an empty page (bench-document).
+#     rendered to PDF, against one line of text on an empty page (bench-document); and
+#     tap-to-job-accepted on a private cupsd against a bare libcups submission (bench-print).
 # Usage: tests/bench/run-bench.sh BUILD   (env: ROUNDS=7 IDLE_SECONDS=60 CAMERA_SECONDS=2)
 set -u
 build=$(cd "$1" && pwd)
@@ -126,6 +127,9 @@ echo "$verify_json" >"$out/code-verify.json"; echo "$scan_json" >"$out/scan-iden
 echo "bench: document rendering"
 doc_json=$(HB_SRCDIR="$src" "$build/tests/bench/bench-document" 20 2>/dev/null | grep -v '^#') || { echo "bench: bench-document failed"; exit 1; }
 echo "$doc_json" >"$out/document.json"
+print_json=$(HB_SRCDIR="$src" HB_BUILDDIR="$build" "$build/tests/bench/bench-print" 10 2>/dev/null | grep -v '^#') || { echo "bench: bench-print failed"; exit 1; }
+echo "$print_json" >"$out/print.json"
+pget () { echo "$print_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 dget () { echo "$doc_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 vget () { echo "$verify_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 sget () { echo "$scan_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
@@ -164,6 +168,9 @@ documents rendered to PDF (median of 20, one core)
   receipt A4 / 80 mm                        $(dget receipt_a4_ms) / $(dget receipt_80mm_ms) ms   ($(dget receipt_a4_vs_baseline_ratio)× baseline)   target ≤ 20 ms
   certificate, 100 rows, 4 pages            $(dget certificate_ms) ms
   licence copy with watermark               $(dget licence_copy_ms) ms
+printing on a private cupsd (median of 10)
+  tap to job accepted (render + submit)     $(pget tap_to_job_accepted_ms) ms   (render $(pget render_ms) ms; bare libcups submit $(pget bare_libcups_submit_ms) ms)
+  tap to completed at the printer           $(pget tap_to_completed_ms) ms
 REPORT
 cat >"$out/results.json" <<JSON
 {"rounds": $ROUNDS, "kiosk": {"wall_s": $kw, "cpu_s": $kc, "rss_kib": $kr},
@@ -175,5 +182,6 @@ cat >"$out/results.json" <<JSON
  "camera": $camera_json,
  "code_verify": $verify_json,
  "scan_identify": $scan_json,
- "document": $doc_json}
+ "document": $doc_json,
+ "print": $print_json}
 JSON
