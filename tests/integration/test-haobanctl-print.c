@@ -56,7 +56,8 @@ test_test_page_prints_and_exits_0 (Fixture *f, gconstpointer data)
 
   if (f->cupsd == NULL)
     return;
-  g_assert_cmpint (print (f, "test", &out, &err), ==, 0);
+  if (print (f, "test", &out, &err) != 0)
+    g_error ("haobanctl print failed: %s%s", out ? out : "", err ? err : "");
   g_assert_nonnull (strstr (out, "completed"));
   g_assert_cmpuint (hb_test_cupsd_count_printed (f->cupsd), ==, 1);
 }
