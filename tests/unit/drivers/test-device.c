@@ -186,8 +186,11 @@ count_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
 static void
 test_kind_strings_round_trip (void)
 {
-  HbDeviceKind kinds[] = { HB_DEVICE_KIND_IDCARD, HB_DEVICE_KIND_SCANNER, HB_DEVICE_KIND_PRINTER };
-  const char *names[] = { "idcard", "scanner", "printer" };
+  HbDeviceKind kinds[] = { HB_DEVICE_KIND_IDCARD, HB_DEVICE_KIND_SCANNER, HB_DEVICE_KIND_PRINTER,
+                           HB_DEVICE_KIND_RECEIPT_PRINTER };
+  const char *names[] = { "idcard", "scanner", "printer", "receipt-printer" };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == HB_DEVICE_N_KINDS);
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
