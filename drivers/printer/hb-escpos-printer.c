@@ -5,6 +5,7 @@
 #include "drivers/printer/hb-escpos-printer.h"
 #include "drivers/printer/hb-escpos.h"
 #include "drivers/hb-device-private.h"
+#include "drivers/transport/hb-usb-claim.h"
 #include "common/hb-context.h"
 
 #include <string.h>
@@ -318,13 +319,8 @@ find_interface (HbEscposPrinter *self)
 static void
 release (HbEscposPrinter *self)
 {
-  if (self->handle == NULL)
-    return;
   /* usblp stays detached: nothing but the kiosk prints on this printer. */
-  libusb_set_auto_detach_kernel_driver (self->handle, 0);
-  libusb_release_interface (self->handle, self->iface);
-  libusb_close (self->handle);
-  self->handle = NULL;
+  hb_usb_claim_release (&self->handle, self->iface);
 }
 
 static void
@@ -339,8 +335,8 @@ went_away (HbEscposPrinter *self)
 static gboolean
 claim (HbEscposPrinter *self)
 {
-  const char *why = NULL;
-  int rc;
+  HbUsbClaim usb;
+  const char *why;
 
   if (!find_interface (self))
     {
@@ -348,54 +344,34 @@ claim (HbEscposPrinter *self)
       report_keep_paper (self, HB_DEVICE_STATUS_HARDWARE_ERROR, "not an ESC/POS printer");
       return FALSE;
     }
-  rc = libusb_open (self->device, &self->handle);
-  if (rc != 0)
+  if (!hb_usb_claim_open (self->device, self->iface, FALSE, "receipt printer", &usb))
     {
-      self->handle = NULL;
-      if (rc == LIBUSB_ERROR_NO_DEVICE)
+      if (usb.rc == LIBUSB_ERROR_NO_DEVICE)
         {
           self->gone = TRUE;
           report (self, HB_DEVICE_STATUS_NO_DEVICE, "unplugged", HB_PAPER_UNKNOWN);
           return FALSE;
         }
-      report_keep_paper (self, HB_DEVICE_STATUS_HARDWARE_ERROR,
-                         rc == LIBUSB_ERROR_ACCESS ? "no permission (udev rule?)" : "cannot open");
-      return FALSE;
-    }
-  rc = libusb_set_auto_detach_kernel_driver (self->handle, 1);
-  if (rc != 0 && rc != LIBUSB_ERROR_NOT_SUPPORTED)
-    g_debug ("receipt printer: no kernel driver auto-detach: %s", libusb_error_name (rc));
-  /* usblp (or anyone) holding the interface: detach explicitly as CUPS's backend does. */
-  rc = libusb_kernel_driver_active (self->handle, self->iface);
-  if (rc == 1)
-    {
-      rc = libusb_detach_kernel_driver (self->handle, self->iface);
-      if (rc != 0 && rc != LIBUSB_ERROR_NOT_FOUND)
+      if (usb.failed == HB_USB_CLAIM_OPEN)
+        {
+          report_keep_paper (self, HB_DEVICE_STATUS_HARDWARE_ERROR,
+                             usb.rc == LIBUSB_ERROR_ACCESS ? "no permission (udev rule?)"
+                                                           : "cannot open");
+          return FALSE;
+        }
+      /* usblp (or anyone) holding the interface, as CUPS's backend would find it. */
+      if (usb.failed == HB_USB_CLAIM_DETACH)
         why = "cannot detach usblp";
-    }
-  if (why == NULL)
-    {
-      rc = libusb_claim_interface (self->handle, self->iface);
-      if (rc != 0)
-        why = rc == LIBUSB_ERROR_BUSY ? "in use by another program (a CUPS queue?)"
-                                      : "cannot claim";
-    }
-  if (why != NULL)
-    {
-      libusb_close (self->handle);
-      self->handle = NULL;
-      if (rc == LIBUSB_ERROR_NO_DEVICE)
-        {
-          self->gone = TRUE;
-          report (self, HB_DEVICE_STATUS_NO_DEVICE, "unplugged", HB_PAPER_UNKNOWN);
-          return FALSE;
-        }
+      else
+        why = usb.rc == LIBUSB_ERROR_BUSY ? "in use by another program (a CUPS queue?)"
+                                          : "cannot claim";
       if (self->reported != HB_DEVICE_STATUS_HARDWARE_ERROR)
         g_message ("receipt printer: %s: %s (%s)", hb_device_get_name (HB_DEVICE (self)), why,
-                   libusb_error_name (rc));
+                   libusb_error_name (usb.rc));
       report_keep_paper (self, HB_DEVICE_STATUS_HARDWARE_ERROR, "not exclusive");
       return FALSE;
     }
+  self->handle = usb.handle;
   g_message ("receipt printer: %s claimed", hb_device_get_name (HB_DEVICE (self)));
   return TRUE;
 }

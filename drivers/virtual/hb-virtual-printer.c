@@ -2,19 +2,14 @@
 #define G_LOG_DOMAIN "hb-drivers"
 
 #include "drivers/virtual/hb-virtual-device-private.h"
+#include "drivers/virtual/hb-virtual-spool.h"
 #include "drivers/hb-device-private.h"
-
-#include <errno.h>
-#include <glib/gstdio.h>
 
 struct _HbVirtualPrinter
 {
   HbPrinter parent_instance;
 
-  char     *spool_dir;
-  HbVirtualPlug plug;
-  gboolean  paper_out;
-  gboolean  printing;
+  HbVirtualSpool spool;
 };
 
 G_DEFINE_FINAL_TYPE (HbVirtualPrinter, hb_virtual_printer, HB_TYPE_PRINTER)
@@ -31,156 +26,21 @@ static const HbDeviceIdEntry id_table[] = {
   { .vid = 0, .virtual_id = NULL },
 };
 
-/* One job on its way to the spool folder (owned by the worker GTask). */
-typedef struct
-{
-  guint   job_id;
-  char   *path;
-  GBytes *pdf;
-} Job;
-
-static void
-job_free (Job *job)
-{
-  g_free (job->path);
-  g_bytes_unref (job->pdf);
-  g_free (job);
-}
-
-static void
-update_status (HbVirtualPrinter *self)
-{
-  if (self->paper_out)
-    hb_virtual_plug_update_status (&self->plug, HB_DEVICE (self), HB_DEVICE_STATUS_USER_ERROR,
-                                   "paper out");
-  else if (self->printing)
-    hb_virtual_plug_update_status (&self->plug, HB_DEVICE (self), HB_DEVICE_STATUS_BUSY,
-                                   "printing");
-  else
-    hb_virtual_plug_update_status (&self->plug, HB_DEVICE (self), HB_DEVICE_STATUS_ONLINE, NULL);
-}
-
-static void
-write_job_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  Job *job = task_data;
-  HbVirtualPrinter *self = HB_VIRTUAL_PRINTER (source);
-  GError *error = NULL;
-  gsize size;
-  const char *data = g_bytes_get_data (job->pdf, &size);
-
-  /* Cancelled before the "paper moved": nothing is printed. */
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  /* spool_dir is construct-only, so reading it here is safe. */
-  if (g_mkdir_with_parents (self->spool_dir, 0700) != 0)
-    {
-      int saved = errno;
-      g_task_return_new_error (task, G_FILE_ERROR, g_file_error_from_errno (saved),
-                               "Cannot create the spool folder: %s", g_strerror (saved));
-      return;
-    }
-  /* Atomic (temp file + rename) and private: documents may carry personal data. */
-  if (!g_file_set_contents_full (job->path, data, (gssize) size,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-job_written (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  HbVirtualPrinter *self = HB_VIRTUAL_PRINTER (source);
-  HbPrinter *printer = HB_PRINTER (self);
-  GTask *task = G_TASK (user_data);   /* the print action's task */
-  Job *job = g_task_get_task_data (G_TASK (result));
-  GError *error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
-
-  self->printing = FALSE;
-  if (self->plug.unplugged)
-    {
-      /* Pulled out mid-job: treat the page as lost. */
-      if (ok)
-        g_unlink (job->path);
-      g_clear_error (&error);
-      update_status (self);
-      hb_printer_emit_job (printer, job->job_id, HB_PRINT_JOB_FAILED, "unplugged");
-      g_task_return_new_error (task, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NO_DEVICE,
-                               "The printer was unplugged during the job");
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      update_status (self);
-      hb_printer_emit_job (printer, job->job_id, HB_PRINT_JOB_CANCELLED, "cancelled");
-      g_task_return_error (task, error);
-    }
-  else if (!ok)
-    {
-      update_status (self);
-      hb_printer_emit_job (printer, job->job_id, HB_PRINT_JOB_FAILED, "spool-error");
-      g_task_return_new_error (task, HB_DEVICE_ERROR, HB_DEVICE_ERROR_HARDWARE,
-                               "The virtual printer could not write the job: %s",
-                               error->message);
-      g_error_free (error);
-    }
-  else
-    {
-      update_status (self);
-      hb_printer_emit_job (printer, job->job_id, HB_PRINT_JOB_COMPLETED, NULL);
-      g_task_return_int (task, job->job_id);
-    }
-  g_object_unref (task);
-}
-
 static void
 hb_virtual_printer_print (HbPrinter *printer, GBytes *pdf, const char *title, GTask *task)
 {
   HbVirtualPrinter *self = HB_VIRTUAL_PRINTER (printer);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GTask) worker = NULL;
   g_autofree char *file = NULL;
   guint job_id;
-  Job *job;
 
   /* The title is not written anywhere: it may name the resident. */
   job_id = hb_printer_next_job_id (printer);
   hb_printer_emit_job (printer, job_id, HB_PRINT_JOB_QUEUED, NULL);
 
-  if (g_cancellable_is_cancelled (cancellable))
-    {
-      hb_printer_emit_job (printer, job_id, HB_PRINT_JOB_CANCELLED, "cancelled");
-      g_task_return_error_if_cancelled (task);
-      return;
-    }
-  if (self->paper_out)
-    {
-      update_status (self);
-      hb_printer_emit_job (printer, job_id, HB_PRINT_JOB_FAILED, "paper-out");
-      g_task_return_new_error (task, HB_DEVICE_ERROR, HB_DEVICE_ERROR_USER,
-                               "The printer is out of paper");
-      return;
-    }
-
-  self->printing = TRUE;
-  update_status (self);
-  hb_printer_emit_job (printer, job_id, HB_PRINT_JOB_PRINTING, NULL);
-
-  job = g_new0 (Job, 1);
-  job->job_id = job_id;
+  if (!hb_virtual_spool_can_print (&self->spool, printer, job_id, "printer", task))
+    return;
   file = g_strdup_printf ("job-%u.pdf", job_id);
-  job->path = g_build_filename (self->spool_dir, file, NULL);
-  job->pdf = g_bytes_ref (pdf);
-
-  worker = g_task_new (self, cancellable, job_written, g_object_ref (task));
-  g_task_set_source_tag (worker, hb_virtual_printer_print);
-  /* The thread decides: once the file is written the job has printed. */
-  g_task_set_check_cancellable (worker, FALSE);
-  g_task_set_task_data (worker, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (worker, write_job_thread);
+  hb_virtual_spool_write (&self->spool, printer, job_id, file, pdf, "printer", task);
 }
 
 static void
@@ -188,16 +48,14 @@ hb_virtual_printer_open (HbDevice *device, GTask *task)
 {
   HbVirtualPrinter *self = HB_VIRTUAL_PRINTER (device);
 
-  self->plug.opened = TRUE;
-  hb_printer_set_paper (HB_PRINTER (self), self->paper_out ? HB_PAPER_OUT : HB_PAPER_FULL);
-  update_status (self);
+  hb_virtual_spool_open (&self->spool, HB_PRINTER (self));
   g_task_return_boolean (task, TRUE);
 }
 
 static void
 hb_virtual_printer_close (HbDevice *device, GTask *task)
 {
-  HB_VIRTUAL_PRINTER (device)->plug.opened = FALSE;
+  HB_VIRTUAL_PRINTER (device)->spool.plug.opened = FALSE;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -210,7 +68,7 @@ hb_virtual_printer_get_property (GObject *object, guint prop_id, GValue *value,
   switch (prop_id)
     {
     case PROP_SPOOL_DIR:
-      g_value_set_string (value, self->spool_dir);
+      g_value_set_string (value, self->spool.dir);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -226,10 +84,10 @@ hb_virtual_printer_set_property (GObject *object, guint prop_id, const GValue *v
   switch (prop_id)
     {
     case PROP_SPOOL_DIR:
-      g_free (self->spool_dir);
-      self->spool_dir = g_value_dup_string (value);
-      if (self->spool_dir == NULL)
-        self->spool_dir = g_build_filename (g_get_user_cache_dir (), "haoban",
+      g_free (self->spool.dir);
+      self->spool.dir = g_value_dup_string (value);
+      if (self->spool.dir == NULL)
+        self->spool.dir = g_build_filename (g_get_user_cache_dir (), "haoban",
                                             "virtual-printer", NULL);
       break;
     default:
@@ -240,7 +98,7 @@ hb_virtual_printer_set_property (GObject *object, guint prop_id, const GValue *v
 static void
 hb_virtual_printer_finalize (GObject *object)
 {
-  g_free (HB_VIRTUAL_PRINTER (object)->spool_dir);
+  g_free (HB_VIRTUAL_PRINTER (object)->spool.dir);
   G_OBJECT_CLASS (hb_virtual_printer_parent_class)->finalize (object);
 }
 
@@ -283,7 +141,7 @@ const char *
 hb_virtual_printer_get_spool_dir (HbVirtualPrinter *self)
 {
   g_return_val_if_fail (HB_IS_VIRTUAL_PRINTER (self), NULL);
-  return self->spool_dir;
+  return self->spool.dir;
 }
 
 void
@@ -291,9 +149,7 @@ hb_virtual_printer_set_paper_out (HbVirtualPrinter *self, gboolean out)
 {
   g_return_if_fail (HB_IS_VIRTUAL_PRINTER (self));
 
-  self->paper_out = out;
-  hb_printer_set_paper (HB_PRINTER (self), out ? HB_PAPER_OUT : HB_PAPER_FULL);
-  update_status (self);
+  hb_virtual_spool_set_paper_out (&self->spool, HB_PRINTER (self), out);
 }
 
 void
@@ -301,13 +157,12 @@ hb_virtual_printer_set_plugged (HbVirtualPrinter *self, gboolean plugged)
 {
   g_return_if_fail (HB_IS_VIRTUAL_PRINTER (self));
 
-  if (hb_virtual_plug_set (&self->plug, HB_DEVICE (self), plugged))
-    update_status (self);
+  hb_virtual_spool_set_plugged (&self->spool, HB_PRINTER (self), plugged);
 }
 
 gboolean
 hb_virtual_printer_get_plugged (HbVirtualPrinter *self)
 {
   g_return_val_if_fail (HB_IS_VIRTUAL_PRINTER (self), FALSE);
-  return !self->plug.unplugged;
+  return !self->spool.plug.unplugged;
 }

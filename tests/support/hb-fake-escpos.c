@@ -25,8 +25,7 @@ struct _HbFakeEscpos
   gboolean          silent;
   gboolean          unplug_on_data;
   gboolean          cut_off;      /* unplugged on the wire, node not yet removed */
-  gboolean          bound;
-  gboolean          claimed;
+  HbFakeUsbDriver   driver;   /* usblp */
   GByteArray       *replies;      /* status bytes waiting for a bulk IN URB */
   GByteArray       *data;         /* the transcript */
   HbFakeEscposStats stats;
@@ -113,103 +112,12 @@ submit_urb (gpointer fake, UMockdevIoctlData *urb)
   service_in (self);
 }
 
-static void
-claim (HbFakeEscpos *self, UMockdevIoctlClient *client, gboolean disconnect)
-{
-  if (disconnect && self->bound && !self->claimed)
-    {
-      self->bound = FALSE;
-      self->stats.detaches++;
-    }
-  if (self->bound || self->claimed)
-    {
-      self->stats.refused_claims++;
-      umockdev_ioctl_client_complete (client, -1, EBUSY);
-      return;
-    }
-  self->claimed = TRUE;
-  self->stats.claims++;
-  umockdev_ioctl_client_complete (client, 0, 0);
-}
-
-static void
-get_driver (HbFakeEscpos *self, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(UMockdevIoctlData) gd = NULL;
-  const char *name = self->claimed ? "usbfs" : self->bound ? KERNEL_DRIVER : NULL;
-
-  if (name == NULL)
-    {
-      umockdev_ioctl_client_complete (client, -1, ENODATA);
-      return;
-    }
-  gd = umockdev_ioctl_data_resolve (arg, 0, sizeof (struct usbdevfs_getdriver), &error);
-  if (gd == NULL)
-    {
-      umockdev_ioctl_client_complete (client, -1, EFAULT);
-      return;
-    }
-  g_strlcpy (((struct usbdevfs_getdriver *) gd->data)->driver, name, USBDEVFS_MAXDRIVERNAME + 1);
-  umockdev_ioctl_client_complete (client, 0, 0);
-}
-
-static void
-driver_ioctl (HbFakeEscpos *self, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(UMockdevIoctlData) cmd =
-    umockdev_ioctl_data_resolve (arg, 0, sizeof (struct usbdevfs_ioctl), &error);
-  int code;
-
-  if (cmd == NULL)
-    {
-      umockdev_ioctl_client_complete (client, -1, EFAULT);
-      return;
-    }
-  code = ((struct usbdevfs_ioctl *) cmd->data)->ioctl_code;
-  if (code == (int) USBDEVFS_DISCONNECT)
-    {
-      if (!self->bound)
-        {
-          umockdev_ioctl_client_complete (client, -1, ENODATA);
-          return;
-        }
-      self->bound = FALSE;
-      self->stats.detaches++;
-      umockdev_ioctl_client_complete (client, 0, 0);
-    }
-  else if (code == (int) USBDEVFS_CONNECT)
-    {
-      if (!self->claimed)
-        self->bound = TRUE;
-      umockdev_ioctl_client_complete (client, 0, 0);
-    }
-  else
-    umockdev_ioctl_client_complete (client, -1, ENOTTY);
-}
-
 static gboolean
 other_ioctl (gpointer fake, gulong request, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
 {
   HbFakeEscpos *self = fake;
 
-  if (request == USBDEVFS_CLAIMINTERFACE)
-    claim (self, client, FALSE);
-  else if (request == USBDEVFS_DISCONNECT_CLAIM)
-    claim (self, client, TRUE);
-  else if (request == USBDEVFS_RELEASEINTERFACE)
-    {
-      self->claimed = FALSE;
-      umockdev_ioctl_client_complete (client, 0, 0);
-    }
-  else if (request == USBDEVFS_GETDRIVER)
-    get_driver (self, client, arg);
-  else if (request == USBDEVFS_IOCTL)
-    driver_ioctl (self, client, arg);
-  else
-    return FALSE;
-  return TRUE;
+  return hb_fake_usb_driver_ioctl (&self->driver, request, client, arg);
 }
 
 static void
@@ -225,8 +133,8 @@ replugged (gpointer fake)
 {
   HbFakeEscpos *self = fake;
 
-  self->claimed = FALSE;
-  self->bound = TRUE;
+  self->driver.claimed = FALSE;
+  self->driver.bound = TRUE;
   self->unplug_on_data = FALSE;
   self->cut_off = FALSE;
 }
@@ -265,7 +173,8 @@ hb_fake_escpos_new (UMockdevTestbed *testbed, GError **error)
   self->replies = g_byte_array_new ();
   self->data = g_byte_array_new ();
   memset (self->status, 0x12, sizeof self->status);
-  self->bound = TRUE;   /* usblp binds class-7 interfaces at plug-in */
+  self->driver.name = KERNEL_DRIVER;
+  self->driver.bound = TRUE;   /* usblp binds class-7 interfaces at plug-in */
 
   G_LOCK (next_devnum);
   info.devnum = (guint8) next_devnum;
@@ -352,7 +261,7 @@ hb_fake_escpos_kernel_driver_bound (HbFakeEscpos *self)
   gboolean bound;
 
   g_mutex_lock (&self->usb.lock);
-  bound = self->bound;
+  bound = self->driver.bound;
   g_mutex_unlock (&self->usb.lock);
   return bound;
 }
@@ -362,5 +271,8 @@ hb_fake_escpos_get_stats (HbFakeEscpos *self, HbFakeEscposStats *stats)
 {
   g_mutex_lock (&self->usb.lock);
   *stats = self->stats;
+  stats->claims = self->driver.claims;
+  stats->refused_claims = self->driver.refused_claims;
+  stats->detaches = self->driver.detaches;
   g_mutex_unlock (&self->usb.lock);
 }

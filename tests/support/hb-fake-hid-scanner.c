@@ -37,9 +37,7 @@ struct _HbFakeHidScanner
   gsize              report_len;
 
   GQueue             reports;        /* GBytes*, one report each */
-  gboolean           bound;          /* usbhid owns the interface */
-  gboolean           claimed;        /* usbfs (some handle) owns it */
-  gboolean           block_claim;
+  HbFakeUsbDriver    driver;         /* usbhid; bound: it owns the interface */
   gboolean           stall_next;
   gboolean           stalled;
   HbFakeHidStats     stats;
@@ -84,9 +82,9 @@ queue_reports_locked (HbFakeHidScanner *self, const guint8 *data, gsize len)
 {
   for (gsize off = 0; off + self->report_len <= len; off += self->report_len)
     {
-      if (self->bound)
+      if (self->driver.bound)
         self->stats.typed_by_kernel++;
-      else if (self->block_claim)
+      else if (self->driver.block_claim)
         continue;   /* the program that holds the scanner reads them */
       else
         g_queue_push_tail (&self->reports, g_bytes_new (data + off, self->report_len));
@@ -127,113 +125,12 @@ submit_urb (gpointer fake, UMockdevIoctlData *urb)
   service_in (self);
 }
 
-static void
-claim (HbFakeHidScanner *self, UMockdevIoctlClient *client, gboolean disconnect)
-{
-  if (disconnect && self->bound && !self->block_claim && !self->claimed)
-    {
-      self->bound = FALSE;
-      self->stats.detaches++;
-    }
-  if (self->bound || self->claimed || self->block_claim)
-    {
-      self->stats.refused_claims++;
-      umockdev_ioctl_client_complete (client, -1, EBUSY);
-      return;
-    }
-  self->claimed = TRUE;
-  self->stats.claims++;
-  umockdev_ioctl_client_complete (client, 0, 0);
-}
-
-static void
-get_driver (HbFakeHidScanner *self, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(UMockdevIoctlData) gd = NULL;
-  const char *name = self->claimed ? "usbfs" : self->bound ? KERNEL_DRIVER : NULL;
-
-  if (name == NULL)
-    {
-      umockdev_ioctl_client_complete (client, -1, ENODATA);
-      return;
-    }
-  gd = umockdev_ioctl_data_resolve (arg, 0, sizeof (struct usbdevfs_getdriver), &error);
-  if (gd == NULL)
-    {
-      umockdev_ioctl_client_complete (client, -1, EFAULT);
-      return;
-    }
-  g_strlcpy (((struct usbdevfs_getdriver *) gd->data)->driver, name, USBDEVFS_MAXDRIVERNAME + 1);
-  umockdev_ioctl_client_complete (client, 0, 0);
-}
-
-/* USBDEVFS_IOCTL: the kernel-driver requests libusb makes (disconnect, connect). */
-static void
-driver_ioctl (HbFakeHidScanner *self, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(UMockdevIoctlData) cmd = umockdev_ioctl_data_resolve (arg, 0,
-                                                                  sizeof (struct usbdevfs_ioctl),
-                                                                  &error);
-  int code;
-
-  if (cmd == NULL)
-    {
-      umockdev_ioctl_client_complete (client, -1, EFAULT);
-      return;
-    }
-  code = ((struct usbdevfs_ioctl *) cmd->data)->ioctl_code;
-  if (code == (int) USBDEVFS_DISCONNECT)
-    {
-      if (!self->bound)
-        {
-          umockdev_ioctl_client_complete (client, -1, ENODATA);
-          return;
-        }
-      self->bound = FALSE;
-      self->stats.detaches++;
-      umockdev_ioctl_client_complete (client, 0, 0);
-    }
-  else if (code == (int) USBDEVFS_CONNECT)
-    {
-      if (!self->claimed && !self->bound)
-        {
-          self->bound = TRUE;
-          self->stats.attaches++;
-        }
-      umockdev_ioctl_client_complete (client, 0, 0);
-    }
-  else
-    umockdev_ioctl_client_complete (client, -1, ENOTTY);
-}
-
-/* The interface and kernel-driver requests: where usbhid's binding is modelled. */
 static gboolean
 other_ioctl (gpointer fake, gulong request, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
 {
   HbFakeHidScanner *self = fake;
 
-  if (request == USBDEVFS_CLAIMINTERFACE)
-    claim (self, client, FALSE);
-  else if (request == USBDEVFS_DISCONNECT_CLAIM)
-    claim (self, client, TRUE);
-  else if (request == USBDEVFS_RELEASEINTERFACE)
-    {
-      if (self->claimed)
-        {
-          self->claimed = FALSE;
-          self->stats.releases++;
-        }
-      umockdev_ioctl_client_complete (client, 0, 0);
-    }
-  else if (request == USBDEVFS_GETDRIVER)
-    get_driver (self, client, arg);
-  else if (request == USBDEVFS_IOCTL)
-    driver_ioctl (self, client, arg);
-  else
-    return FALSE;
-  return TRUE;
+  return hb_fake_usb_driver_ioctl (&self->driver, request, client, arg);
 }
 
 static void
@@ -251,8 +148,8 @@ replugged (gpointer fake)
 
   self->stall_next = FALSE;
   self->stalled = FALSE;
-  self->claimed = FALSE;
-  self->bound = TRUE;      /* a fresh plug-in: usbhid binds first */
+  self->driver.claimed = FALSE;
+  self->driver.bound = TRUE;      /* a fresh plug-in: usbhid binds first */
 }
 
 static void
@@ -294,7 +191,8 @@ hb_fake_hid_scanner_new (UMockdevTestbed *testbed, HbFakeHidKind kind, GError **
   next_devnum = next_devnum >= 19 ? 2 : next_devnum + 1;
   G_UNLOCK (next_devnum);
   /* usbhid binds at plug-in, before anyone can open the device. */
-  self->bound = TRUE;
+  self->driver.name = KERNEL_DRIVER;
+  self->driver.bound = TRUE;
   if (!hb_fake_usbfs_plug_in (&self->usb, testbed, &info, error))
     return NULL;
   return g_steal_pointer (&self);
@@ -402,7 +300,7 @@ void
 hb_fake_hid_scanner_set_block_claim (HbFakeHidScanner *self, gboolean block)
 {
   g_mutex_lock (&self->usb.lock);
-  self->block_claim = block;
+  self->driver.block_claim = block;
   g_mutex_unlock (&self->usb.lock);
 }
 
@@ -424,7 +322,7 @@ hb_fake_hid_scanner_kernel_driver_bound (HbFakeHidScanner *self)
   gboolean bound;
 
   g_mutex_lock (&self->usb.lock);
-  bound = self->bound;
+  bound = self->driver.bound;
   g_mutex_unlock (&self->usb.lock);
   return bound;
 }
@@ -435,7 +333,7 @@ hb_fake_hid_scanner_is_claimed (HbFakeHidScanner *self)
   gboolean claimed;
 
   g_mutex_lock (&self->usb.lock);
-  claimed = self->claimed;
+  claimed = self->driver.claimed;
   g_mutex_unlock (&self->usb.lock);
   return claimed;
 }
@@ -445,6 +343,11 @@ hb_fake_hid_scanner_get_stats (HbFakeHidScanner *self, HbFakeHidStats *stats)
 {
   g_mutex_lock (&self->usb.lock);
   *stats = self->stats;
+  stats->claims = self->driver.claims;
+  stats->refused_claims = self->driver.refused_claims;
+  stats->releases = self->driver.releases;
+  stats->detaches = self->driver.detaches;
+  stats->attaches = self->driver.attaches;
   stats->discards = self->usb.discards;
   stats->halts_cleared = self->usb.halts_cleared;
   g_mutex_unlock (&self->usb.lock);

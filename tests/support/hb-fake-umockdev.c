@@ -416,3 +416,111 @@ hb_fake_usbfs_is_plugged (HbFakeUsbfs *usb)
   g_mutex_unlock (&usb->lock);
   return plugged;
 }
+
+/* --- kernel driver and claims ------------------------------------------------------------ */
+
+static void
+driver_claim (HbFakeUsbDriver *d, UMockdevIoctlClient *client, gboolean disconnect)
+{
+  if (disconnect && d->bound && !d->block_claim && !d->claimed)
+    {
+      d->bound = FALSE;
+      d->detaches++;
+    }
+  if (d->bound || d->claimed || d->block_claim)
+    {
+      d->refused_claims++;
+      umockdev_ioctl_client_complete (client, -1, EBUSY);
+      return;
+    }
+  d->claimed = TRUE;
+  d->claims++;
+  umockdev_ioctl_client_complete (client, 0, 0);
+}
+
+static void
+driver_get (HbFakeUsbDriver *d, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UMockdevIoctlData) gd = NULL;
+  const char *name = d->claimed ? "usbfs" : d->bound ? d->name : NULL;
+
+  if (name == NULL)
+    {
+      umockdev_ioctl_client_complete (client, -1, ENODATA);
+      return;
+    }
+  gd = umockdev_ioctl_data_resolve (arg, 0, sizeof (struct usbdevfs_getdriver), &error);
+  if (gd == NULL)
+    {
+      umockdev_ioctl_client_complete (client, -1, EFAULT);
+      return;
+    }
+  g_strlcpy (((struct usbdevfs_getdriver *) gd->data)->driver, name, USBDEVFS_MAXDRIVERNAME + 1);
+  umockdev_ioctl_client_complete (client, 0, 0);
+}
+
+/* USBDEVFS_IOCTL: the kernel-driver requests libusb makes (disconnect, connect). */
+static void
+driver_request (HbFakeUsbDriver *d, UMockdevIoctlClient *client, UMockdevIoctlData *arg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UMockdevIoctlData) cmd =
+    umockdev_ioctl_data_resolve (arg, 0, sizeof (struct usbdevfs_ioctl), &error);
+  int code;
+
+  if (cmd == NULL)
+    {
+      umockdev_ioctl_client_complete (client, -1, EFAULT);
+      return;
+    }
+  code = ((struct usbdevfs_ioctl *) cmd->data)->ioctl_code;
+  if (code == (int) USBDEVFS_DISCONNECT)
+    {
+      if (!d->bound)
+        {
+          umockdev_ioctl_client_complete (client, -1, ENODATA);
+          return;
+        }
+      d->bound = FALSE;
+      d->detaches++;
+      umockdev_ioctl_client_complete (client, 0, 0);
+    }
+  else if (code == (int) USBDEVFS_CONNECT)
+    {
+      if (!d->claimed && !d->bound)
+        {
+          d->bound = TRUE;
+          d->attaches++;
+        }
+      umockdev_ioctl_client_complete (client, 0, 0);
+    }
+  else
+    umockdev_ioctl_client_complete (client, -1, ENOTTY);
+}
+
+gboolean
+hb_fake_usb_driver_ioctl (HbFakeUsbDriver *driver, gulong request,
+                          UMockdevIoctlClient *client, UMockdevIoctlData *arg)
+{
+  if (request == USBDEVFS_CLAIMINTERFACE)
+    driver_claim (driver, client, FALSE);
+  else if (request == USBDEVFS_DISCONNECT_CLAIM)
+    driver_claim (driver, client, TRUE);
+  else if (request == USBDEVFS_RELEASEINTERFACE)
+    {
+      if (driver->claimed)
+        {
+          driver->claimed = FALSE;
+          driver->releases++;
+        }
+      umockdev_ioctl_client_complete (client, 0, 0);
+    }
+  else if (request == USBDEVFS_GETDRIVER)
+    driver_get (driver, client, arg);
+  else if (request == USBDEVFS_IOCTL)
+    driver_request (driver, client, arg);
+  else
+    return FALSE;
+  return TRUE;
+}

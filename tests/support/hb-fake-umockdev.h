@@ -1,5 +1,5 @@
 /* hb-fake-umockdev.h — the usbdevfs plumbing shared by the fake USB devices
- * (hb-fake-usb-sam.c, hb-fake-hid-scanner.c): a device record on a umockdev testbed, a
+ * (hb-fake-usb-sam.c, hb-fake-hid-scanner.c, hb-fake-escpos.c): a device record on a umockdev testbed, a
  * "handle-ioctl" handler that answers what libusb asks of every device (capabilities,
  * configuration, clear-halt, URB submit/reap/discard) and unplug/replug. A fake embeds an
  * HbFakeUsbfs and supplies what makes it that device in an HbFakeUsbfsClass.
@@ -87,5 +87,28 @@ guint8  *hb_fake_usbfs_urb_buffer (UMockdevIoctlData *urb);
 /* Moves the URB to the reap queue with this status and length. */
 void     hb_fake_usbfs_complete (HbFakeUsbfs *usb, UMockdevIoctlData *urb, int status,
                                  int actual);
+
+/* The kernel driver bound to a fake's interface, and usbfs claims of it (lock held). A
+ * claim fails with EBUSY while the driver is bound, the interface is claimed, or
+ * block_claim is set (another program has it); DISCONNECT_CLAIM and the USBDEVFS_IOCTL
+ * DISCONNECT unbind the driver, CONNECT binds it again unless claimed. GETDRIVER says
+ * "usbfs" while claimed, `name` while bound. */
+typedef struct
+{
+  const char *name;          /* "usblp", "usbhid" */
+  gboolean    bound;
+  gboolean    claimed;
+  gboolean    block_claim;
+  guint       claims;
+  guint       refused_claims;
+  guint       releases;      /* of a claimed interface */
+  guint       detaches;
+  guint       attaches;
+} HbFakeUsbDriver;
+
+/* Answers CLAIMINTERFACE, DISCONNECT_CLAIM, RELEASEINTERFACE, GETDRIVER and USBDEVFS_IOCTL
+ * and returns TRUE; FALSE for any other request (an HbFakeUsbfsClass.ioctl helper). */
+gboolean hb_fake_usb_driver_ioctl (HbFakeUsbDriver *driver, gulong request,
+                                   UMockdevIoctlClient *client, UMockdevIoctlData *arg);
 
 G_END_DECLS

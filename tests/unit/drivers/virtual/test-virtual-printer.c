@@ -2,74 +2,21 @@
 #include "drivers/virtual/hb-virtual-printer.h"
 #include "drivers/virtual/hb-virtual-device.h"
 #include "tests/common/hb-test-util.h"
+#include "tests/unit/drivers/virtual/printer-test.h"
 
 #include <string.h>
 #include <sys/stat.h>
 
 static const char PDF[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
 
-typedef struct
-{
-  char             *spool;
-  HbVirtualPrinter *printer;
-  GString          *events;     /* "1:queued 1:printing 1:completed " */
-  GAsyncResult     *result;
-} Fixture;
-
-static void
-on_job (HbPrinter *printer, guint id, HbPrintJobState state, const char *reason, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  g_string_append_printf (f->events, "%u:%s%s%s ", id, hb_print_job_state_to_string (state),
-                          reason ? "/" : "", reason ? reason : "");
-}
-
-static gboolean
-is_ready (gpointer data)
-{
-  return hb_device_is_open (HB_DEVICE (data)) &&
-         hb_device_get_status (HB_DEVICE (data)) == HB_DEVICE_STATUS_ONLINE;
-}
+typedef PrinterTestFixture Fixture;
 
 static void
 setup (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = hb_test_mkdtemp ("printer");
-
-  /* A folder that does not exist yet: the printer creates it. */
-  f->spool = g_build_filename (dir, "spool", NULL);
-  g_free (g_steal_pointer (&dir));
-  f->events = g_string_new (NULL);
+  f->spool = printer_test_spool ("printer");
   f->printer = hb_virtual_printer_new (f->spool);
-  g_signal_connect (f->printer, "job-changed", G_CALLBACK (on_job), f);
-  hb_device_open_async (HB_DEVICE (f->printer), NULL, NULL, NULL);
-  g_assert_true (hb_test_wait_until (is_ready, f->printer, 5000));
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-  g_autofree char *dir = g_path_get_dirname (f->spool);
-
-  g_clear_object (&f->printer);
-  g_clear_object (&f->result);
-  hb_test_rmdir (dir);
-  g_free (f->spool);
-  g_string_free (f->events, TRUE);
-}
-
-static void
-got_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Fixture *f = user_data;
-  g_set_object (&f->result, result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return ((Fixture *) data)->result != NULL;
+  printer_test_open (f);
 }
 
 /* Prints and waits; returns the job id (0 on error). */
@@ -79,8 +26,8 @@ print_bytes (Fixture *f, GBytes *bytes, GCancellable *cancellable, GError **erro
   guint id;
 
   g_clear_object (&f->result);
-  hb_printer_print_async (HB_PRINTER (f->printer), bytes, "Receipt", cancellable, got_result, f);
-  g_assert_true (hb_test_wait_until (has_result, f, 10000));
+  hb_printer_print_async (HB_PRINTER (f->printer), bytes, "Receipt", cancellable, printer_test_got_result, f);
+  g_assert_true (hb_test_wait_until (printer_test_has_result, f, 10000));
   id = hb_printer_print_finish (HB_PRINTER (f->printer), f->result, error);
   g_clear_object (&f->result);
   return id;
@@ -172,20 +119,20 @@ test_printer_is_busy_while_printing (Fixture *f, gconstpointer data)
   GAsyncResult *first_result;
 
   g_signal_connect (f->printer, "status-changed", G_CALLBACK (count_status), statuses);
-  hb_printer_print_async (HB_PRINTER (f->printer), pdf, "a", NULL, got_result, f);
+  hb_printer_print_async (HB_PRINTER (f->printer), pdf, "a", NULL, printer_test_got_result, f);
   g_assert_cmpint (hb_device_get_status (HB_DEVICE (f->printer)), ==, HB_DEVICE_STATUS_BUSY);
 
   /* One action at a time: a second job is refused, not queued behind. */
   {
     Fixture other = { 0 };
-    hb_printer_print_async (HB_PRINTER (f->printer), pdf, "b", NULL, got_result, &other);
-    g_assert_true (hb_test_wait_until (has_result, &other, 5000));
+    hb_printer_print_async (HB_PRINTER (f->printer), pdf, "b", NULL, printer_test_got_result, &other);
+    g_assert_true (hb_test_wait_until (printer_test_has_result, &other, 5000));
     g_assert_cmpuint (hb_printer_print_finish (HB_PRINTER (f->printer), other.result, &error), ==, 0);
     g_assert_error (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_BUSY);
     g_clear_object (&other.result);
   }
 
-  g_assert_true (hb_test_wait_until (has_result, f, 10000));
+  g_assert_true (hb_test_wait_until (printer_test_has_result, f, 10000));
   first_result = f->result;
   g_clear_error (&error);
   g_assert_cmpuint (hb_printer_print_finish (HB_PRINTER (f->printer), first_result, &error), ==, 1);
@@ -329,7 +276,8 @@ main (int argc, char **argv)
 {
   hb_test_init (&argc, &argv);
 
-#define ADD(path, fn) g_test_add ("/drivers/virtual/printer/" path, Fixture, NULL, setup, fn, teardown)
+#define ADD(path, fn) \
+  g_test_add ("/drivers/virtual/printer/" path, Fixture, NULL, setup, fn, printer_test_teardown)
   ADD ("is-the-virtual-printer-driver", test_identity);
   ADD ("spool-file-holds-the-same-bytes", test_job_writes_the_same_bytes);
   ADD ("job-goes-queued-printing-completed", test_job_goes_queued_printing_completed);

@@ -4,70 +4,19 @@
 #include "drivers/virtual/hb-virtual-device.h"
 #include "drivers/printer/hb-escpos.h"
 #include "tests/common/hb-test-util.h"
+#include "tests/unit/drivers/virtual/printer-test.h"
 
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct
-{
-  char                    *spool;
-  HbVirtualReceiptPrinter *printer;
-  GString                 *events;     /* "1:queued 1:printing 1:completed " */
-  GAsyncResult            *result;
-} Fixture;
-
-static void
-on_job (HbPrinter *printer, guint id, HbPrintJobState state, const char *reason, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  g_string_append_printf (f->events, "%u:%s%s%s ", id, hb_print_job_state_to_string (state),
-                          reason ? "/" : "", reason ? reason : "");
-}
-
-static gboolean
-is_ready (gpointer data)
-{
-  return hb_device_is_open (HB_DEVICE (data)) &&
-         hb_device_get_status (HB_DEVICE (data)) == HB_DEVICE_STATUS_ONLINE;
-}
+typedef PrinterTestFixture Fixture;
 
 static void
 setup (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = hb_test_mkdtemp ("receipt");
-
-  f->spool = g_build_filename (dir, "spool", NULL);
-  f->events = g_string_new (NULL);
+  f->spool = printer_test_spool ("receipt");
   f->printer = hb_virtual_receipt_printer_new (f->spool);
-  g_signal_connect (f->printer, "job-changed", G_CALLBACK (on_job), f);
-  hb_device_open_async (HB_DEVICE (f->printer), NULL, NULL, NULL);
-  g_assert_true (hb_test_wait_until (is_ready, f->printer, 5000));
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-  g_autofree char *dir = g_path_get_dirname (f->spool);
-
-  g_clear_object (&f->printer);
-  g_clear_object (&f->result);
-  hb_test_rmdir (dir);
-  g_free (f->spool);
-  g_string_free (f->events, TRUE);
-}
-
-static void
-got_result (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Fixture *f = user_data;
-  g_set_object (&f->result, result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return ((Fixture *) data)->result != NULL;
+  printer_test_open (f);
 }
 
 static HbTicket *
@@ -90,8 +39,8 @@ print_ticket (Fixture *f, const HbTicket *ticket, GCancellable *cancellable, GEr
 
   g_clear_object (&f->result);
   hb_receipt_printer_print_ticket_async (HB_RECEIPT_PRINTER (f->printer), ticket, cancellable,
-                                         got_result, f);
-  g_assert_true (hb_test_wait_until (has_result, f, 10000));
+                                         printer_test_got_result, f);
+  g_assert_true (hb_test_wait_until (printer_test_has_result, f, 10000));
   id = hb_receipt_printer_print_ticket_finish (HB_RECEIPT_PRINTER (f->printer), f->result,
                                                error);
   g_clear_object (&f->result);
@@ -250,8 +199,8 @@ test_pdf_is_not_supported (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
 
   /* A receipt printer prints tickets; PDFs go to the A4 printer. */
-  hb_printer_print_async (HB_PRINTER (f->printer), bytes, "x", NULL, got_result, f);
-  g_assert_true (hb_test_wait_until (has_result, f, 5000));
+  hb_printer_print_async (HB_PRINTER (f->printer), bytes, "x", NULL, printer_test_got_result, f);
+  g_assert_true (hb_test_wait_until (printer_test_has_result, f, 5000));
   g_assert_cmpuint (hb_printer_print_finish (HB_PRINTER (f->printer), f->result, &error), ==, 0);
   g_assert_error (error, HB_DEVICE_ERROR, HB_DEVICE_ERROR_NOT_SUPPORTED);
 }
@@ -262,7 +211,8 @@ main (int argc, char **argv)
   hb_test_init (&argc, &argv);
 
 #define ADD(path, fn) \
-  g_test_add ("/drivers/virtual/receipt-printer/" path, Fixture, NULL, setup, fn, teardown)
+  g_test_add ("/drivers/virtual/receipt-printer/" path, Fixture, NULL, setup, fn, \
+              printer_test_teardown)
   ADD ("is-the-virtual-receipt-printer-driver", test_identity);
   ADD ("spool-file-holds-the-escpos-bytes", test_spool_file_holds_the_escpos_bytes);
   ADD ("paper-out-fails-the-job-and-writes-nothing", test_paper_out_fails_the_job);
