@@ -579,11 +579,24 @@ configure (sqlite3 *db, GError **error)
 {
   sqlite3_stmt *stmt = NULL;
   gboolean wal = FALSE;
+  gint64 deadline = g_get_monotonic_time () + (gint64) HB_STORE_BUSY_TIMEOUT_MS * 1000;
 
-  if (sqlite3_prepare_v2 (db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) == SQLITE_OK
-      && sqlite3_step (stmt) == SQLITE_ROW)
-    wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
-  sqlite3_finalize (stmt);
+  /* Switching a fresh database to WAL takes an exclusive lock and SQLite answers BUSY at
+   * once, without the busy handler, when another connection opens it at the same moment
+   * (the UI's and the sync thread's on first start): retry, bounded, with jitter. */
+  for (guint attempt = 0; !wal; attempt++)
+    {
+      int rc = SQLITE_ERROR;
+      if (sqlite3_prepare_v2 (db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) == SQLITE_OK)
+        rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (stmt, 0), "wal") == 0;
+      sqlite3_finalize (stmt);
+      stmt = NULL;
+      if (wal || (rc & 0xff) != SQLITE_BUSY || g_get_monotonic_time () >= deadline)
+        break;
+      g_usleep (MIN (1000u << MIN (attempt, 6u), 50000u) + g_random_int_range (0, 1000));
+    }
   if (!wal)
     {
       g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_OPEN,

@@ -401,7 +401,11 @@ static gpointer
 open_in_thread (gpointer data)
 {
   Fixture *f = data;
-  return hb_store_open (f->db, f->key, NULL);
+  g_autoptr(GError) error = NULL;
+  HbStore *store = hb_store_open (f->db, f->key, &error);
+  if (store == NULL)
+    g_printerr ("concurrent open: %s\n", error->message);
+  return store;
 }
 
 static void
