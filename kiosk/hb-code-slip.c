@@ -1,20 +1,19 @@
 /* hb-code-slip.c — the offline code slip as PDF (and as pixels for tests).
  *
- * One drawing function serves both: it lays the panel out in points with a private pango
- * context (no hinting, so the PDF and the test image agree) and draws it on whatever
- * cairo context it is given. */
+ * One drawing function serves both: it lays the panel out in points with the documents'
+ * pango context and text drawing (hb-document-private.h: no hinting, and the outline
+ * layer that works around cairo 1.16's CFF subsetter) on whatever cairo context it gets. */
 #include "kiosk/hb-code-slip-private.h"
 
+#include "kiosk/hb-document-private.h"
 #include "kiosk/hb-qr.h"
 
-#include <cairo-pdf.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <string.h>
 
-#define MM(v) ((v) * 72.0 / 25.4)
-#define SLIP_FONT        "Noto Sans CJK SC"
+#define MM(v) HB_DOCUMENT_MM (v)
 #define SLIP_CODE_MAX    2048
 #define A4_W             MM (210)
 #define A4_H             MM (297)
@@ -28,7 +27,6 @@
 #define QR_MIN_MODULE    MM (0.33)
 
 typedef struct {
-  PangoFontMap *font_map;
   PangoContext *pc;
   HbQrCode     *qr;
   char         *expires;
@@ -42,41 +40,19 @@ slip_clear (Slip *s)
   g_free (s->expires);
   g_free (s->footer);
   g_clear_object (&s->pc);
-  g_clear_object (&s->font_map);
 }
 
-static PangoLayout *
-slip_text (Slip *s, const char *text, double pt, gboolean bold, double width)
-{
-  PangoLayout *layout = pango_layout_new (s->pc);
-  PangoFontDescription *font = pango_font_description_new ();
-
-  pango_font_description_set_family_static (font, SLIP_FONT);
-  pango_font_description_set_weight (font, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-  pango_font_description_set_size (font, (int) lround (pt * PANGO_SCALE));
-  pango_layout_set_font_description (layout, font);
-  pango_font_description_free (font);
-  pango_layout_set_width (layout, (int) floor (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
-  /* Two lines at most: a name or a date never pushes the QR code off the panel. */
-  pango_layout_set_height (layout, -2);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_text (layout, text, -1);
-  return layout;
-}
-
-/* Draws a line of text centred in the panel at *y and moves *y below it. */
+/* Draws text centred in the panel at *y (two lines at most: a name or a date never pushes
+ * the QR code off the panel) and moves *y below it. */
 static void
 slip_line (Slip *s, cairo_t *cr, const char *text, double pt, gboolean bold, double *y)
 {
-  g_autoptr(PangoLayout) l = slip_text (s, text, pt, bold, PANEL_W - 2 * PANEL_PAD);
-  PangoRectangle logical;
+  g_autoptr(PangoLayout) l = hb_document_layout_new (s->pc, text, pt, bold,
+                                                     PANEL_W - 2 * PANEL_PAD,
+                                                     PANGO_ALIGN_CENTER, 3 * pt);
 
-  pango_layout_get_extents (l, NULL, &logical);
-  cairo_move_to (cr, PANEL_PAD, *y);
-  pango_cairo_show_layout (cr, l);
-  *y += (double) logical.height / PANGO_SCALE + MM (1.5);
+  hb_document_draw_layout (cr, l, PANEL_PAD, *y, 0.0, 1.0);
+  *y += hb_document_layout_height (l) + MM (1.5);
 }
 
 static gboolean
@@ -107,24 +83,9 @@ slip_setup (Slip *s, const HbCodeSlip *slip, GError **error)
       return FALSE;
     }
 
-  s->font_map = pango_cairo_font_map_new ();
-  s->pc = pango_font_map_create_context (s->font_map);
-  pango_cairo_context_set_resolution (s->pc, 72.0);
-  cairo_font_options_t *options = cairo_font_options_create ();
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  pango_cairo_context_set_font_options (s->pc, options);
-  cairo_font_options_destroy (options);
-  pango_context_set_language (s->pc, pango_language_from_string ("zh-cn"));
-
-  g_autoptr(PangoLayout) probe = slip_text (s, "随申码", 10, FALSE, PANEL_W);
-  if (pango_layout_get_unknown_glyphs_count (probe) > 0)
-    {
-      g_set_error (error, HB_DOCUMENT_ERROR, HB_DOCUMENT_ERROR_RENDER,
-                   "no font with Chinese glyphs is installed (need %s, fonts-noto-cjk)",
-                   SLIP_FONT);
-      return FALSE;
-    }
+  s->pc = hb_document_pango_context_new (error);
+  if (s->pc == NULL)
+    return FALSE;
   s->qr = hb_qr_encode (slip->code, error);
   if (s->qr == NULL)
     return FALSE;
@@ -154,7 +115,6 @@ slip_draw_panel (Slip *s, const HbCodeSlip *slip, cairo_t *cr)
   double module = QR_TARGET / hb_qr_code_full_size (s->qr);
   double qr_size = module * hb_qr_code_full_size (s->qr);
 
-  cairo_set_source_rgb (cr, 0, 0, 0);
   slip_line (s, cr, _("随申码 · 离线码"), 18, TRUE, &y);
   slip_line (s, cr, _("上海“一网通办”自助终端"), 9, FALSE, &y);
   if (slip->masked_name && *slip->masked_name)
@@ -162,7 +122,6 @@ slip_draw_panel (Slip *s, const HbCodeSlip *slip, cairo_t *cr)
   y += MM (1);
   hb_qr_draw (s->qr, cr, (PANEL_W - qr_size) / 2, y, module);
   y += qr_size + MM (2);
-  cairo_set_source_rgb (cr, 0, 0, 0);
   slip_line (s, cr, s->expires, 13, TRUE, &y);
   slip_line (s, cr, _("办事时将此码对准自助终端的扫码口"), 9, FALSE, &y);
   slip_line (s, cr, _("请妥善保管；遗失请到窗口作废"), 9, FALSE, &y);
@@ -170,6 +129,7 @@ slip_draw_panel (Slip *s, const HbCodeSlip *slip, cairo_t *cr)
     slip_line (s, cr, s->footer, 7, FALSE, &y);
 
   cairo_save (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_line_width (cr, 0.8);
   cairo_set_dash (cr, dash, G_N_ELEMENTS (dash), 0);
   cairo_rectangle (cr, 0, 0, PANEL_W, PANEL_H);
@@ -177,32 +137,15 @@ slip_draw_panel (Slip *s, const HbCodeSlip *slip, cairo_t *cr)
   cairo_restore (cr);
 }
 
-typedef struct {
-  GByteArray *bytes;
-  gboolean    overflow;
-} Sink;
-
-static cairo_status_t
-sink_write (void *closure, const unsigned char *data, unsigned int length)
-{
-  Sink *sink = closure;
-  if (sink->overflow || length > 4u * 1024 * 1024 - sink->bytes->len)
-    {
-      sink->overflow = TRUE;
-      return CAIRO_STATUS_WRITE_ERROR;
-    }
-  g_byte_array_append (sink->bytes, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 GBytes *
 hb_code_slip_render (const HbCodeSlip *slip, GError **error)
 {
   Slip s = { 0 };
-  Sink sink;
+  HbDocumentPdfSink sink;
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
+  GBytes *pdf;
 
   g_return_val_if_fail (slip != NULL, NULL);
   if (!slip_setup (&s, slip, error))
@@ -210,16 +153,7 @@ hb_code_slip_render (const HbCodeSlip *slip, GError **error)
       slip_clear (&s);
       return NULL;
     }
-  sink.bytes = g_byte_array_sized_new (64 * 1024);
-  sink.overflow = FALSE;
-  surface = cairo_pdf_surface_create_for_stream (sink_write, &sink, A4_W, A4_H);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, _("随申码离线码"));
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Haoban");
-  if (slip->issued_at)
-    {
-      g_autofree char *date = g_date_time_format (slip->issued_at, "%Y-%m-%dT%H:%M:%S%:z");
-      cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
-    }
+  surface = hb_document_pdf_surface_new (&sink, A4_W, A4_H, _("随申码离线码"), slip->issued_at);
   cr = cairo_create (surface);
   cairo_save (cr);
   cairo_translate (cr, PANEL_X, PANEL_Y);
@@ -227,27 +161,14 @@ hb_code_slip_render (const HbCodeSlip *slip, GError **error)
   cairo_restore (cr);
   {
     double y = PANEL_Y + PANEL_H + MM (3);
-    g_autoptr(PangoLayout) l = slip_text (&s, _("✂ 请沿虚线剪下，随身携带"), 10, FALSE, PANEL_W);
     cairo_translate (cr, PANEL_X - PANEL_PAD, 0);
-    cairo_move_to (cr, PANEL_PAD, y);
-    pango_cairo_show_layout (cr, l);
+    slip_line (&s, cr, _("✂ 请沿虚线剪下，随身携带"), 10, FALSE, &y);
   }
   status = cairo_status (cr);
   cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
+  pdf = hb_document_pdf_finish (&sink, surface, status, error);
   slip_clear (&s);
-  if (status != CAIRO_STATUS_SUCCESS || sink.overflow)
-    {
-      g_set_error (error, HB_DOCUMENT_ERROR, HB_DOCUMENT_ERROR_RENDER,
-                   "slip could not be rendered: %s",
-                   sink.overflow ? "PDF too large" : cairo_status_to_string (status));
-      g_byte_array_unref (sink.bytes);
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (sink.bytes);
+  return pdf;
 }
 
 cairo_surface_t *

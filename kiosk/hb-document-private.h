@@ -28,7 +28,7 @@ typedef struct {
 GBytes *hb_document_render_receipt_with_info (const HbReceipt *receipt, HbPaperFormat format,
                                               HbDocumentLayoutInfo *info, GError **error);
 
-/* ---- shared by the documents of kiosk/ (receipt, certificate) ------------------------ */
+/* ---- shared by the documents of kiosk/ (receipt, certificate, code slip) ------------------------ */
 #define HB_DOCUMENT_FONT_FAMILY "Noto Sans CJK SC"
 #define HB_DOCUMENT_MM(v) ((v) * 72.0 / 25.4)
 
