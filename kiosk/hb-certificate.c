@@ -393,6 +393,7 @@ typedef struct {
   double        col_x[HB_CERTIFICATE_MAX_COLUMNS + 1];
   guint         page, n_pages;
   char         *issued;      /* "YYYY-MM-DD" */
+  cairo_pattern_t *watermark; /* the repeating tile, made once per document */
 } HbCert;
 
 static PangoLayout *
@@ -453,32 +454,50 @@ page_header (HbCert *c)
 }
 
 /* The watermark: the line repeated along diagonal rows across the whole page, light grey
- * and translucent, as outlines (no text objects: extraction sees the page's text only). */
+ * and translucent, as outlines (no text objects: extraction sees the page's text only).
+ * Drawn once into a tile of two staggered copies that the PDF repeats (a tiling pattern):
+ * every page then carries a few hundred bytes for it instead of each copy's outlines. */
+static cairo_pattern_t *
+watermark_tile (HbCert *c)
+{
+  g_autoptr(PangoLayout) l = text (c, c->cert->watermark, 15, FALSE, 0, PANGO_ALIGN_LEFT, 0);
+  double w = ceil (hb_document_layout_width (l) + MM (18));
+  double h = ceil (hb_document_layout_height (l) + MM (22));
+  cairo_rectangle_t extents = { 0, 0, w, 2 * h };
+  cairo_surface_t *tile = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &extents);
+  cairo_t *cr = cairo_create (tile);
+
+  cairo_move_to (cr, 0, 0);
+  pango_cairo_layout_path (cr, l);
+  cairo_move_to (cr, w / 2, h);
+  pango_cairo_layout_path (cr, l);
+  cairo_move_to (cr, -w / 2, h);  /* the staggered copy's left half, wrapped */
+  pango_cairo_layout_path (cr, l);
+  cairo_set_source_rgba (cr, 0.55, 0.55, 0.55, 0.28);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+
+  cairo_pattern_t *pattern = cairo_pattern_create_for_surface (tile);
+  cairo_surface_destroy (tile);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_REPEAT);
+  return pattern;
+}
+
 static void
 page_watermark (HbCert *c)
 {
   if (c->cr == NULL || c->cert->watermark == NULL)
     return;
-  g_autoptr(PangoLayout) l = text (c, c->cert->watermark, 15, FALSE, 0, PANGO_ALIGN_LEFT, 0);
-  double w = hb_document_layout_width (l) + MM (18);
-  double h = hb_document_layout_height (l) + MM (22);
-  double diag = hypot (PAGE_W, PAGE_H);
+  if (c->watermark == NULL)
+    c->watermark = watermark_tile (c);
   cairo_t *cr = c->cr;
   cairo_save (cr);
   cairo_rectangle (cr, 0, 0, PAGE_W, PAGE_H);
   cairo_clip (cr);
   cairo_translate (cr, PAGE_W / 2, PAGE_H / 2);
   cairo_rotate (cr, -G_PI / 6);
-  cairo_new_path (cr);
-  guint row = 0;
-  for (double y = -diag / 2; y < diag / 2; y += h, row++)
-    for (double x = -diag / 2 - (row % 2) * w / 2; x < diag / 2; x += w)
-      {
-        cairo_move_to (cr, x, y);
-        pango_cairo_layout_path (cr, l);
-      }
-  cairo_set_source_rgba (cr, 0.55, 0.55, 0.55, 0.28);
-  cairo_fill (cr);
+  cairo_set_source (cr, c->watermark);
+  cairo_paint (cr);
   cairo_restore (cr);
 }
 
@@ -763,6 +782,7 @@ hb_certificate_render_with_pages (const HbCertificate *cert, guint *n_pages, GEr
 out:
   hb_qr_code_free (c.qr);
   g_free (c.issued);
+  g_clear_pointer (&c.watermark, cairo_pattern_destroy);
   g_object_unref (c.pc);
   return pdf;
 }

@@ -106,7 +106,8 @@ slip_setup (Slip *s, const HbCodeSlip *slip, GError **error)
   return TRUE;
 }
 
-/* The panel with its top-left corner at the origin of cr. */
+/* The panel with its top-left corner at the origin of cr; cr NULL: the measuring pass, which
+ * shows the text to the document's font subsets (hb_document_draw_layout). */
 static void
 slip_draw_panel (Slip *s, const HbCodeSlip *slip, cairo_t *cr)
 {
@@ -120,7 +121,8 @@ slip_draw_panel (Slip *s, const HbCodeSlip *slip, cairo_t *cr)
   if (slip->masked_name && *slip->masked_name)
     slip_line (s, cr, slip->masked_name, 16, TRUE, &y);
   y += MM (1);
-  hb_qr_draw (s->qr, cr, (PANEL_W - qr_size) / 2, y, module);
+  if (cr != NULL)
+    hb_qr_draw (s->qr, cr, (PANEL_W - qr_size) / 2, y, module);
   y += qr_size + MM (2);
   slip_line (s, cr, s->expires, 13, TRUE, &y);
   slip_line (s, cr, _("办事时将此码对准自助终端的扫码口"), 9, FALSE, &y);
@@ -128,6 +130,8 @@ slip_draw_panel (Slip *s, const HbCodeSlip *slip, cairo_t *cr)
   if (s->footer)
     slip_line (s, cr, s->footer, 7, FALSE, &y);
 
+  if (cr == NULL)
+    return;
   cairo_save (cr);
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_set_line_width (cr, 0.8);
@@ -142,7 +146,7 @@ hb_code_slip_render (const HbCodeSlip *slip, GError **error)
 {
   Slip s = { 0 };
   HbDocumentPdfSink sink;
-  cairo_surface_t *surface;
+  cairo_surface_t *surface = NULL;
   cairo_t *cr;
   cairo_status_t status;
   GBytes *pdf;
@@ -153,17 +157,26 @@ hb_code_slip_render (const HbCodeSlip *slip, GError **error)
       slip_clear (&s);
       return NULL;
     }
-  surface = hb_document_pdf_surface_new (&sink, A4_W, A4_H, _("随申码离线码"), slip->issued_at);
-  cr = cairo_create (surface);
-  cairo_save (cr);
-  cairo_translate (cr, PANEL_X, PANEL_Y);
-  slip_draw_panel (&s, slip, cr);
-  cairo_restore (cr);
-  {
-    double y = PANEL_Y + PANEL_H + MM (3);
-    cairo_translate (cr, PANEL_X - PANEL_PAD, 0);
-    slip_line (&s, cr, _("✂ 请沿虚线剪下，随身携带"), 10, FALSE, &y);
-  }
+  for (int pass = 0; pass < 2; pass++)
+    {
+      cr = NULL;
+      if (pass == 1)
+        {
+          surface = hb_document_pdf_surface_new (&sink, A4_W, A4_H, _("随申码离线码"),
+                                                 slip->issued_at);
+          cr = cairo_create (surface);
+          cairo_save (cr);
+          cairo_translate (cr, PANEL_X, PANEL_Y);
+        }
+      slip_draw_panel (&s, slip, cr);
+      double y = PANEL_Y + PANEL_H + MM (3);
+      if (cr != NULL)
+        {
+          cairo_restore (cr);
+          cairo_translate (cr, PANEL_X - PANEL_PAD, 0);
+        }
+      slip_line (&s, cr, _("✂ 请沿虚线剪下，随身携带"), 10, FALSE, &y);
+    }
   status = cairo_status (cr);
   cairo_destroy (cr);
   pdf = hb_document_pdf_finish (&sink, surface, status, error);

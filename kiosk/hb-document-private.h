@@ -45,9 +45,10 @@ PangoLayout  *hb_document_layout_new (PangoContext *pc, const char *text, double
 double        hb_document_layout_height (PangoLayout *layout);
 double        hb_document_layout_width  (PangoLayout *layout);
 
-/* Draw the layout at (x, y) as filled outlines in grey (0 black … 1 white) over the same
- * text as real (extractable) glyphs in bg, the colour of what lies below — see the
- * comment in hb-document.c about cairo 1.16's CFF subsetter. cr may be NULL (measuring). */
+/* Draw the layout at (x, y) in grey (0 black … 1 white). cr NULL: the measuring pass,
+ * which shows the layout to the document's font subsets (hb-pdf-text.h); drawn then as
+ * text in those subsets, or else as filled outlines over the same text in bg, the colour
+ * of what lies below — see the comment in hb-document.c. */
 void          hb_document_draw_layout (cairo_t *cr, PangoLayout *layout, double x, double y,
                                        double grey, double bg);
 

@@ -7,6 +7,7 @@
 #include "kiosk/hb-document.h"
 
 #include "kiosk/hb-document-private.h"
+#include "kiosk/hb-pdf-text.h"
 #include "kiosk/hb-qr.h"
 
 #include <cairo-pdf.h>
@@ -16,6 +17,8 @@
 #include <string.h>
 
 G_DEFINE_QUARK (hb-document-error-quark, hb_document_error)
+/* The HbPdfText of a document, on its PangoContext. */
+static G_DEFINE_QUARK (hb-document-pdf-text, pdf_text)
 
 #define HB_DOC_FONT_FAMILY HB_DOCUMENT_FONT_FAMILY
 #define HB_DOC_CREATOR     "Haoban"
@@ -240,21 +243,36 @@ hb_document_layout_width (PangoLayout *layout)
   return (double) (logical.x + logical.width) / PANGO_SCALE;
 }
 
-/* Text is drawn twice. What prints is the glyph outlines, filled as paths: cairo 1.16's
- * CFF subsetter miscounts hint-mask bytes when a glyph's first hintmask follows path
- * operators, drops subroutines such glyphs call, and some Noto Sans CJK glyphs (e.g. “如”)
- * then print blank or as a box. Underneath, the same layout as real text in the colour of
- * the background, so the PDF still carries the embedded font and searchable, copyable text
- * (pdftotext, screen readers), whatever its subset looks like.
+/* Text is normally drawn through a subset of its font made for the document
+ * (hb-pdf-text.c): the measuring pass (cr NULL) collects the glyphs, the drawing pass
+ * shows them. A layout the measuring pass did not see is drawn twice instead. What prints
+ * is then the glyph outlines, filled as paths: cairo 1.16's own CFF subsetter miscounts
+ * hint-mask bytes when a glyph's first hintmask follows path operators, drops subroutines
+ * such glyphs call, and some Noto Sans CJK glyphs (e.g. “如”) then print blank or as a box.
+ * Underneath, the same layout as real text in the colour of the background, so the PDF
+ * still carries searchable, copyable text (pdftotext, screen readers).
  * grey: 0 black … 1 white (thermal pages print everything black); bg: what lies below. */
 void
 hb_document_draw_layout (cairo_t *cr, PangoLayout *layout, double x, double y, double grey,
                          double bg)
 {
+  HbPdfText *text = g_object_get_qdata (G_OBJECT (pango_layout_get_context (layout)),
+                                        pdf_text_quark ());
   if (cr == NULL)
-    return;
+    {
+      if (text != NULL)
+        hb_pdf_text_collect (text, layout);
+      return;
+    }
   cairo_save (cr);
   cairo_new_path (cr);
+  cairo_set_source_rgb (cr, grey, grey, grey);
+  if (text != NULL && hb_pdf_text_draw (text, cr, layout, x, y))
+    {
+      cairo_restore (cr);
+      return;
+    }
+
   cairo_set_source_rgb (cr, bg, bg, bg);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
@@ -917,6 +935,8 @@ hb_document_pango_context_new (GError **error)
   cairo_font_options_destroy (options);
   pango_context_set_round_glyph_positions (pc, FALSE);
   pango_context_set_language (pc, pango_language_from_string ("zh-cn"));
+  g_object_set_qdata_full (G_OBJECT (pc), pdf_text_quark (), hb_pdf_text_new (),
+                           (GDestroyNotify) hb_pdf_text_free);
 
   /* Without a CJK font every label would print as boxes: better no document than that. */
   g_autoptr(PangoLayout) probe = hb_document_layout_new (pc, LABEL_CASE_NUMBER.zh, 10, FALSE,

@@ -1,6 +1,7 @@
 /* hb-document.h — documents the terminal prints, rendered to PDF with cairo and pango.
  *
- * Fonts: Noto Sans CJK SC (fonts-noto-cjk), embedded (subset) in the PDF by cairo.
+ * Fonts: Noto Sans CJK SC (fonts-noto-cjk), embedded as a subset of just the glyphs printed
+ * (hb-pdf-text.h).
  * The receipt carries a QR code (libqrencode) of its reference so a clerk can scan it.
  * Rendering is pure (no devices, no files): PDF bytes out. */
 #pragma once
