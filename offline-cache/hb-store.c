@@ -70,6 +70,13 @@ static const char *const migrations[] = {
   "  CHECK (state <> 'pending' OR body IS NOT NULL)"
   ") STRICT;"
   "CREATE INDEX outbox_by_state_kind ON outbox (state, kind, id);",
+
+  /* 2: catalog search: short-query index, pinyin initials, popularity (issue 6; being
+   * written — nothing released carries this step yet) */
+  "SELECT 1;",
+
+  /* 3: sync: parked outbox items, catalog assets (issue 6; being written) */
+  "SELECT 1;",
 };
 
 /* meta key of the last accepted /v1/keys document (no migration needed: meta exists). */
