@@ -792,3 +792,68 @@ hb_certificate_render (const HbCertificate *cert, GError **error)
 {
   return hb_certificate_render_with_pages (cert, NULL, error);
 }
+
+/* ---- async: parse and render off the calling thread ------------------------------------- */
+
+typedef struct {
+  char  *json;      /* personal data: wiped */
+  gsize  length;
+  char  *title;
+} CertJob;
+
+static void
+cert_job_free (gpointer data)
+{
+  CertJob *j = data;
+
+  if (j->json != NULL)
+    explicit_bzero (j->json, j->length);
+  g_free (j->json);
+  g_free (j->title);
+  g_free (j);
+}
+
+static void
+cert_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  CertJob *j = task_data;
+  GError *error = NULL;
+  g_autoptr(HbCertificate) cert = hb_certificate_parse (j->json, j->length, &error);
+  GBytes *pdf = NULL;
+
+  explicit_bzero (j->json, j->length);
+  if (cert != NULL)
+    {
+      j->title = g_strdup (hb_certificate_get_title (cert));
+      pdf = hb_certificate_render (cert, &error);
+    }
+  if (pdf == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, pdf, (GDestroyNotify) g_bytes_unref);
+}
+
+void
+hb_certificate_render_json_async (const char *data, gsize length, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  CertJob *j = g_new0 (CertJob, 1);
+
+  g_task_set_source_tag (task, hb_certificate_render_json_async);
+  j->json = g_memdup2 (data, length);
+  j->length = length;
+  g_task_set_task_data (task, j, cert_job_free);
+  g_task_run_in_thread (task, cert_thread);
+}
+
+GBytes *
+hb_certificate_render_json_finish (GAsyncResult *result, char **title, GError **error)
+{
+  GBytes *pdf = g_task_propagate_pointer (G_TASK (result), error);
+  CertJob *j = g_task_get_task_data (G_TASK (result));
+
+  if (title != NULL)
+    *title = pdf != NULL ? g_strdup (j->title) : NULL;
+  return pdf;
+}

@@ -67,4 +67,12 @@ GBytes *hb_certificate_render (const HbCertificate *cert, GError **error);
 GBytes *hb_certificate_render_with_pages (const HbCertificate *cert, guint *n_pages,
                                           GError **error);
 
+/* Parse (a copy of) the platform's JSON and render it on a worker thread; the copy is
+ * wiped. finish: the PDF and the document's title (for the print job), or the error of
+ * hb_certificate_parse or hb_certificate_render. */
+void    hb_certificate_render_json_async  (const char *data, gsize length,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+GBytes *hb_certificate_render_json_finish (GAsyncResult *result, char **title, GError **error);
+
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include "kiosk/hb-document.h"
 #include "kiosk/hb-i18n.h"
 #include "kiosk/hb-code-identity.h"
+#include "kiosk/hb-certificate.h"
 #include "kiosk/hb-code-slip.h"
 #include "kiosk/hb-receipt-ticket.h"
 #include "kiosk/hb-offline-code.h"
@@ -1715,6 +1716,121 @@ hb_core_print_offline_code_async (HbCore *self, GCancellable *cancellable,
 
 guint
 hb_core_print_offline_code_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  gssize job = g_task_propagate_int (G_TASK (result), error);
+  return job > 0 ? (guint) job : 0;
+}
+
+/* --- printing a proof or an e-licence copy ------------------------------------------------ */
+
+/* The platform's document is bounded again by hb_certificate_parse (512 KiB). */
+#define PROOF_REPLY_MAX HB_CERTIFICATE_MAX_BYTES
+
+static void
+proof_rendered (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  HbCore *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autofree char *title = NULL;
+  g_autoptr(GBytes) pdf = hb_certificate_render_json_finish (result, &title, &error);
+
+  if (pdf == NULL)
+    {
+      /* The platform's document could not be printed: its problem, not the resident's. */
+      g_message ("core: proof not rendered: %s", error->message);
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_REJECTED,
+                               "the platform's document cannot be printed: %s", error->message);
+      g_error_free (error);
+      return;
+    }
+  if (hb_session_get_person (self->session) == NULL)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "the visit ended before the document was ready");
+      return;
+    }
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  hb_print_service_print_async (self->printer, pdf, title, cancellable, printed,
+                                g_steal_pointer (&task));
+}
+
+static void
+proof_fetched (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  guint status = 0;
+  char *body = hb_sync_request_finish (HB_SYNC (source), result, &status, &error);
+
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (status != 200)
+    {
+      hb_secure_free (body);
+      if (status == 404)
+        g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_NO_RECORD,
+                                 "the platform holds no such record for this resident");
+      else
+        g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_REJECTED,
+                                 "platform refused the document (HTTP %u)", status);
+      return;
+    }
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  hb_certificate_render_json_async (body, strlen (body), cancellable, proof_rendered,
+                                    g_steal_pointer (&task));
+  hb_secure_free (body);
+}
+
+void
+hb_core_print_proof_async (HbCore *self, const char *proof, const char *licence,
+                           const char *purpose, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  HbPerson *person = hb_session_get_person (self->session);
+
+  g_task_set_source_tag (task, hb_core_print_proof_async);
+  g_return_if_fail (proof != NULL);
+  if (!self->started || person == NULL ||
+      hb_person_get_principal (person) != HB_PRINCIPAL_PERSON)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "proofs are printed for an identified resident only");
+      return;
+    }
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "proof");
+  json_builder_add_string_value (b, proof);
+  if (licence != NULL)
+    {
+      json_builder_set_member_name (b, "licence");
+      json_builder_add_string_value (b, licence);
+    }
+  if (purpose != NULL)
+    {
+      json_builder_set_member_name (b, "purpose");
+      json_builder_add_string_value (b, purpose);
+    }
+  json_builder_set_member_name (b, "applicant");
+  add_applicant (b, person);
+  json_builder_end_object (b);
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  char *body = hb_json_to_string (root);
+
+  hb_session_hold_idle (self->session);
+  g_task_set_task_data (task, g_object_ref (self), release_hold);
+  hb_sync_request_async (self->sync, "POST", "/v1/proofs", body, cancellable, proof_fetched,
+                         g_steal_pointer (&task));
+  hb_secure_free (body);
+}
+
+guint
+hb_core_print_proof_finish (HbCore *self, GAsyncResult *result, GError **error)
 {
   gssize job = g_task_propagate_int (G_TASK (result), error);
   return job > 0 ? (guint) job : 0;

@@ -25,6 +25,7 @@ typedef enum {
   HB_CORE_ERROR_INVALID,     /* the form has problems */
   HB_CORE_ERROR_REJECTED,    /* the platform refused the application */
   HB_CORE_ERROR_UNKNOWN_SERVICE,
+  HB_CORE_ERROR_NO_RECORD,   /* the platform holds no such record for this resident */
 } HbCoreError;
 
 #define HB_TYPE_CORE (hb_core_get_type ())
@@ -87,6 +88,19 @@ void        hb_core_print_offline_code_async  (HbCore *self, GCancellable *cance
                                                GAsyncReadyCallback callback, gpointer user_data);
 guint       hb_core_print_offline_code_finish (HbCore *self, GAsyncResult *result,
                                                GError **error);
+
+/* Have the platform issue a proof (proof: "social-insurance-payment",
+ * "property-registration") or an e-licence copy (proof "licence-copy", licence
+ * "household-register" or "marriage-certificate", purpose required: it is printed in the
+ * watermark) for the identified resident (POST /v1/proofs, online only), render it
+ * (hb-certificate.h) and print it on A4. Completes with the print job id once the printer
+ * confirmed it; HB_CORE_ERROR_NO_RECORD when the platform has nothing for this resident,
+ * HB_CORE_ERROR_STATE before identification or for a business, the network's error when
+ * offline, the printer's error like hb_core_print_receipt_async. */
+void        hb_core_print_proof_async  (HbCore *self, const char *proof, const char *licence,
+                                        const char *purpose, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+guint       hb_core_print_proof_finish (HbCore *self, GAsyncResult *result, GError **error);
 
 /* The printer failed: the receipt goes another way instead. Queued durably in the outbox
  * (POST /v1/deliveries, exactly once, also while offline): to the resident's 随申办 account,

@@ -1,7 +1,8 @@
 /* test-cups-visit.c — a visit whose receipt goes to an A4 printer behind a real cupsd
  * (private, on loopback, an IPP Everywhere printer behind it): printed only when CUPS says
  * the job completed; a printer out of paper fails the print plainly, prints nothing later
- * for the next person, and shows in the status for staff. */
+ * for the next person, and shows in the status for staff. Proofs and e-licence copies come
+ * from the platform for the identified resident and print the same way, masked. */
 #include "visit-fixture.h"
 #include "tests/support/hb-test-cupsd.h"
 
@@ -93,6 +94,111 @@ test_paper_out_fails_plainly_and_shows_for_staff (CupsVisit *f, gconstpointer da
   }
 }
 
+/* Squashed pdftotext of the one document cupsd printed. */
+static char *
+printed_text (CupsVisit *f)
+{
+  g_autofree char *out_dir = g_build_filename (hb_test_cupsd_get_dir (f->cupsd), "out", NULL);
+  g_autoptr(GDir) d = g_dir_open (out_dir, 0, NULL);
+  const char *name = d ? g_dir_read_name (d) : NULL;
+  g_assert_nonnull (name);
+  g_autofree char *path = g_build_filename (out_dir, name, NULL);
+  g_autofree char *text = NULL, *err = NULL;
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", path, "-", NULL };
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               &text, &err, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  GString *s = g_string_new (NULL);
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isspace (*p))
+      g_string_append_c (s, *p);
+  return g_string_free (s, FALSE);
+}
+
+/* POST /v1/proofs the platform received (GET /_sim/requests). */
+static gint64
+proof_requests (CupsVisit *f)
+{
+  long status = 0;
+  g_autofree char *body = hb_test_sim_request (f->v.sim, "GET", "/_sim/requests", NULL, &status);
+  g_autoptr(JsonObject) stats = hb_json_parse_object (body, -1, 1 << 16, 4, NULL);
+  g_assert_cmpint (status, ==, 200);
+  g_assert_nonnull (stats);
+  return json_object_get_int_member (stats, "proofs");
+}
+
+static void
+identify (CupsVisit *f)
+{
+  g_free (visit_ctl (&f->v, NULL, "sim", "card-insert", "--sample", "1", NULL));
+  visit_wait_state (&f->v, HB_SESSION_IDENTIFIED);
+  g_assert_true (hb_test_wait_until (printer_online, f->v.core, 20000));
+}
+
+static void
+test_proof_from_the_platform_prints_masked (CupsVisit *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->cupsd == NULL)
+    return;
+  identify (f);
+  g_assert_cmpuint (visit_print_proof (&f->v, "social-insurance-payment", NULL, NULL, &error),
+                    >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (proof_requests (f), ==, 1);
+  g_assert_cmpuint (hb_test_cupsd_count_printed (f->cupsd), ==, 1);
+  g_autofree char *text = printed_text (f);
+  g_assert_nonnull (strstr (text, "上海市社会保险个人缴费证明"));
+  g_assert_nonnull (strstr (text, "上海市社会保险事业管理中心"));
+  g_assert_nonnull (strstr (text, "第1页/共"));
+  /* The ID number is masked on paper; the full one never prints. */
+  g_assert_null (strstr (text, SAMPLE_ID));
+  g_assert_nonnull (strstr (text, "310***********1237"));
+}
+
+static void
+test_licence_copy_prints_its_purpose_and_trust_level (CupsVisit *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->cupsd == NULL)
+    return;
+  identify (f);
+  g_assert_cmpuint (visit_print_proof (&f->v, "licence-copy", "household-register",
+                                       "办理入学手续", &error), >, 0);
+  g_assert_no_error (error);
+  g_autofree char *text = printed_text (f);
+  g_assert_nonnull (strstr (text, "居民户口簿（电子证照复印件）"));
+  g_assert_nonnull (strstr (text, "仅供办理入学手续使用，再次复印无效·可信等级A"));
+}
+
+static void
+test_proof_without_record_or_network_prints_nothing (CupsVisit *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->cupsd == NULL)
+    return;
+  identify (f);
+  /* The platform has nothing for this resident: said so, nothing printed. */
+  visit_fault (&f->v, "{\"status\": 404, \"times\": 1}");
+  g_assert_cmpuint (visit_print_proof (&f->v, "property-registration", NULL, NULL, &error),
+                    ==, 0);
+  g_assert_error (error, HB_CORE_ERROR, HB_CORE_ERROR_NO_RECORD);
+  g_clear_error (&error);
+  /* The platform unreachable: a network error, nothing printed, nothing queued. */
+  visit_fault (&f->v, "{\"drop\": true}");
+  g_assert_cmpuint (visit_print_proof (&f->v, "property-registration", NULL, NULL, &error),
+                    ==, 0);
+  g_assert_true (error->domain == G_IO_ERROR);
+  g_clear_error (&error);
+  visit_fault (&f->v, "{}");
+  hb_test_spin (500);
+  g_assert_cmpuint (hb_test_cupsd_count_printed (f->cupsd), ==, 0);
+}
+
 #define ADD(path, fn) g_test_add (path, CupsVisit, NULL, setup, fn, teardown)
 
 int
@@ -102,5 +208,11 @@ main (int argc, char **argv)
   ADD ("/integration/cups-visit/receipt-prints-through-cups", test_receipt_prints_through_cups);
   ADD ("/integration/cups-visit/paper-out-fails-plainly-and-shows-for-staff",
        test_paper_out_fails_plainly_and_shows_for_staff);
+  ADD ("/integration/cups-visit/proof-from-the-platform-prints-masked",
+       test_proof_from_the_platform_prints_masked);
+  ADD ("/integration/cups-visit/licence-copy-prints-its-purpose-and-trust-level",
+       test_licence_copy_prints_its_purpose_and_trust_level);
+  ADD ("/integration/cups-visit/proof-without-record-or-network-prints-nothing",
+       test_proof_without_record_or_network_prints_nothing);
   return g_test_run ();
 }

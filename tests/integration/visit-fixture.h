@@ -322,6 +322,31 @@ visit_print_offline_code (Visit *v, GError **error)
 }
 
 static inline void
+proof_printed_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Visit *v = data;
+  v->job = hb_core_print_proof_finish (HB_CORE (source), result, &v->error);
+  v->ok = v->error == NULL;
+  v->done = TRUE;
+}
+
+/* Have the platform issue a proof (or licence copy) for the identified resident and print it. */
+static inline guint
+visit_print_proof (Visit *v, const char *proof, const char *licence, const char *purpose,
+                   GError **error)
+{
+  visit_reset_async (v);
+  hb_core_print_proof_async (v->core, proof, licence, purpose, NULL, proof_printed_cb, v);
+  g_assert_true (hb_test_wait_until (async_done, v, 30000));
+  if (v->error)
+    {
+      g_propagate_error (error, v->error);
+      v->error = NULL;
+    }
+  return v->job;
+}
+
+static inline void
 visit_rate_and_finish (Visit *v, int level)
 {
   HbSession *s = hb_core_get_session (v->core);

@@ -88,6 +88,31 @@ test_resident_prints_an_offline_code (Ui *ui, gconstpointer data)
   ui_snapshot (ui, "printed");
 }
 
+static gboolean
+proof_status_says (gpointer data)
+{
+  gpointer *w = data;
+  GtkWidget *label = ui_find (w[0], "证明打印状态");
+  return label && gtk_widget_get_visible (label) &&
+         strstr (gtk_label_get_text (GTK_LABEL (label)), w[1]) != NULL;
+}
+
+static void
+test_resident_prints_a_proof (Ui *ui, gconstpointer data)
+{
+  gpointer printed[] = { ui, "证明已打印" };
+
+  ui->prefix = "print-proof-";
+  ui_wait_page (ui, HB_PAGE_ATTRACT);
+  ui_press (ui, "开始办理");
+  ui_wait_page (ui, HB_PAGE_IDENTIFY);
+  ui_press (ui, "放身份证 1");
+  ui_wait_page (ui, HB_PAGE_CATALOG);
+  ui_press (ui, "社保缴费证明");
+  g_assert_true (hb_test_wait_until (proof_status_says, printed, 20000));
+  ui_snapshot (ui, "printed");
+}
+
 static void
 test_unknown_code_on_the_attract_screen_is_explained (Ui *ui, gconstpointer data)
 {
@@ -111,6 +136,8 @@ main (int argc, char **argv)
               test_business_code_offers_business_services, ui_teardown);
   g_test_add ("/ui/codes/offline-code-leaves-card-fields-to-the-platform", Ui, NULL, ui_setup,
               test_offline_code_leaves_card_fields_to_the_platform, ui_teardown);
+  g_test_add ("/ui/codes/resident-prints-a-proof-from-the-platform", Ui, NULL, ui_setup,
+              test_resident_prints_a_proof, ui_teardown);
   g_test_add ("/ui/codes/resident-prints-an-offline-code", Ui, NULL, ui_setup,
               test_resident_prints_an_offline_code, ui_teardown);
   g_test_add ("/ui/codes/unknown-code-on-the-attract-screen-is-explained", Ui, NULL, ui_setup,

@@ -3,6 +3,7 @@
 
 #include "tools/platform-sim/hb-sim-clock.h"
 #include "tools/platform-sim/hb-sim-json.h"
+#include "tools/platform-sim/hb-sim-proofs.h"
 
 #include <string.h>
 
@@ -15,6 +16,7 @@ static const char *const endpoint_paths[] = {
   [HB_SIM_EP_KEYS] = "/v1/keys",
   [HB_SIM_EP_CODES_OFFLINE] = "/v1/codes/offline",
   [HB_SIM_EP_DELIVERIES] = "/v1/deliveries",
+  [HB_SIM_EP_PROOFS] = "/v1/proofs",
 };
 
 HbSimEndpoint
@@ -54,6 +56,7 @@ hb_sim_api_count (HbSimContext *ctx, HbSimEndpoint endpoint)
     case HB_SIM_EP_KEYS:          s->keys++; break;
     case HB_SIM_EP_CODES_OFFLINE: s->codes_offline++; break;
     case HB_SIM_EP_DELIVERIES:    s->deliveries++; break;
+    case HB_SIM_EP_PROOFS:        s->proofs++; break;
     case HB_SIM_EP_UNKNOWN:
     default:                      s->unknown++; break;
     }
@@ -425,6 +428,9 @@ hb_sim_api_handle (HbSimContext *ctx, HbSimRequest *req, HbSimEndpoint endpoint,
       break;
     case HB_SIM_EP_DELIVERIES:
       handle_submission (ctx, req, HB_SIM_KIND_DELIVERY, fail_after_commit);
+      break;
+    case HB_SIM_EP_PROOFS:
+      hb_sim_proofs_handle (ctx, req);
       break;
     case HB_SIM_EP_UNKNOWN:
     default:

@@ -15,6 +15,7 @@ typedef enum {
   HB_SIM_EP_KEYS,
   HB_SIM_EP_CODES_OFFLINE,
   HB_SIM_EP_DELIVERIES,
+  HB_SIM_EP_PROOFS,
   HB_SIM_EP_UNKNOWN,
 } HbSimEndpoint;
 

@@ -12,6 +12,7 @@ hb_sim_stats_to_json (const HbSimStats *s)
     { "heartbeat", s->heartbeat },
     { "keys", s->keys },
     { "codes_offline", s->codes_offline },
+    { "proofs", s->proofs },
     { "deliveries", s->deliveries },
     { "unknown", s->unknown },
     { "catalog_not_modified", s->catalog_not_modified },

@@ -15,6 +15,7 @@ typedef struct {
   guint keys;
   guint codes_offline;
   guint deliveries;
+  guint proofs;
   guint unknown;               /* /v1 paths that are no endpoint */
   /* how some were answered */
   guint catalog_not_modified;  /* 304 */

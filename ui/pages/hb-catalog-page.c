@@ -13,7 +13,11 @@ struct _HbCatalogPage
   GtkWidget *offline_box;
   GtkWidget *offline_button;
   GtkLabel  *offline_status;
+  GtkWidget *proof_social_button;
+  GtkWidget *proof_property_button;
+  GtkLabel  *proof_status;
   GCancellable *printing;
+  GCancellable *proof_printing;
   gulong    catalog_handler;
 };
 
@@ -142,6 +146,69 @@ on_offline_clicked (HbCatalogPage *self)
   hb_core_print_offline_code_async (core, self->printing, offline_printed, g_object_ref (self));
 }
 
+/* ---- proofs: the platform issues them, the A4 printer prints them ----------------------- */
+
+static void
+proof_status (HbCatalogPage *self, const char *text)
+{
+  gtk_label_set_text (self->proof_status, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->proof_status), TRUE);
+}
+
+static void
+proof_buttons_sensitive (HbCatalogPage *self, gboolean sensitive)
+{
+  gtk_widget_set_sensitive (self->proof_social_button, sensitive);
+  gtk_widget_set_sensitive (self->proof_property_button, sensitive);
+}
+
+static void
+proof_printed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(HbCatalogPage) self = data;
+  g_autoptr(GError) error = NULL;
+  guint job = hb_core_print_proof_finish (HB_CORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->proof_printing);
+  proof_buttons_sensitive (self, TRUE);
+  if (job > 0)
+    proof_status (self, _("证明已打印，请在 A4 打印机出口取走。证明上的二维码可供办事单位核验真伪。"));
+  else if (g_error_matches (error, HB_CORE_ERROR, HB_CORE_ERROR_NO_RECORD))
+    proof_status (self, _("没有查到您的相关记录，无需打印。如有疑问，请咨询工作人员或拨打 12345。"));
+  else if (error->domain == G_IO_ERROR)
+    proof_status (self, _("网络暂不可用，证明需联网开具。请稍后再试，或在“随申办”App 中查看电子证明。"));
+  else if (error->domain == HB_DEVICE_ERROR)
+    {
+      /* The printer's own plain message (paper, jam, cover…) and what to do instead. */
+      g_autofree char *text = g_strdup_printf (
+        _("%s 证明没有打印。您可以在“随申办”App 中查看和下载电子证明，或请工作人员帮助。"),
+        error->message);
+      proof_status (self, text);
+    }
+  else
+    {
+      g_message ("catalog: proof not printed: %s", error->message);
+      proof_status (self, _("证明未能打印，请联系工作人员。"));
+    }
+}
+
+static void
+on_proof_clicked (GtkButton *button, HbCatalogPage *self)
+{
+  HbCore *core = hb_page_get_core (HB_PAGE (self));
+  const char *proof = g_object_get_data (G_OBJECT (button), "proof");
+
+  if (self->proof_printing || proof == NULL)
+    return;
+  self->proof_printing = g_cancellable_new ();
+  proof_buttons_sensitive (self, FALSE);
+  proof_status (self, _("正在向平台申请证明并打印，请稍候……"));
+  hb_core_print_proof_async (core, proof, NULL, NULL, self->proof_printing, proof_printed,
+                             g_object_ref (self));
+}
+
 static void
 update_offline (HbCatalogPage *self)
 {
@@ -173,6 +240,9 @@ hb_catalog_page_dispose (GObject *object)
   if (self->printing)
     g_cancellable_cancel (self->printing);
   g_clear_object (&self->printing);
+  if (self->proof_printing)
+    g_cancellable_cancel (self->proof_printing);
+  g_clear_object (&self->proof_printing);
   gtk_widget_dispose_template (GTK_WIDGET (object), HB_TYPE_CATALOG_PAGE);
   G_OBJECT_CLASS (hb_catalog_page_parent_class)->dispose (object);
 }
@@ -192,7 +262,11 @@ hb_catalog_page_class_init (HbCatalogPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, offline_box);
   gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, offline_button);
   gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, offline_status);
+  gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, proof_social_button);
+  gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, proof_property_button);
+  gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, proof_status);
   gtk_widget_class_bind_template_callback (widget_class, on_offline_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_proof_clicked);
 }
 
 static void
@@ -201,4 +275,9 @@ hb_catalog_page_init (HbCatalogPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   hb_ui_set_accessible_label (GTK_WIDGET (self->offline_status), _("离线码打印状态"));
   hb_ui_set_accessible_label (GTK_WIDGET (self->greeting), _("问候"));
+  hb_ui_set_accessible_label (GTK_WIDGET (self->proof_status), _("证明打印状态"));
+  g_object_set_data (G_OBJECT (self->proof_social_button), "proof",
+                     (gpointer) "social-insurance-payment");
+  g_object_set_data (G_OBJECT (self->proof_property_button), "proof",
+                     (gpointer) "property-registration");
 }
