@@ -55,6 +55,8 @@ static const KeySpec keys[] = {
   { "ui",       "height",             T_INT,    "1920",   240, 7680 },
   { "log",      "level",              T_CHOICE, "info",   0, 0, "debug|info|warning" },
   { "log",      "max_bytes",          T_INT,    "10485760", 65536, 1073741824 },
+  /* Below this much free space in data_dir new applications are refused (docs/offline-cache.md). */
+  { "store",    "min_free_mb",        T_INT,    "64",     1, 102400 },
 };
 
 /* Bounds on what a file may hold, before parsing. */

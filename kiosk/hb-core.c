@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 G_DEFINE_QUARK (hb-core-error-quark, hb_core_error)
@@ -48,6 +49,7 @@ struct _HbCore
   gint64           help_requested_at;
   guint            status_source;
   gboolean         started;
+  gint             storage_full;  /* atomic: the last submission was refused for disk space */
 };
 
 G_DEFINE_FINAL_TYPE (HbCore, hb_core, G_TYPE_OBJECT)
@@ -610,6 +612,22 @@ hb_core_describe (HbCore *self)
     }
   else
     json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "storage_full");
+  json_builder_add_boolean_value (b, g_atomic_int_get (&self->storage_full) != 0);
+  json_builder_set_member_name (b, "store_rebuilt");
+  if (self->store != NULL && hb_store_was_rebuilt (self->store))
+    {
+      guint salvaged = 0, unreadable = 0;
+      hb_store_get_salvage (self->store, &salvaged, &unreadable);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "salvaged");
+      json_builder_add_int_value (b, salvaged);
+      json_builder_set_member_name (b, "unreadable");
+      json_builder_add_int_value (b, unreadable);
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "help_requested");
   if (self->help_requested)
     {
@@ -992,6 +1010,8 @@ typedef struct {
   gulong  rejected_id;
   guint   timeout_id;
   gboolean holding;
+  char   *data_dir;      /* where the database lives, and the free space it must keep */
+  guint64 min_free;
 } OutboxJob;
 
 static void
@@ -1008,6 +1028,7 @@ outbox_job_free (OutboxJob *job)
   g_free (job->key);
   g_free (job->kind);
   g_free (job->path);
+  g_free (job->data_dir);
   g_object_unref (job->core);
   g_free (job);
 }
@@ -1019,6 +1040,20 @@ enqueue_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
   OutboxJob *job = data;
   GError *error = NULL;
   gboolean ok;
+
+  struct statvfs st;
+  /* Refuse before the disk is full, not after: a write that cannot complete must never be
+   * the one that holds a resident's application. Unknown free space is not refused. */
+  if (job->data_dir != NULL && statvfs (job->data_dir, &st) == 0 &&
+      (guint64) st.f_bavail * st.f_frsize < job->min_free)
+    {
+      g_atomic_int_set (&self->storage_full, 1);
+      hb_secure_free (g_steal_pointer (&job->body));
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STORAGE_FULL,
+                               "less than %" G_GUINT64_FORMAT " MiB free in %s: new "
+                               "submissions are refused", job->min_free >> 20, job->data_dir);
+      return;
+    }
 
   g_mutex_lock (&self->writer_lock);
   ok = hb_outbox_enqueue_with_key (self->writer_outbox, job->key, job->kind, job->path, job->body,
@@ -1036,7 +1071,18 @@ enqueue_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
   g_mutex_unlock (&self->writer_lock);
   hb_secure_free (g_steal_pointer (&job->body));
   if (ok)
-    g_task_return_boolean (task, TRUE);
+    {
+      g_atomic_int_set (&self->storage_full, 0);
+      g_task_return_boolean (task, TRUE);
+    }
+  else if (g_error_matches (error, HB_STORE_ERROR, HB_STORE_ERROR_FULL))
+    {
+      /* SQLite rolled the transaction back: nothing half-written, nothing to clean up. */
+      g_atomic_int_set (&self->storage_full, 1);
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STORAGE_FULL,
+                               "the disk is full: %s", error->message);
+      g_error_free (error);
+    }
   else
     g_task_return_error (task, error);
 }
@@ -1137,7 +1183,12 @@ enqueued_for_submit (GObject *source, GAsyncResult *result, gpointer data)
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_warning ("core: could not save the application: %s", error->message);
+      /* A full disk is an expected condition with its own screen and status, not a bug. */
+      if (g_error_matches (error, HB_CORE_ERROR, HB_CORE_ERROR_STORAGE_FULL))
+        g_message ("core: application refused: %s", error->message);
+      else
+        g_warning ("core: could not save the application: %s", error->message);
+      write_status_soon (self);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
@@ -1158,6 +1209,8 @@ outbox_job_new (HbCore *self, const char *key, const char *kind, const char *pat
 {
   OutboxJob *job = g_new0 (OutboxJob, 1);
   job->core = g_object_ref (self);
+  job->data_dir = g_strdup (hb_config_get_string (self->config, "paths", "data_dir"));
+  job->min_free = (guint64) hb_config_get_int (self->config, "store", "min_free_mb") << 20;
   job->key = g_strdup (key);
   job->kind = g_strdup (kind);
   job->path = g_strdup (path);

@@ -26,6 +26,7 @@ typedef enum {
   HB_CORE_ERROR_REJECTED,    /* the platform refused the application */
   HB_CORE_ERROR_UNKNOWN_SERVICE,
   HB_CORE_ERROR_NO_RECORD,   /* the platform holds no such record for this resident */
+  HB_CORE_ERROR_STORAGE_FULL, /* too little disk left to accept a submission safely */
 } HbCoreError;
 
 #define HB_TYPE_CORE (hb_core_get_type ())

@@ -56,6 +56,10 @@ GBytes  *hb_store_seal   (HbStore *self, const char *ad, const void *plain, gsiz
 char    *hb_store_unseal (HbStore *self, const char *ad, const void *sealed, gsize length,
                           gsize *out_length, GError **error);
 
+/* Copies the outbox items not yet sent from a quarantined database (hb-store-salvage.c). */
+gboolean hb_store_salvage_outbox (HbStore *self, const char *corrupt_path, guint *salvaged,
+                                  guint *unreadable, GError **error);
+
 /* Frees a string holding personal data after wiping it. NULL-safe. */
 void     hb_store_wipe_free (char *text);
 

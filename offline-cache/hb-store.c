@@ -24,6 +24,7 @@ struct _HbStore
   GRecMutex  lock;
   guint8     key[HB_STORE_KEY_BYTES];
   gboolean   rebuilt;
+  guint      salvaged, unreadable;  /* outbox rows carried over / unreadable in the quarantine */
   int        schema_version;
 };
 
@@ -97,8 +98,8 @@ static void
 set_error_rc (GError **error, int rc, const char *what, const char *detail)
 {
   int primary = rc & 0xff;
-  int code = (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
-               ? HB_STORE_ERROR_CORRUPT : HB_STORE_ERROR_SQL;
+  int code = (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) ? HB_STORE_ERROR_CORRUPT
+             : primary == SQLITE_FULL ? HB_STORE_ERROR_FULL : HB_STORE_ERROR_SQL;
   g_set_error (error, HB_STORE_ERROR, code, "%s: %s", what,
                detail ? detail : sqlite3_errstr (rc));
 }
@@ -719,6 +720,7 @@ static gboolean
 store_init (HbStore *self, const char *key_path, GError **error)
 {
   CheckResult check;
+  g_autofree char *moved = NULL;
 
   if (!ensure_private_dir (self->path, error) || !load_key (key_path, self->key, error))
     return FALSE;
@@ -732,7 +734,6 @@ store_init (HbStore *self, const char *key_path, GError **error)
     return FALSE;
   if (check == CHECK_CORRUPT)
     {
-      g_autofree char *moved = NULL;
       /* Move the files while the connection still holds them: closing first would let
        * SQLite delete the -wal, which belongs in the quarantine too. */
       gboolean ok = quarantine (self->path, &moved, error);
@@ -749,7 +750,19 @@ store_init (HbStore *self, const char *key_path, GError **error)
         return FALSE;
     }
 
-  return configure (self->db, error) && migrate (self, error) && check_key (self, key_path, error);
+  if (!configure (self->db, error) || !migrate (self, error) || !check_key (self, key_path, error))
+    return FALSE;
+  if (moved != NULL)
+    {
+      /* What residents submitted and the platform has not confirmed must not be lost with
+       * the damaged file; a failed salvage must not stop the terminal either. */
+      g_autoptr(GError) local = NULL;
+      if (!hb_store_salvage_outbox (self, moved, &self->salvaged, &self->unreadable, &local))
+        g_message ("store: nothing salvaged from %s: %s", moved, local->message);
+      g_message ("store: %u outbox items carried over from %s, %u rows unreadable",
+                 self->salvaged, moved, self->unreadable);
+    }
+  return TRUE;
 }
 
 HbStore *
@@ -814,6 +827,16 @@ hb_store_was_rebuilt (HbStore *self)
 {
   g_return_val_if_fail (HB_IS_STORE (self), FALSE);
   return self->rebuilt;
+}
+
+void
+hb_store_get_salvage (HbStore *self, guint *salvaged, guint *unreadable)
+{
+  g_return_if_fail (HB_IS_STORE (self));
+  if (salvaged)
+    *salvaged = self->salvaged;
+  if (unreadable)
+    *unreadable = self->unreadable;
 }
 
 static void

@@ -22,6 +22,7 @@ typedef enum {
   HB_STORE_ERROR_NOT_FOUND,
   HB_STORE_ERROR_INVALID,     /* input (e.g. catalog JSON) rejected */
   HB_STORE_ERROR_CRYPTO,
+  HB_STORE_ERROR_FULL,        /* the disk is full: nothing was written */
 } HbStoreError;
 
 #define HB_TYPE_STORE (hb_store_get_type ())
@@ -36,6 +37,9 @@ const char *hb_store_get_path (HbStore *self);
 int         hb_store_get_schema_version (HbStore *self);
 /* TRUE when open() found a corrupt file and quarantined it (for the maintenance screen). */
 gboolean    hb_store_was_rebuilt (HbStore *self);
+/* After a rebuild: outbox items carried over from the quarantined file, and rows that could
+ * not be read there (each may have held an item; staff see both). */
+void        hb_store_get_salvage (HbStore *self, guint *salvaged, guint *unreadable);
 
 /* The last GET /v1/keys document the terminal accepted (HbKeyring validated it), kept so
  * that a terminal starting offline still verifies offline codes. NULL when there is none.

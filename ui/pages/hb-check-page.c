@@ -95,6 +95,9 @@ submitted (GObject *source, GAsyncResult *result, gpointer data)
   gtk_label_set_text (self->error_label,
                       g_error_matches (error, HB_CORE_ERROR, HB_CORE_ERROR_REJECTED)
                       ? _("平台未能受理此申请。请按“退出办理”结束，并到人工窗口咨询。")
+                      : g_error_matches (error, HB_CORE_ERROR, HB_CORE_ERROR_STORAGE_FULL)
+                      ? _("本机存储空间不足，暂时不能受理新的申请（已保存的申请不受影响）。"
+                          "请到人工窗口办理，或请工作人员处理。")
                       : _("提交未成功，请再试一次。如仍不成功，请联系工作人员。"));
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
 }
