@@ -29,9 +29,9 @@ DEPS_BUILD = build-essential pkg-config gettext libglib2.0-dev libglib2.0-bin li
              libjson-glib-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libsoup-3.0-dev \
              libqrencode-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev libumockdev-dev \
              libzbar-dev libcups2-dev libharfbuzz-dev libfreetype-dev
-DEPS_RUN   = fonts-noto-cjk librsvg2-common
+DEPS_RUN   = fonts-noto-cjk librsvg2-common ca-certificates
 DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps umockdev valgrind \
-             cups-daemon cups-client cups-ipp-utils cups-filters
+             cups-daemon cups-client cups-ipp-utils cups-filters openssl glib-networking
 DEPS_FUZZ  = clang libclang-rt-14-dev
 DEPS_BENCH = chromium time libzxing-dev
 DEPS       = $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH)
@@ -151,7 +151,7 @@ $(BUILD)/locale/%/LC_MESSAGES/haoban.mo: po/%.po
 	$(Q)msgfmt --check -o $@ $<
 
 # --- rules ------------------------------------------------------------------------------
-.PHONY: all deps run check bench fuzz fuzz-build clean pot tests bins libs
+.PHONY: all deps run check bench soak fuzz fuzz-build clean pot tests bins libs
 # Keep intermediate objects (fuzz targets are built through pattern chains).
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -270,6 +270,11 @@ check: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(foreach t,$(T_BENCH),$(call test_bin,$(t)))
 	@tests/bench/run-bench.sh $(BUILD)
+
+# kill -9 crash-safety soak: 2,000 trials instead of make check's 200 (docs/crash-safety.md).
+soak: deps
+	@$(MAKE) --no-print-directory $(SIM_BIN) $(BUILD)/tests/unit/offline-cache/test-crash-safety
+	@HB_CRASH_TRIALS=2000 HB_TEST_TIMEOUT=3600 tests/run-tests.sh $(BUILD) $(BUILD)/tests/unit/offline-cache/test-crash-safety
 
 FUZZ_BUILD   = build/fuzz
 FUZZ_RUNS    ?= 1000000

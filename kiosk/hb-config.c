@@ -10,7 +10,7 @@
 
 G_DEFINE_QUARK (hb-config-error-quark, hb_config_error)
 
-typedef enum { T_STRING, T_INT, T_BOOL, T_CHOICE, T_URL, T_PATH } KeyType;
+typedef enum { T_STRING, T_INT, T_BOOL, T_CHOICE, T_URL, T_PATH, T_PINS } KeyType;
 
 typedef struct {
   const char *group;
@@ -34,6 +34,15 @@ static const KeySpec keys[] = {
   { "platform", "retry_cap_ms",       T_INT,    "300000", 100, 3600000 },
   { "platform", "connect_timeout_ms", T_INT,    "3000",   100, 60000 },
   { "platform", "request_timeout_ms", T_INT,    "10000",  500, 120000 },
+  /* Heartbeat and parked outbox items (docs/offline-cache.md "Sync"). */
+  { "platform", "heartbeat_interval", T_INT,    "60",     10, 3600 },
+  { "platform", "park_after_failures", T_INT,   "20",     1, 1000 },
+  { "platform", "park_after_hours",   T_INT,    "72",     1, 8760 },
+  /* Transport security (docs/transport-security.md); the files are checked at sync start. */
+  { "platform", "ca_file",            T_PATH,   NULL },
+  { "platform", "pin_sha256",         T_PINS,   NULL },
+  { "platform", "client_cert",        T_PATH,   NULL },
+  { "platform", "client_key",         T_PATH,   NULL },
   { "devices",  "mode",               T_CHOICE, "virtual", 0, 0, "virtual|real" },
   { "devices",  "sim_socket",         T_PATH,   NULL },
   { "devices",  "idcard_serial",      T_PATH,   NULL },
@@ -158,6 +167,39 @@ validate (const KeySpec *spec, const char *value, GError **error)
           return FALSE;
         }
       return TRUE;
+
+    case T_PINS:
+      {
+        /* "sha256//<44 base64 chars>" items separated by ';' (a GKeyFile list). */
+        g_auto(GStrv) items = g_strsplit (value, ";", -1);
+        guint n = 0;
+        for (char **p = items; *p; p++)
+          {
+            char *item = g_strstrip (*p);
+            gsize len = strlen (item);
+            gboolean ok;
+            if (len == 0)
+              continue;   /* GKeyFile writes lists with a trailing ';' */
+            ok = len == 8 + 44 && g_str_has_prefix (item, "sha256//") && item[len - 1] == '=';
+            for (gsize i = 8; ok && i < len - 1; i++)
+              ok = g_ascii_isalnum (item[i]) || item[i] == '+' || item[i] == '/';
+            if (!ok || ++n > 8)
+              {
+                g_set_error (error, HB_CONFIG_ERROR, HB_CONFIG_ERROR_INVALID_VALUE,
+                             "[%s] %s: must be 1 to 8 items \"sha256//<base64 of the "
+                             "SHA-256 of the public key>\" separated by ';'",
+                             spec->group, spec->key);
+                return FALSE;
+              }
+          }
+        if (n == 0)
+          {
+            g_set_error (error, HB_CONFIG_ERROR, HB_CONFIG_ERROR_INVALID_VALUE,
+                         "[%s] %s: must not be empty", spec->group, spec->key);
+            return FALSE;
+          }
+        return TRUE;
+      }
 
     case T_URL:
       if (!(g_str_has_prefix (value, "http://") || g_str_has_prefix (value, "https://"))

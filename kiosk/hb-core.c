@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -37,6 +38,7 @@ struct _HbCore
    * commit's fsync never holds the main thread's connection (WAL: readers don't wait). */
   HbStore         *writer_store;
   HbOutbox        *writer_outbox;
+  HbCatalog       *writer_catalog;
   GMutex           writer_lock;   /* one writer job at a time on that connection */
   GHashTable      *services;      /* code → HbService (parsed cache) */
   GCancellable    *resolving;     /* 随申码 resolution in flight */
@@ -50,6 +52,11 @@ struct _HbCore
   guint            status_source;
   gboolean         started;
   gint             storage_full;  /* atomic: the last submission was refused for disk space */
+  /* Out of service (platform command, later staff): no new visit starts. Kept in
+   * data_dir/out-of-service so a restart does not reopen a closed terminal. */
+  gboolean         out_of_service;
+  char            *out_of_service_reason;
+  gint64           out_of_service_since;
 };
 
 G_DEFINE_FINAL_TYPE (HbCore, hb_core, G_TYPE_OBJECT)
@@ -59,6 +66,7 @@ enum { SIGNAL_IDENTIFY_FAILED, SIGNAL_CATALOG_CHANGED, SIGNAL_STATUS_CHANGED,
 static guint signals[N_SIGNALS];
 
 static void write_status_soon (HbCore *self);
+static void load_out_of_service (HbCore *self);
 
 /* --- object ----------------------------------------------------------------------- */
 
@@ -74,6 +82,7 @@ hb_core_dispose (GObject *object)
   g_clear_object (&self->devices);
   g_clear_object (&self->outbox);
   g_clear_object (&self->writer_outbox);
+  g_clear_object (&self->writer_catalog);
   g_clear_object (&self->writer_store);
   g_clear_object (&self->catalog);
   g_clear_object (&self->store);
@@ -89,6 +98,7 @@ hb_core_finalize (GObject *object)
   g_mutex_clear (&self->writer_lock);
   g_free (self->print_failure);
   g_free (self->help_requested);
+  g_free (self->out_of_service_reason);
   G_OBJECT_CLASS (hb_core_parent_class)->finalize (object);
 }
 
@@ -147,6 +157,12 @@ identify_person (HbCore *self, HbPerson *person)
     {
       /* A card laid on the reader mid-visit is not a new visit. */
       g_debug ("core: identity event during a visit ignored");
+      return;
+    }
+  if (self->out_of_service)
+    {
+      /* The attract screen already says 暂停服务 and where to go instead. */
+      g_message ("core: out of service: identification ignored");
       return;
     }
   hb_session_identify (self->session, person);
@@ -538,6 +554,10 @@ hb_core_choose_service (HbCore *self, const char *code, GError **error)
                    hb_session_state_to_string (hb_session_get_state (self->session)));
       return FALSE;
     }
+  /* Popular here ranks higher in search. A commit (fsync): off the UI thread, on the
+   * writer connection so it never holds up the main connection's reads. */
+  if (self->writer_catalog)
+    hb_catalog_note_use_async (self->writer_catalog, code, NULL, NULL, NULL);
   return TRUE;
 }
 
@@ -608,6 +628,18 @@ hb_core_describe (HbCore *self)
       json_builder_add_string_value (b, self->print_failure);
       json_builder_set_member_name (b, "at");
       json_builder_add_int_value (b, self->print_failure_at);
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "out_of_service");
+  if (self->out_of_service)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, self->out_of_service_reason ? self->out_of_service_reason : "");
+      json_builder_set_member_name (b, "since");
+      json_builder_add_int_value (b, self->out_of_service_since);
       json_builder_end_object (b);
     }
   else
@@ -683,6 +715,10 @@ write_status_now (gpointer data)
   if (!self->started)
     return G_SOURCE_REMOVE;
   node = hb_core_describe (self);
+  /* The same picture goes up with the next heartbeat (devices, attention, session state:
+   * nothing personal). */
+  if (self->sync)
+    hb_sync_set_heartbeat_status (self->sync, json_node_get_object (node));
   task = g_task_new (NULL, NULL, NULL, NULL);
   g_object_set_data_full (G_OBJECT (task), "path", hb_core_dup_status_path (self), g_free);
   g_task_set_task_data (task, hb_json_to_string (node), g_free);
@@ -703,6 +739,48 @@ static void
 on_status_event (HbCore *self)
 {
   write_status_soon (self);
+}
+
+/* A command from the platform, through the heartbeat (HbSync has checked its shape and
+ * the config allow-list, and never emits an id twice). Applied so that no visit is cut
+ * short: going out of service only stops the next visit from starting. */
+static void
+on_platform_command (HbSync *sync, const char *id, const char *name, JsonObject *args,
+                     HbCore *self)
+{
+  if (g_str_equal (name, "out-of-service"))
+    {
+      gboolean on = args && json_object_has_member (args, "on") &&
+                    json_object_get_boolean_member_with_default (args, "on", FALSE);
+      const char *reason = args ? json_object_get_string_member_with_default (args, "reason", NULL)
+                                : NULL;
+      g_message ("core: platform command %s: out of service %s", id, on ? "on" : "off");
+      hb_core_set_out_of_service (self, on, reason ? reason : _("平台指令"));
+      hb_sync_request_heartbeat (sync);
+      return;
+    }
+  if (g_str_equal (name, "config") && args != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (args);
+      for (GList *m = members; m; m = m->next)
+        {
+          const char *gk = m->data;
+          const char *dot = strchr (gk, '.');
+          JsonNode *v = json_object_get_member (args, gk);
+          g_autoptr(GError) error = NULL;
+          if (dot == NULL || v == NULL || json_node_get_value_type (v) != G_TYPE_STRING)
+            continue;
+          g_autofree char *group = g_strndup (gk, (gsize) (dot - gk));
+          /* hb_config_set checks type and range: a bad value changes nothing. */
+          if (!hb_config_set (self->config, group, dot + 1, json_node_get_string (v), &error))
+            g_message ("core: platform command %s: %s not changed: %s", id, gk, error->message);
+          else
+            g_message ("core: platform command %s: %s changed", id, gk);
+        }
+      write_status_soon (self);
+      return;
+    }
+  g_message ("core: platform command %s (%s) not applied here", id, name);
 }
 
 /* --- start / stop ----------------------------------------------------------------- */
@@ -745,6 +823,7 @@ finish_start (HbCore *self, HbStore *store, GError **error)
   g_autofree char *spool = hb_config_dup_spool_dir (c);
   g_autofree char *db = hb_config_dup_db_path (c);
   g_autofree char *key = hb_config_dup_key_path (c);
+  g_autofree char *assets = hb_config_dup_data_path (c, "assets");
   HbSyncOptions opts = {
     .db_path = db,
     .key_path = key,
@@ -755,12 +834,23 @@ finish_start (HbCore *self, HbStore *store, GError **error)
     .retry_cap_ms = (guint) hb_config_get_int (c, "platform", "retry_cap_ms"),
     .connect_timeout_ms = (guint) hb_config_get_int (c, "platform", "connect_timeout_ms"),
     .request_timeout_ms = (guint) hb_config_get_int (c, "platform", "request_timeout_ms"),
+    /* docs/transport-security.md: checked by hb_sync_start before any connection. */
+    .tls_ca_file = hb_config_get_string (c, "platform", "ca_file"),
+    .tls_pin_sha256 = hb_config_get_string (c, "platform", "pin_sha256"),
+    .tls_client_cert = hb_config_get_string (c, "platform", "client_cert"),
+    .tls_client_key = hb_config_get_string (c, "platform", "client_key"),
+    .heartbeat_interval_s = (guint) hb_config_get_int (c, "platform", "heartbeat_interval"),
+    .park_after_failures = (guint) hb_config_get_int (c, "platform", "park_after_failures"),
+    .park_after_s = (guint) hb_config_get_int (c, "platform", "park_after_hours") * 3600u,
+    .assets_dir = assets,
   };
 
+  load_out_of_service (self);
   self->store = store;
   self->catalog = hb_catalog_new (store);
   self->outbox = hb_outbox_new (store);
   self->writer_outbox = hb_outbox_new (self->writer_store);
+  self->writer_catalog = hb_catalog_new (self->writer_store);
   seed_catalog (self);
 
   hb_device_mode_from_string (hb_config_get_string (c, "devices", "mode"), &mode);
@@ -802,6 +892,9 @@ finish_start (HbCore *self, HbStore *store, GError **error)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sync, "delivered", G_CALLBACK (on_status_event), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sync, "command", G_CALLBACK (on_platform_command), self, 0);
+  g_signal_connect_object (self->sync, "parked", G_CALLBACK (on_status_event), self,
+                           G_CONNECT_SWAPPED);
   if (!hb_sync_start (self->sync, error))
     return FALSE;
 
@@ -813,6 +906,88 @@ finish_start (HbCore *self, HbStore *store, GError **error)
   g_message ("core: terminal %s started (%s devices, platform %s)",
              opts.terminal_id, hb_config_get_string (c, "devices", "mode"), opts.platform_url);
   return TRUE;
+}
+
+/* --- out of service ------------------------------------------------------------------ */
+
+#define OUT_OF_SERVICE_FILE   "out-of-service"
+#define OUT_OF_SERVICE_REASON_MAX 256
+
+static char *
+out_of_service_path (HbCore *self)
+{
+  return g_build_filename (hb_config_get_string (self->config, "paths", "data_dir"),
+                           OUT_OF_SERVICE_FILE, NULL);
+}
+
+/* The reason as a staff member or the platform wrote it: one line, bounded, UTF-8. */
+static char *
+clean_reason (const char *reason)
+{
+  if (reason == NULL || !g_utf8_validate (reason, -1, NULL))
+    return g_strdup ("");
+  g_autofree char *cut = g_utf8_substring (reason, 0, MIN (g_utf8_strlen (reason, -1),
+                                                            OUT_OF_SERVICE_REASON_MAX));
+  for (char *p = cut; *p; p++)
+    if ((guchar) *p < 0x20)
+      *p = ' ';
+  return g_strdup (g_strstrip (cut));
+}
+
+static void
+load_out_of_service (HbCore *self)
+{
+  g_autofree char *path = out_of_service_path (self);
+  g_autofree char *text = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &text, &len, NULL) || len > 4 * OUT_OF_SERVICE_REASON_MAX)
+    return;
+  self->out_of_service = TRUE;
+  self->out_of_service_reason = clean_reason (text);
+  GStatBuf st;
+  self->out_of_service_since = g_stat (path, &st) == 0 ? (gint64) st.st_mtime : 0;
+  g_message ("core: out of service since the last start (%s)", self->out_of_service_reason);
+}
+
+void
+hb_core_set_out_of_service (HbCore *self, gboolean on, const char *reason)
+{
+  g_return_if_fail (HB_IS_CORE (self));
+  g_autofree char *path = out_of_service_path (self);
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->out_of_service_reason, g_free);
+  self->out_of_service = on;
+  if (on)
+    {
+      self->out_of_service_reason = clean_reason (reason);
+      self->out_of_service_since = g_get_real_time () / G_USEC_PER_SEC;
+      if (!g_file_set_contents_full (path, self->out_of_service_reason, -1,
+                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+        g_warning ("core: out of service, but not kept across a restart: %s", error->message);
+    }
+  else
+    {
+      self->out_of_service_since = 0;
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        g_warning ("core: %s could not be removed: %s", path, g_strerror (errno));
+    }
+  /* A visit in progress goes on to its end; only the next one is refused. */
+  g_message ("core: %s service%s%s", on ? "out of" : "back in",
+             on && *self->out_of_service_reason ? ": " : "",
+             on ? self->out_of_service_reason : "");
+  write_status_soon (self);
+  g_signal_emit (self, signals[SIGNAL_STATUS_CHANGED], 0);
+}
+
+gboolean
+hb_core_get_out_of_service (HbCore *self, const char **reason)
+{
+  g_return_val_if_fail (HB_IS_CORE (self), FALSE);
+  if (reason)
+    *reason = self->out_of_service ? self->out_of_service_reason : NULL;
+  return self->out_of_service;
 }
 
 static gboolean
@@ -1010,6 +1185,7 @@ typedef struct {
   gulong  rejected_id;
   guint   timeout_id;
   gboolean holding;
+  char   *visit;         /* the visit's application key: its items go out in order */
   char   *data_dir;      /* where the database lives, and the free space it must keep */
   guint64 min_free;
 } OutboxJob;
@@ -1029,6 +1205,7 @@ outbox_job_free (OutboxJob *job)
   g_free (job->kind);
   g_free (job->path);
   g_free (job->data_dir);
+  g_free (job->visit);
   g_object_unref (job->core);
   g_free (job);
 }
@@ -1056,8 +1233,8 @@ enqueue_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
     }
 
   g_mutex_lock (&self->writer_lock);
-  ok = hb_outbox_enqueue_with_key (self->writer_outbox, job->key, job->kind, job->path, job->body,
-                                   &error);
+  ok = hb_outbox_enqueue_in_visit (self->writer_outbox, job->key, job->visit, job->kind,
+                                   job->path, job->body, &error);
   if (!ok)
     {
       /* SQLite cannot always tell whether a failed commit reached the disk: look. */
@@ -1205,10 +1382,12 @@ enqueued_for_submit (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static OutboxJob *
-outbox_job_new (HbCore *self, const char *key, const char *kind, const char *path, char *body)
+outbox_job_new (HbCore *self, const char *key, const char *visit, const char *kind,
+                const char *path, char *body)
 {
   OutboxJob *job = g_new0 (OutboxJob, 1);
   job->core = g_object_ref (self);
+  job->visit = g_strdup (visit);
   job->data_dir = g_strdup (hb_config_get_string (self->config, "paths", "data_dir"));
   job->min_free = (guint64) hb_config_get_int (self->config, "store", "min_free_mb") << 20;
   job->key = g_strdup (key);
@@ -1246,7 +1425,7 @@ hb_core_submit_async (HbCore *self, GCancellable *cancellable, GAsyncReadyCallba
     }
 
   key = g_uuid_string_random ();
-  job = outbox_job_new (self, key, "application", "/v1/applications",
+  job = outbox_job_new (self, key, key, "application", "/v1/applications",
                         hb_core_build_application (self, key));
   job->holding = TRUE;
   hb_session_hold_idle (self->session);
@@ -1329,7 +1508,8 @@ hb_core_rate_async (HbCore *self, int level, GCancellable *cancellable,
   json_builder_end_object (b);
   root = json_builder_get_root (b);
 
-  job = outbox_job_new (self, key, "rating", "/v1/ratings", hb_json_to_string (root));
+  job = outbox_job_new (self, key, sub ? sub->idempotency_key : NULL, "rating", "/v1/ratings",
+                        hb_json_to_string (root));
   enqueue = g_task_new (self, NULL, enqueued_rating, g_steal_pointer (&task));
   g_task_set_task_data (enqueue, job, (GDestroyNotify) outbox_job_free);
   g_task_run_in_thread (enqueue, enqueue_thread);
@@ -1418,7 +1598,8 @@ hb_core_send_receipt_async (HbCore *self, HbDeliveryChannel channel, GCancellabl
   json_builder_end_object (b);
   root = json_builder_get_root (b);
 
-  job = outbox_job_new (self, key, "delivery", "/v1/deliveries", hb_json_to_string (root));
+  job = outbox_job_new (self, key, sub->idempotency_key, "delivery", "/v1/deliveries",
+                        hb_json_to_string (root));
   enqueue = g_task_new (self, NULL, enqueued_delivery, g_steal_pointer (&task));
   g_task_set_task_data (enqueue, job, (GDestroyNotify) outbox_job_free);
   g_task_run_in_thread (enqueue, enqueue_thread);

@@ -116,6 +116,14 @@ void        hb_core_send_receipt_async  (HbCore *self, HbDeliveryChannel channel
                                          GAsyncReadyCallback callback, gpointer user_data);
 gboolean    hb_core_send_receipt_finish (HbCore *self, GAsyncResult *result, GError **error);
 
+/* Out of service (a platform command through the heartbeat; staff, issue 9): no new visit
+ * starts — identification at the attract screen fails with a plain message and the UI
+ * shows 暂停服务 — while a visit in progress goes on to its end. Kept across restarts
+ * (data_dir/out-of-service); in the status as "attention.out_of_service". reason: shown to
+ * staff, at most 256 characters. */
+void        hb_core_set_out_of_service (HbCore *self, gboolean on, const char *reason);
+gboolean    hb_core_get_out_of_service (HbCore *self, const char **reason);
+
 /* A resident asks for a clerk (why: a short keyword, e.g. "printer"): shown to staff in
  * the status ("attention") until the visit ends. */
 void        hb_core_request_help (HbCore *self, const char *why);

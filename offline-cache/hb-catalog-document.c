@@ -1,6 +1,7 @@
 /* hb-catalog-document.c — validation of a catalog document from the platform (pure). */
 #include "offline-cache/hb-catalog-private.h"
 #include "offline-cache/hb-platform-reply.h"
+#include "offline-cache/hb-assets-private.h"
 
 #include <string.h>
 
@@ -154,12 +155,13 @@ audience_word (JsonNode *node, guint *mask)
 
 /* Optional "audience": "person" | "enterprise" | ["person", "enterprise"]. */
 static gboolean
-check_audience (JsonObject *obj, guint index, GError **error)
+check_audience (JsonObject *obj, guint index, guint *out, GError **error)
 {
   JsonNode *node = json_object_get_member (obj, "audience");
   guint mask = 0;
   gboolean ok;
 
+  *out = HB_AUDIENCE_PERSON;
   if (node == NULL)
     return TRUE;
   if (JSON_NODE_HOLDS_ARRAY (node))
@@ -175,7 +177,100 @@ check_audience (JsonObject *obj, guint index, GError **error)
   if (!ok)
     g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
                  "service %u: \"audience\" must be \"person\", \"enterprise\" or both", index);
+  else
+    *out = mask;
   return ok;
+}
+
+/* Optional "popularity": an integer 0 … HB_CATALOG_POPULARITY_MAX (search ranking). */
+static gboolean
+get_popularity (JsonObject *obj, guint index, gint64 *out, GError **error)
+{
+  JsonNode *node = json_object_get_member (obj, "popularity");
+
+  *out = 0;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
+      || json_node_get_int (node) < 0 || json_node_get_int (node) > HB_CATALOG_POPULARITY_MAX)
+    {
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                   "service %u: \"popularity\" must be an integer from 0 to %" G_GINT64_FORMAT,
+                   index, HB_CATALOG_POPULARITY_MAX);
+      return FALSE;
+    }
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+/* Optional "assets" (H12): at most HB_ASSETS_MAX_PER_SERVICE objects {"id", "sha256" (64
+ * lowercase hex), "bytes" (1 … HB_ASSET_MAX_BYTES), "media_type"? (image/png|jpeg|webp)}. */
+static gboolean
+check_assets (JsonObject *obj, guint index, GError **error)
+{
+  JsonNode *node = json_object_get_member (obj, "assets");
+  JsonArray *array;
+  guint n;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node)
+      || (n = json_array_get_length (array = json_node_get_array (node))) > HB_ASSETS_MAX_PER_SERVICE)
+    goto bad;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *e = json_array_get_element (array, i);
+      JsonObject *a = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+      JsonNode *id = a ? json_object_get_member (a, "id") : NULL;
+      JsonNode *sha = a ? json_object_get_member (a, "sha256") : NULL;
+      JsonNode *bytes = a ? json_object_get_member (a, "bytes") : NULL;
+      JsonNode *type = a ? json_object_get_member (a, "media_type") : NULL;
+      if (id == NULL || json_node_get_value_type (id) != G_TYPE_STRING
+          || !hb_asset_id_is_valid (json_node_get_string (id))
+          || sha == NULL || json_node_get_value_type (sha) != G_TYPE_STRING
+          || !hb_asset_sha256_is_valid (json_node_get_string (sha))
+          || bytes == NULL || json_node_get_value_type (bytes) != G_TYPE_INT64
+          || json_node_get_int (bytes) < 1 || json_node_get_int (bytes) > HB_ASSET_MAX_BYTES
+          || (type != NULL && (json_node_get_value_type (type) != G_TYPE_STRING
+                               || (g_strcmp0 (json_node_get_string (type), "image/png") != 0
+                                   && g_strcmp0 (json_node_get_string (type), "image/jpeg") != 0
+                                   && g_strcmp0 (json_node_get_string (type), "image/webp") != 0))))
+        goto bad;
+    }
+  return TRUE;
+bad:
+  g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+               "service %u: \"assets\" must be at most %d objects {id, sha256, bytes ≤ %d}",
+               index, HB_ASSETS_MAX_PER_SERVICE, HB_ASSET_MAX_BYTES);
+  return FALSE;
+}
+
+/* json-glib 1.6 writes U+001F inside strings as a raw byte; SQLite's JSON functions (and
+ * any strict reader) then refuse the stored text ("malformed JSON" from json_extract, found
+ * by fuzz-catalog-json). Outside strings compact output has no bytes below 0x20, so each
+ * one becomes \u00XX: same document, valid JSON. Takes ownership. */
+static char *
+escape_raw_controls (char *json)
+{
+  GString *out;
+
+  if (json == NULL)
+    return NULL;
+  for (const char *p = json; *p; p++)
+    if ((guchar) *p < 0x20)
+      goto escape;
+  return json;
+escape:
+  out = g_string_sized_new (strlen (json) + 16);
+  for (const char *p = json; *p; p++)
+    {
+      if ((guchar) *p < 0x20)
+        g_string_append_printf (out, "\\u%04x", (guchar) *p);
+      else
+        g_string_append_c (out, *p);
+    }
+  g_free (json);
+  return g_string_free (out, FALSE);
 }
 
 static HbCatalogRecord *
@@ -202,7 +297,9 @@ parse_service (JsonNode *node, guint index, GHashTable *seen, GError **error)
       || !get_field (obj, index, "summary", HB_CATALOG_SUMMARY_MAX, TRUE, FALSE,
                      &r->summary, error)
       || !get_keywords (obj, index, &r->keywords, error)
-      || !check_audience (obj, index, error))
+      || !get_popularity (obj, index, &r->popularity, error)
+      || !check_assets (obj, index, error)
+      || !check_audience (obj, index, &r->audience, error))
     {
       record_free (r);
       return NULL;
@@ -214,7 +311,7 @@ parse_service (JsonNode *node, guint index, GHashTable *seen, GError **error)
       record_free (r);
       return NULL;
     }
-  r->json = json_to_string (node, FALSE);
+  r->json = escape_raw_controls (json_to_string (node, FALSE));
   json_len = r->json ? strlen (r->json) : 0;
   if (json_len == 0 || json_len > HB_CATALOG_SERVICE_JSON_MAX)
     {

@@ -1,4 +1,5 @@
-/* hb-catalog.c — the service catalog in the store: atomic replace, list, search. */
+/* hb-catalog.c — the service catalog in the store: atomic replace, list, read back.
+ * Search and its tables: hb-catalog-search.c. */
 #include "offline-cache/hb-catalog-private.h"
 #include "offline-cache/hb-platform-reply.h"
 #include "offline-cache/hb-store-private.h"
@@ -9,6 +10,7 @@ struct _HbCatalog
 {
   GObject  parent_instance;
   HbStore *store;
+  HbCatalogSearchCache *search_cache;   /* hb-catalog-search.c; under the store lock */
 };
 
 G_DEFINE_TYPE (HbCatalog, hb_catalog, G_TYPE_OBJECT)
@@ -30,13 +32,43 @@ hb_catalog_entry_free (HbCatalogEntry *entry)
   g_free (entry);
 }
 
+static gboolean
+reindex_txn (HbStore *store, gpointer user_data, GError **error)
+{
+  g_autofree char *flag = hb_store_dup_meta (store, HB_CATALOG_META_REINDEX);
+  if (flag == NULL)
+    return TRUE;   /* another connection did it first */
+  return hb_catalog_search_reindex (store, error)
+         && hb_store_set_meta (store, HB_CATALOG_META_REINDEX, NULL, error);
+}
+
 HbCatalog *
 hb_catalog_new (HbStore *store)
 {
+  g_autofree char *reindex = NULL;
+  g_autoptr(GError) error = NULL;
+
   g_return_val_if_fail (HB_IS_STORE (store), NULL);
   HbCatalog *self = g_object_new (HB_TYPE_CATALOG, NULL);
   self->store = g_object_ref (store);
+  /* Once, after the schema-2 migration of a database that already held a catalog: build
+   * the search tables it did not have. Failing leaves the flag for the next start. */
+  reindex = hb_store_dup_meta (store, HB_CATALOG_META_REINDEX);
+  if (reindex != NULL && !hb_store_transaction (store, reindex_txn, NULL, &error))
+    g_warning ("catalog: cannot build the search index: %s", error->message);
   return self;
+}
+
+HbStore *
+hb_catalog_get_store (HbCatalog *self)
+{
+  return self->store;
+}
+
+HbCatalogSearchCache **
+hb_catalog_get_search_cache (HbCatalog *self)
+{
+  return &self->search_cache;
 }
 
 /* --- apply ----------------------------------------------------------------------------- */
@@ -59,22 +91,22 @@ static gboolean
 apply_txn (HbStore *store, gpointer user_data, GError **error)
 {
   ApplyData *d = user_data;
-  sqlite3_stmt *svc = NULL, *fts = NULL;
+  sqlite3_stmt *svc = NULL;
+  g_autoptr(HbCatalogIndexer) ix = NULL;
   gboolean ok = FALSE;
   g_autofree char *now = g_strdup_printf ("%" G_GINT64_FORMAT,
                                           g_get_real_time () / G_USEC_PER_SEC);
 
-  if (!hb_store_exec (store, "DELETE FROM catalog_service; DELETE FROM catalog_fts;", error))
+  /* The search tables change in this same transaction (hb-catalog-search.c). */
+  ix = hb_catalog_indexer_new (store, error);
+  if (ix == NULL || !hb_catalog_indexer_clear (ix, error)
+      || !hb_store_exec (store, "DELETE FROM catalog_service;", error))
     return FALSE;
   svc = hb_store_prepare (store,
                           "INSERT INTO catalog_service"
                           " (position, code, name, name_en, category, summary, json)"
                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
-  fts = svc ? hb_store_prepare (store,
-                                "INSERT INTO catalog_fts (rowid, name, summary, name_en, keywords)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5)", error)
-            : NULL;
-  if (fts == NULL)
+  if (svc == NULL)
     goto out;
 
   for (guint i = 0; i < d->doc->services->len; i++)
@@ -89,26 +121,32 @@ apply_txn (HbStore *store, gpointer user_data, GError **error)
       bind_opt (svc, 5, r->category);
       bind_opt (svc, 6, r->summary);
       sqlite3_bind_text (svc, 7, r->json, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (fts, 1, pos);
-      sqlite3_bind_text (fts, 2, r->name, -1, SQLITE_STATIC);
-      bind_opt (fts, 3, r->summary);
-      bind_opt (fts, 4, r->name_en);
-      bind_opt (fts, 5, r->keywords);
-      if (sqlite3_step (svc) != SQLITE_DONE || sqlite3_step (fts) != SQLITE_DONE)
+      if (sqlite3_step (svc) != SQLITE_DONE)
         {
           hb_store_set_error_from_db (store, error, "store catalog");
           goto out;
         }
       sqlite3_reset (svc);
-      sqlite3_reset (fts);
+      if (!hb_catalog_indexer_add (ix, pos, r, error))
+        goto out;
     }
-  ok = hb_store_set_meta (store, META_VERSION, d->doc->version, error)
+  ok = hb_catalog_indexer_finish (ix, error)
+       && hb_store_set_meta (store, META_VERSION, d->doc->version, error)
        && hb_store_set_meta (store, META_ETAG, d->etag, error)
-       && hb_store_set_meta (store, META_APPLIED_AT, now, error);
+       && hb_store_set_meta (store, META_APPLIED_AT, now, error)
+       && hb_store_set_meta (store, HB_CATALOG_META_REINDEX, NULL, error);
 out:
   sqlite3_finalize (svc);
-  sqlite3_finalize (fts);
   return ok;
+}
+
+/* H12: the full replace inside a transaction the caller holds (a delta that reorders). */
+gboolean
+hb_catalog_replace_in_txn (HbStore *store, HbCatalogDocument *doc, const char *etag,
+                           GError **error)
+{
+  ApplyData d = { doc, etag };
+  return apply_txn (store, &d, error);
 }
 
 gboolean
@@ -180,16 +218,20 @@ dup_column (sqlite3_stmt *stmt, int col)
   return t ? g_strdup ((const char *) t) : NULL;
 }
 
-/* The audience lives in the service's JSON (validated when the catalog was applied), so
- * no column of its own: the stored text or array is read back with json_extract. */
-#define AUDIENCE_COLUMN(json) "json_extract(" json ", '$.audience')"
-
 static HbAudience
 audience_of (sqlite3_stmt *stmt, int col)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, col);
+  const char *text;
   HbAudience a = 0;
 
+  /* Search reads the bits stored at apply time (catalog_search.audience). */
+  if (sqlite3_column_type (stmt, col) == SQLITE_INTEGER)
+    {
+      a = (HbAudience) (sqlite3_column_int (stmt, col)
+                        & (HB_AUDIENCE_PERSON | HB_AUDIENCE_ENTERPRISE));
+      return a ? a : HB_AUDIENCE_PERSON;
+    }
+  text = (const char *) sqlite3_column_text (stmt, col);
   if (text == NULL)
     return HB_AUDIENCE_PERSON;
   /* Either the word itself or a JSON array of the validated words. */
@@ -200,7 +242,20 @@ audience_of (sqlite3_stmt *stmt, int col)
   return a ? a : HB_AUDIENCE_PERSON;
 }
 
-/* Runs a prepared query whose columns are code, name, name_en, category, summary, audience. */
+HbCatalogEntry *
+hb_catalog_entry_from_row (sqlite3_stmt *stmt)
+{
+  HbCatalogEntry *e = g_new0 (HbCatalogEntry, 1);
+  e->code = dup_column (stmt, 0);
+  e->name = dup_column (stmt, 1);
+  e->name_en = dup_column (stmt, 2);
+  e->category = dup_column (stmt, 3);
+  e->summary = dup_column (stmt, 4);
+  e->audience = audience_of (stmt, 5);
+  return e;
+}
+
+/* Runs a prepared query whose columns are HB_CATALOG_ENTRY_COLUMNS. */
 static GPtrArray *
 collect_entries (HbCatalog *self, sqlite3_stmt *stmt, GError **error)
 {
@@ -209,16 +264,7 @@ collect_entries (HbCatalog *self, sqlite3_stmt *stmt, GError **error)
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      HbCatalogEntry *e = g_new0 (HbCatalogEntry, 1);
-      e->code = dup_column (stmt, 0);
-      e->name = dup_column (stmt, 1);
-      e->name_en = dup_column (stmt, 2);
-      e->category = dup_column (stmt, 3);
-      e->summary = dup_column (stmt, 4);
-      e->audience = audience_of (stmt, 5);
-      g_ptr_array_add (out, e);
-    }
+    g_ptr_array_add (out, hb_catalog_entry_from_row (stmt));
   if (rc != SQLITE_DONE)
     {
       hb_store_set_error_from_db (self->store, error, "read catalog");
@@ -236,10 +282,15 @@ hb_catalog_list (HbCatalog *self)
 
   g_return_val_if_fail (HB_IS_CATALOG (self), NULL);
   hb_store_lock (self->store);
+  /* The audience bits the indexer stored, as search reads them: json_extract over every
+   * service's JSON made listing 10,000 services ~4× slower on the UI thread
+   * (tests/bench/bench-sync.c). A row without them (none expected) falls back to it. */
   stmt = hb_store_prepare (self->store,
-                           "SELECT code, name, name_en, category, summary, "
-                           AUDIENCE_COLUMN ("json")
-                           " FROM catalog_service ORDER BY position", &error);
+                           "SELECT s.code, s.name, s.name_en, s.category, s.summary,"
+                           " coalesce (cs.audience, json_extract (s.json, '$.audience'))"
+                           " FROM catalog_service s"
+                           " LEFT JOIN catalog_search cs ON cs.position = s.position"
+                           " ORDER BY s.position", &error);
   if (stmt != NULL)
     out = collect_entries (self, stmt, &error);
   sqlite3_finalize (stmt);
@@ -252,100 +303,7 @@ hb_catalog_list (HbCatalog *self)
   return out;
 }
 
-/* "…" with embedded quotes doubled: the user's text is one FTS5 phrase, never syntax. */
-static char *
-fts_phrase (const char *query)
-{
-  GString *s = g_string_new ("\"");
-  for (const char *p = query; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (s, '"');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '"');
-  return g_string_free (s, FALSE);
-}
-
-/* %…% with the LIKE wildcards and the escape character escaped. */
-static char *
-like_pattern (const char *query)
-{
-  GString *s = g_string_new ("%");
-  for (const char *p = query; *p; p++)
-    {
-      if (*p == '%' || *p == '_' || *p == '\\')
-        g_string_append_c (s, '\\');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '%');
-  return g_string_free (s, FALSE);
-}
-
-#define SEARCH_COLUMNS "s.code, s.name, s.name_en, s.category, s.summary, " \
-                       AUDIENCE_COLUMN ("s.json")
-
-GPtrArray *
-hb_catalog_search (HbCatalog *self, const char *query, GError **error)
-{
-  g_autofree char *q = NULL;
-  g_autofree char *bound = NULL;
-  GPtrArray *out = NULL;
-  sqlite3_stmt *stmt;
-  glong chars;
-  gboolean fts;
-
-  g_return_val_if_fail (HB_IS_CATALOG (self), NULL);
-  g_return_val_if_fail (query != NULL, NULL);
-
-  if (!g_utf8_validate (query, -1, NULL))
-    {
-      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
-                   "search text is not valid UTF-8");
-      return NULL;
-    }
-  q = g_strstrip (g_strdup (query));
-  chars = g_utf8_strlen (q, -1);
-  if (chars == 0)
-    return g_ptr_array_new_with_free_func ((GDestroyNotify) hb_catalog_entry_free);
-  if (chars > HB_CATALOG_QUERY_MAX_CHARS)
-    {
-      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
-                   "search text is longer than %d characters", HB_CATALOG_QUERY_MAX_CHARS);
-      return NULL;
-    }
-
-  /* The trigram index only knows substrings of three or more characters; shorter queries
-   * would silently match nothing, so they scan with LIKE (fine at catalog scale). */
-  fts = chars >= 3;
-  bound = fts ? fts_phrase (q) : like_pattern (q);
-
-  hb_store_lock (self->store);
-  stmt = hb_store_prepare (self->store,
-                           fts
-                           ? "SELECT " SEARCH_COLUMNS
-                             " FROM catalog_fts f JOIN catalog_service s ON s.position = f.rowid"
-                             " WHERE catalog_fts MATCH ?1"
-                             " ORDER BY bm25 (catalog_fts, 10.0, 2.0, 5.0, 3.0), s.position"
-                             " LIMIT ?2"
-                           : "SELECT " SEARCH_COLUMNS
-                             " FROM catalog_fts f JOIN catalog_service s ON s.position = f.rowid"
-                             " WHERE f.name LIKE ?1 ESCAPE '\\' OR f.summary LIKE ?1 ESCAPE '\\'"
-                             "    OR f.name_en LIKE ?1 ESCAPE '\\'"
-                             "    OR f.keywords LIKE ?1 ESCAPE '\\'"
-                             " ORDER BY (f.name LIKE ?1 ESCAPE '\\') DESC, s.position"
-                             " LIMIT ?2",
-                           error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, bound, -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 2, HB_CATALOG_SEARCH_MAX_RESULTS);
-      out = collect_entries (self, stmt, error);
-      sqlite3_finalize (stmt);
-    }
-  hb_store_unlock (self->store);
-  return out;
-}
+/* hb_catalog_search and hb_catalog_note_use: hb-catalog-search.c */
 
 char *
 hb_catalog_dup_service_json (HbCatalog *self, const char *code, GError **error)
@@ -380,6 +338,8 @@ static void
 hb_catalog_finalize (GObject *object)
 {
   HbCatalog *self = HB_CATALOG (object);
+  /* Its statements belong to the store's connection: finalised first. */
+  g_clear_pointer (&self->search_cache, hb_catalog_search_cache_free);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (hb_catalog_parent_class)->finalize (object);
 }

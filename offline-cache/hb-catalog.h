@@ -52,10 +52,23 @@ char      *hb_catalog_dup_etag    (HbCatalog *self);
 guint      hb_catalog_count       (HbCatalog *self);
 /* All services in catalog order. Element type HbCatalogEntry*. */
 GPtrArray *hb_catalog_list (HbCatalog *self);
-/* Search names and summaries: FTS5 trigram for queries of ≥3 characters, LIKE below.
- * Also searches name_en and the optional "keywords" array of a service. Leading/trailing
- * blanks are ignored; an empty query gives an empty array. Best matches (name) first. */
+/* Search names, summaries, name_en, the optional "keywords" array and the pinyin of the
+ * names (initials `jzz` or full `juzhuzheng` → 居住证签注): FTS5 trigram for queries of ≥ 3
+ * characters, an index of 1- and 2-character grams below. Leading/trailing blanks are
+ * ignored; an empty query gives an empty array. Ranked by match quality (exact name, name
+ * prefix, name substring, other fields; pinyin counts as the name), then popularity + local
+ * uses, then catalog order (docs/offline-cache.md "Catalog search"). At most
+ * HB_CATALOG_SEARCH_MAX_RESULTS (implemented in hb-catalog-search.c). */
 GPtrArray *hb_catalog_search (HbCatalog *self, const char *query, GError **error);
+/* A resident chose this service: its local use count (kept across catalog replacements,
+ * per code) goes up by one and lifts it in search ranking. HB_STORE_ERROR_NOT_FOUND if the
+ * code is not in the catalog. It commits a transaction (an fsync): from the UI thread use
+ * the async form, which runs it on a GTask worker. */
+gboolean   hb_catalog_note_use (HbCatalog *self, const char *code, GError **error);
+void       hb_catalog_note_use_async  (HbCatalog *self, const char *code,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
+gboolean   hb_catalog_note_use_finish (HbCatalog *self, GAsyncResult *result, GError **error);
 /* The full service object as the platform sent it, as JSON text; NULL + error if unknown. */
 char      *hb_catalog_dup_service_json (HbCatalog *self, const char *code, GError **error);
 

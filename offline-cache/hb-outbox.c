@@ -25,6 +25,7 @@ hb_outbox_state_to_string (HbOutboxState state)
     case HB_OUTBOX_PENDING: return "pending";
     case HB_OUTBOX_SENT:    return "sent";
     case HB_OUTBOX_DEAD:    return "dead";
+    case HB_OUTBOX_PARKED:  return "parked";
     default:                return "unknown";
     }
 }
@@ -36,6 +37,8 @@ state_from_string (const char *s)
     return HB_OUTBOX_SENT;
   if (g_strcmp0 (s, "dead") == 0)
     return HB_OUTBOX_DEAD;
+  if (g_strcmp0 (s, "parked") == 0)
+    return HB_OUTBOX_PARKED;
   return HB_OUTBOX_PENDING;
 }
 
@@ -140,6 +143,14 @@ gboolean
 hb_outbox_enqueue_with_key (HbOutbox *self, const char *key, const char *kind,
                             const char *path, const char *body_json, GError **error)
 {
+  return hb_outbox_enqueue_in_visit (self, key, NULL, kind, path, body_json, error);
+}
+
+gboolean
+hb_outbox_enqueue_in_visit (HbOutbox *self, const char *key, const char *visit,
+                            const char *kind, const char *path, const char *body_json,
+                            GError **error)
+{
   g_autoptr(GBytes) sealed = NULL;
   sqlite3_stmt *stmt;
   gboolean ok = FALSE;
@@ -160,8 +171,8 @@ hb_outbox_enqueue_with_key (HbOutbox *self, const char *key, const char *kind,
   /* One statement in autocommit mode is its own transaction; with synchronous=FULL the row
    * is on disk when this returns. An existing key is left as it is. */
   stmt = hb_store_prepare (self->store,
-                           "INSERT INTO outbox (idempotency_key, kind, path, body, created_at)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5)"
+                           "INSERT INTO outbox (idempotency_key, kind, path, body, created_at,"
+                           "  visit) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
                            " ON CONFLICT (idempotency_key) DO NOTHING", error);
   if (stmt != NULL)
     {
@@ -170,6 +181,10 @@ hb_outbox_enqueue_with_key (HbOutbox *self, const char *key, const char *kind,
       sqlite3_bind_text (stmt, 3, path, -1, SQLITE_STATIC);
       sqlite3_bind_blob (stmt, 4, sealed_data, (int) sealed_len, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 5, now_s ());
+      if (visit != NULL)
+        sqlite3_bind_text (stmt, 6, visit, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null (stmt, 6);
       ok = sqlite3_step (stmt) == SQLITE_DONE;
       if (!ok)
         hb_store_set_error_from_db (self->store, error, "enqueue");
@@ -243,7 +258,7 @@ hb_outbox_enqueue (HbOutbox *self, const char *kind, const char *path, const cha
 
 #define ITEM_COLUMNS \
   "id, idempotency_key, kind, path, body, state, created_at, attempts, next_try_at," \
-  " last_error, response"
+  " last_error, response, failures, parked_at"
 
 static char *
 dup_text (sqlite3_stmt *stmt, int col)
@@ -271,6 +286,8 @@ item_from_row (HbOutbox *self, sqlite3_stmt *stmt, HbOutboxItem **out, GError **
   item->next_try_at = sqlite3_column_int64 (stmt, 8);
   item->last_error = dup_text (stmt, 9);
   item->response = dup_text (stmt, 10);
+  item->failures = (guint) CLAMP (sqlite3_column_int64 (stmt, 11), 0, G_MAXUINT);
+  item->parked_at = sqlite3_column_int64 (stmt, 12);
   *out = item;
 
   blob = sqlite3_column_blob (stmt, 4);
@@ -286,10 +303,15 @@ item_from_row (HbOutbox *self, sqlite3_stmt *stmt, HbOutboxItem **out, GError **
   return TRUE;
 }
 
-/* Head of each kind's queue only: keeps one kind in id order without letting it block others. */
+/* Which items may go now. Items of a visit go out in the order they were enqueued: a
+ * rating or a delivery request waits for its own application, also while that one is
+ * parked for staff (nothing is lost; once unparked the visit's items follow it), and one
+ * visit's trouble never holds up another's. Items without a visit keep one queue per
+ * kind, in id order, without letting one kind block the others. */
 #define HEADS_ONLY \
-  " AND NOT EXISTS (SELECT 1 FROM outbox p" \
-  "   WHERE p.state = 'pending' AND p.kind = o.kind AND p.id < o.id)"
+  " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.id < o.id AND" \
+  "   ((o.visit IS NULL AND p.visit IS NULL AND p.state = 'pending' AND p.kind = o.kind)" \
+  "    OR (o.visit IS NOT NULL AND p.visit = o.visit AND p.state IN ('pending', 'parked'))))"
 
 HbOutboxItem *
 hb_outbox_next_due (HbOutbox *self, gint64 now, GError **error)
@@ -475,6 +497,192 @@ hb_outbox_mark_dead (HbOutbox *self, gint64 id, const char *last_error, GError *
 }
 
 gboolean
+hb_outbox_mark_failed (HbOutbox *self, gint64 id, gint64 next_try_at, const char *last_error,
+                       guint park_after_failures, gint64 park_after_s, gboolean *parked,
+                       GError **error)
+{
+  g_autofree char *bounded = bounded_error (last_error);
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+  gint64 now = now_s ();
+
+  g_return_val_if_fail (HB_IS_OUTBOX (self), FALSE);
+  if (parked)
+    *parked = FALSE;
+  if (park_after_failures == 0)
+    park_after_failures = HB_OUTBOX_PARK_AFTER_FAILURES;
+  if (park_after_s <= 0)
+    park_after_s = HB_OUTBOX_PARK_AFTER_S;
+
+  /* One statement: the count and the decision cannot drift apart. */
+  hb_store_lock (self->store);
+  stmt = hb_store_prepare (self->store,
+                           "UPDATE outbox SET attempts = attempts + 1, failures = failures + 1,"
+                           " last_error = ?2, next_try_at = ?3,"
+                           " state = CASE WHEN failures + 1 >= ?4"
+                           "                OR (?5 - created_at >= ?6 AND failures + 1 >= ?7)"
+                           "              THEN 'parked' ELSE 'pending' END,"
+                           " parked_at = CASE WHEN failures + 1 >= ?4"
+                           "                OR (?5 - created_at >= ?6 AND failures + 1 >= ?7)"
+                           "              THEN ?5 ELSE NULL END"
+                           " WHERE id = ?1 AND state = 'pending' RETURNING state", error);
+  if (stmt != NULL)
+    {
+      int rc;
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (bounded)
+        sqlite3_bind_text (stmt, 2, bounded, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null (stmt, 2);
+      sqlite3_bind_int64 (stmt, 3, next_try_at);
+      sqlite3_bind_int64 (stmt, 4, park_after_failures);
+      sqlite3_bind_int64 (stmt, 5, now);
+      sqlite3_bind_int64 (stmt, 6, park_after_s);
+      sqlite3_bind_int64 (stmt, 7, HB_OUTBOX_PARK_MIN_FAILURES);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          gboolean p = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "parked") == 0;
+          if (parked)
+            *parked = p;
+          rc = sqlite3_step (stmt);
+        }
+      else if (rc == SQLITE_DONE)
+        {
+          g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_NOT_FOUND,
+                       "no pending outbox item %" G_GINT64_FORMAT, id);
+          rc = -1;
+        }
+      if (rc == SQLITE_DONE)
+        ok = TRUE;
+      else if (rc != -1)
+        hb_store_set_error_from_db (self->store, error, "update outbox");
+      sqlite3_finalize (stmt);
+    }
+  hb_store_unlock (self->store);
+  return ok;
+}
+
+/* UPDATE … WHERE idempotency_key = ?1 expecting one row; text bound to ?2 if used. */
+static gboolean
+update_by_key (HbOutbox *self, const char *sql, const char *key, const char *text,
+               const char *expected_state, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok = FALSE;
+
+  if (key == NULL)
+    {
+      g_set_error_literal (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID, "no key given");
+      return FALSE;
+    }
+  hb_store_lock (self->store);
+  stmt = hb_store_prepare (self->store, sql, error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      if (sqlite3_bind_parameter_count (stmt) >= 2)
+        sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
+      if (sqlite3_bind_parameter_count (stmt) >= 3)
+        sqlite3_bind_int64 (stmt, 3, now_s ());
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        hb_store_set_error_from_db (self->store, error, "update outbox");
+      else if (sqlite3_changes (hb_store_get_db (self->store)) == 0)
+        g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_NOT_FOUND,
+                     "no %s outbox item with key %.64s", expected_state, key);
+      else
+        ok = TRUE;
+      sqlite3_finalize (stmt);
+    }
+  hb_store_unlock (self->store);
+  return ok;
+}
+
+gboolean
+hb_outbox_park (HbOutbox *self, const char *key, const char *reason, GError **error)
+{
+  g_autofree char *bounded = bounded_error (reason ? reason : "parked by staff");
+  g_return_val_if_fail (HB_IS_OUTBOX (self), FALSE);
+  if (!update_by_key (self,
+                      "UPDATE outbox SET state = 'parked', last_error = ?2, parked_at = ?3"
+                      " WHERE idempotency_key = ?1 AND state = 'pending'",
+                      key, bounded, "pending", error))
+    return FALSE;
+  g_message ("outbox: item %s parked by staff", key);
+  return TRUE;
+}
+
+gboolean
+hb_outbox_unpark (HbOutbox *self, const char *key, GError **error)
+{
+  g_return_val_if_fail (HB_IS_OUTBOX (self), FALSE);
+  /* Due at once; failures restart so it gets a full set of tries before parking again. */
+  if (!update_by_key (self,
+                      "UPDATE outbox SET state = 'pending', next_try_at = 0, failures = 0,"
+                      " parked_at = NULL WHERE idempotency_key = ?1 AND state = 'parked'",
+                      key, NULL, "parked", error))
+    return FALSE;
+  g_message ("outbox: item %s back in the queue", key);
+  return TRUE;
+}
+
+gboolean
+hb_outbox_unpark_all (HbOutbox *self, guint *n_unparked, GError **error)
+{
+  gboolean ok;
+  guint n = 0;
+
+  g_return_val_if_fail (HB_IS_OUTBOX (self), FALSE);
+  hb_store_lock (self->store);
+  ok = hb_store_exec (self->store,
+                      "UPDATE outbox SET state = 'pending', next_try_at = 0, failures = 0,"
+                      " parked_at = NULL WHERE state = 'parked'", error);
+  if (ok)
+    n = (guint) sqlite3_changes (hb_store_get_db (self->store));
+  hb_store_unlock (self->store);
+  if (n_unparked)
+    *n_unparked = n;
+  if (ok && n > 0)
+    g_message ("outbox: %u parked items back in the queue", n);
+  return ok;
+}
+
+GPtrArray *
+hb_outbox_list (HbOutbox *self, HbOutboxState state, guint limit, GError **error)
+{
+  g_autoptr(GPtrArray) out = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (HB_IS_OUTBOX (self), NULL);
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_outbox_item_free);
+  hb_store_lock (self->store);
+  /* NULL in place of the body: listing never decrypts. */
+  stmt = hb_store_prepare (self->store,
+                           "SELECT id, idempotency_key, kind, path, NULL, state, created_at,"
+                           " attempts, next_try_at, last_error, response, failures, parked_at"
+                           " FROM outbox WHERE state = ?1 ORDER BY id LIMIT ?2", error);
+  if (stmt == NULL)
+    {
+      hb_store_unlock (self->store);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, hb_outbox_state_to_string (state), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, limit ? limit : 1000);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      HbOutboxItem *item = NULL;
+      item_from_row (self, stmt, &item, NULL);
+      g_ptr_array_add (out, item);
+    }
+  if (rc != SQLITE_DONE)
+    hb_store_set_error_from_db (self->store, error, "list outbox");
+  sqlite3_finalize (stmt);
+  hb_store_unlock (self->store);
+  return rc == SQLITE_DONE ? g_steal_pointer (&out) : NULL;
+}
+
+gboolean
 hb_outbox_get_stats (HbOutbox *self, gint64 now, HbOutboxStats *stats, GError **error)
 {
   sqlite3_stmt *stmt;
@@ -502,6 +710,10 @@ hb_outbox_get_stats (HbOutbox *self, gint64 now, HbOutboxStats *stats, GError **
               break;
             case HB_OUTBOX_SENT:
               stats->sent = n;
+              break;
+            case HB_OUTBOX_PARKED:
+              stats->parked = n;
+              stats->oldest_parked_age = MAX (0, now - sqlite3_column_int64 (stmt, 2));
               break;
             case HB_OUTBOX_DEAD:
             default:
@@ -575,5 +787,9 @@ hb_outbox_stats_build_json (const HbOutboxStats *stats, JsonBuilder *b)
   json_builder_add_int_value (b, stats ? (gint64) stats->dead : -1);
   json_builder_set_member_name (b, "sent");
   json_builder_add_int_value (b, stats ? (gint64) stats->sent : -1);
+  json_builder_set_member_name (b, "parked");
+  json_builder_add_int_value (b, stats ? (gint64) stats->parked : -1);
+  json_builder_set_member_name (b, "oldest_parked_age_s");
+  json_builder_add_int_value (b, stats ? stats->oldest_parked_age : -1);
   json_builder_end_object (b);
 }

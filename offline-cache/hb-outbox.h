@@ -19,9 +19,12 @@ typedef enum {
   HB_OUTBOX_PENDING,
   HB_OUTBOX_SENT,
   HB_OUTBOX_DEAD,      /* rejected by the platform (4xx other than 409/429); kept for staff */
+  HB_OUTBOX_PARKED,    /* kept failing (or staff parked it): not retried automatically, kept
+                        * with its body and last reason until staff retry it; never dropped */
 } HbOutboxState;
 
-const char *hb_outbox_state_to_string (HbOutboxState state);   /* "pending","sent","dead" */
+/* "pending","sent","dead","parked" */
+const char *hb_outbox_state_to_string (HbOutboxState state);
 
 typedef struct {
   gint64        id;            /* delivery order */
@@ -35,6 +38,8 @@ typedef struct {
   gint64        next_try_at;   /* unix seconds */
   char         *last_error;    /* may be NULL */
   char         *response;      /* platform reply JSON once sent; may be NULL */
+  guint         failures;      /* tries the platform answered with a failure */
+  gint64        parked_at;     /* unix seconds; 0 unless parked */
 } HbOutboxItem;
 
 void hb_outbox_item_free (HbOutboxItem *item);   /* wipes body */
@@ -45,7 +50,17 @@ typedef struct {
   guint  dead;
   guint  sent;
   gint64 oldest_pending_age;   /* seconds; 0 when nothing is pending */
+  guint  parked;
+  gint64 oldest_parked_age;    /* seconds since the oldest parked item was created; 0 if none */
 } HbOutboxStats;
+
+/* When a failing item is parked (HbSyncOptions carries them; 0 = the default). Only tries
+ * the platform answered count as failures: an unreachable platform parks nothing. */
+#define HB_OUTBOX_PARK_AFTER_FAILURES 20
+#define HB_OUTBOX_PARK_AFTER_S        (72 * 3600)
+/* Age alone parks an item only once it has failed this often (a backlog that waited out a
+ * long outage is not parked by the first 503 after it). */
+#define HB_OUTBOX_PARK_MIN_FAILURES   3
 
 #define HB_TYPE_OUTBOX (hb_outbox_get_type ())
 G_DECLARE_FINAL_TYPE (HbOutbox, hb_outbox, HB, OUTBOX, GObject)
@@ -65,10 +80,17 @@ char         *hb_outbox_enqueue (HbOutbox *self, const char *kind, const char *p
 gboolean      hb_outbox_enqueue_with_key (HbOutbox *self, const char *key, const char *kind,
                                           const char *path, const char *body_json,
                                           GError **error);
+/* The same, as one item of a visit (visit: an id shared by the visit's items, e.g. its
+ * application's key; NULL: none). Within a visit items are delivered in the order they
+ * were enqueued: a later one waits while an earlier one is pending or parked. */
+gboolean      hb_outbox_enqueue_in_visit (HbOutbox *self, const char *key, const char *visit,
+                                          const char *kind, const char *path,
+                                          const char *body_json, GError **error);
 
 /* The oldest pending item whose next_try_at <= now, or NULL.
  * Items of one kind go in id order: an item waits while an older pending item of its kind
- * waits (so only the oldest pending item of each kind is ever due). An item whose stored
+ * waits (so only the oldest pending item of each kind is ever due). A parked item does not
+ * hold later items of its kind (docs/offline-cache.md "Parked items"). An item whose stored
  * body fails authentication (tampered, wrong key) is marked dead here — kept for staff,
  * never sent — and NULL is returned with HB_STORE_ERROR_CRYPTO; call again for the next. */
 HbOutboxItem *hb_outbox_next_due (HbOutbox *self, gint64 now, GError **error);
@@ -80,9 +102,28 @@ gboolean hb_outbox_mark_sent  (HbOutbox *self, gint64 id, const char *response_j
 gboolean hb_outbox_mark_retry (HbOutbox *self, gint64 id, gint64 next_try_at,
                                const char *last_error, GError **error);
 gboolean hb_outbox_mark_dead  (HbOutbox *self, gint64 id, const char *last_error, GError **error);
+/* The platform answered this try with a transient failure (5xx, 429, an unreadable 2xx…):
+ * counts the try and the failure, and parks the item (state parked, reason kept) when it
+ * has now failed park_after_failures times, or is older than park_after_s and failed at
+ * least HB_OUTBOX_PARK_MIN_FAILURES times; otherwise it waits until next_try_at. *parked
+ * (may be NULL) tells which. Zero limits take the defaults above. */
+gboolean hb_outbox_mark_failed (HbOutbox *self, gint64 id, gint64 next_try_at,
+                                const char *last_error, guint park_after_failures,
+                                gint64 park_after_s, gboolean *parked, GError **error);
+/* Staff: park a pending item by hand (reason kept as last_error), or put a parked item back
+ * in the queue (pending, due now, failure count reset; attempts are kept for the record).
+ * HB_STORE_ERROR_NOT_FOUND when no item with that key is in the expected state. */
+gboolean hb_outbox_park   (HbOutbox *self, const char *key, const char *reason, GError **error);
+gboolean hb_outbox_unpark (HbOutbox *self, const char *key, GError **error);
+/* Every parked item back in the queue; *n_unparked may be NULL. */
+gboolean hb_outbox_unpark_all (HbOutbox *self, guint *n_unparked, GError **error);
+/* Items in one state, oldest first, at most limit (0: 1000) — WITHOUT bodies (body is NULL:
+ * a list for the maintenance screen or haobanctl never decrypts personal data). */
+GPtrArray *hb_outbox_list (HbOutbox *self, HbOutboxState state, guint limit, GError **error);
 
 gboolean hb_outbox_get_stats (HbOutbox *self, gint64 now, HbOutboxStats *stats, GError **error);
-/* The stats as a JSON object {"pending","oldest_pending_age_s","dead","sent"} added to
+/* The stats as a JSON object {"pending","oldest_pending_age_s","dead","sent","parked",
+ * "oldest_parked_age_s"} added to
  * builder (status, heartbeat); NULL stats give -1 for each (unknown). */
 void     hb_outbox_stats_build_json (const HbOutboxStats *stats, JsonBuilder *builder);
 

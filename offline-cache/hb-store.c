@@ -72,12 +72,86 @@ static const char *const migrations[] = {
   ") STRICT;"
   "CREATE INDEX outbox_by_state_kind ON outbox (state, kind, id);",
 
-  /* 2: catalog search: short-query index, pinyin initials, popularity (issue 6; being
-   * written — nothing released carries this step yet) */
-  "SELECT 1;",
+  /* 2: catalog search (issue 6; hb-catalog-search.c fills these in the transaction that
+   * applies a catalog). One row per service: folded name, pinyin, popularity + local uses. */
+  "CREATE TABLE catalog_search ("
+  "  position   INTEGER PRIMARY KEY,"    /* = catalog_service.position */
+  "  name_key   TEXT NOT NULL,"          /* name, lower-cased */
+  "  initials   TEXT NOT NULL,"          /* pinyin initials of the name, variants by ' ' */
+  "  pinyin     TEXT NOT NULL,"          /* full toneless pinyin of the name */
+  "  popularity INTEGER NOT NULL DEFAULT 0 CHECK (popularity >= 0),"
+  "  score      INTEGER NOT NULL DEFAULT 0,"  /* popularity + local uses: ranking */
+  "  audience   INTEGER NOT NULL DEFAULT 1"   /* HbAudience bits (no JSON parse per hit) */
+  ") STRICT;"
+  /* Every 1- and 2-character gram (lower-cased, no blanks) of name, its pinyin initials,
+   * summary, name_en and keywords, one row per (gram, service). quality: 3 whole name,
+   * 2 name prefix, 1 in the name, 0 other fields (the best per service); score as in
+   * catalog_search. The key is the result order, so a 1–2 character query reads its first
+   * 100 rows off the index: no scan, no sort. */
+  "CREATE TABLE catalog_gram ("
+  "  gram     TEXT NOT NULL,"
+  "  quality  INTEGER NOT NULL,"
+  "  score    INTEGER NOT NULL,"
+  "  position INTEGER NOT NULL,"
+  "  PRIMARY KEY (gram, quality DESC, score DESC, position)"
+  ") STRICT, WITHOUT ROWID;"
+  /* ≥ 3-letter pinyin queries (initials or full pinyin, any substring). */
+  "CREATE VIRTUAL TABLE catalog_pinyin_fts USING fts5 ("
+  "  initials, pinyin, tokenize = 'trigram');"
+  /* Per-terminal use counts by service code: they outlive catalog replacements. */
+  "CREATE TABLE catalog_use ("
+  "  code TEXT PRIMARY KEY,"
+  "  uses INTEGER NOT NULL CHECK (uses >= 0)"
+  ") STRICT, WITHOUT ROWID;"
+  /* A catalog applied under schema 1 has no grams yet: hb_catalog_new rebuilds them once. */
+  "INSERT INTO meta (key, value)"
+  "  SELECT 'catalog.search_reindex', '1' WHERE EXISTS (SELECT 1 FROM catalog_service);",
 
-  /* 3: sync: parked outbox items, catalog assets (issue 6; being written) */
-  "SELECT 1;",
+  /* 3: sync: parked outbox items, catalog assets (issue 6). SQLite cannot change a CHECK,
+   * so the outbox is rebuilt: same ids and columns, plus 'parked', parked_at and failures
+   * (tries the platform answered with a failure; only those lead to parking). The
+   * AUTOINCREMENT high-water mark is carried over so an id is never handed out twice. */
+  "CREATE TABLE outbox_new ("
+  "  id              INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  idempotency_key TEXT NOT NULL UNIQUE,"
+  "  kind            TEXT NOT NULL,"
+  "  path            TEXT NOT NULL,"
+  "  body            BLOB,"
+  "  created_at      INTEGER NOT NULL,"
+  "  attempts        INTEGER NOT NULL DEFAULT 0,"
+  "  next_try_at     INTEGER NOT NULL DEFAULT 0,"
+  "  last_error      TEXT,"
+  "  state           TEXT NOT NULL DEFAULT 'pending'"
+  "                  CHECK (state IN ('pending', 'sent', 'dead', 'parked')),"
+  "  response        TEXT,"
+  "  sent_at         INTEGER,"
+  "  failures        INTEGER NOT NULL DEFAULT 0,"
+  "  parked_at       INTEGER,"
+  "  visit           TEXT,"                /* items of one visit go out in order */
+  "  CHECK (state NOT IN ('pending', 'parked') OR body IS NOT NULL)"
+  ") STRICT;"
+  "INSERT INTO outbox_new (id, idempotency_key, kind, path, body, created_at, attempts,"
+  "                        next_try_at, last_error, state, response, sent_at)"
+  "  SELECT id, idempotency_key, kind, path, body, created_at, attempts, next_try_at,"
+  "         last_error, state, response, sent_at FROM outbox ORDER BY id;"
+  "DELETE FROM sqlite_sequence WHERE name = 'outbox_new';"
+  "INSERT INTO sqlite_sequence (name, seq)"
+  "  SELECT 'outbox_new', max (seq) FROM ("
+  "    SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
+  "    UNION ALL SELECT max (id) FROM outbox_new UNION ALL SELECT 0);"
+  "DROP TABLE outbox;"
+  "ALTER TABLE outbox_new RENAME TO outbox;"
+  "CREATE INDEX outbox_by_state_kind ON outbox (state, kind, id);"
+  "CREATE INDEX outbox_by_visit ON outbox (visit, id) WHERE visit IS NOT NULL;"
+
+  /* Guide images and other files services reference, as verified on this terminal: the
+   * file is <assets dir>/<sha256>; a row changes only after the new file was verified. */
+  "CREATE TABLE catalog_asset ("
+  "  id        TEXT PRIMARY KEY,"         /* the catalog's name for it, e.g. 'jzz-guide-1' */
+  "  sha256    TEXT NOT NULL,"            /* lowercase hex of the verified file */
+  "  bytes     INTEGER NOT NULL,"
+  "  stored_at INTEGER NOT NULL"
+  ") STRICT;",
 };
 
 /* meta key of the last accepted /v1/keys document (no migration needed: meta exists). */

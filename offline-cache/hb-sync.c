@@ -1,7 +1,10 @@
 /* hb-sync.c — the sync thread: catalog pulls, outbox pushes, backoff; signals on the main
  * context. Talks to the platform only through docs/platform-api.md. */
 #include "offline-cache/hb-sync.h"
+#include "offline-cache/hb-assets-private.h"
 #include "offline-cache/hb-catalog.h"
+#include "offline-cache/hb-catalog-delta-private.h"
+#include "offline-cache/hb-heartbeat-private.h"
 #include "offline-cache/hb-http-private.h"
 #include "offline-cache/hb-keyring.h"
 #include "offline-cache/hb-outbox.h"
@@ -16,6 +19,7 @@
 #define DEFAULT_RETRY_CAP_MS       300000
 #define DEFAULT_CONNECT_TIMEOUT_MS 3000
 #define DEFAULT_REQUEST_TIMEOUT_MS 10000
+#define DEFAULT_HEARTBEAT_INTERVAL_S 60
 #define REQUEST_BODY_MAX           (1024 * 1024)     /* docs/platform-api.md */
 #define PURGE_INTERVAL_US          ((gint64) G_USEC_PER_SEC * 3600)
 
@@ -48,6 +52,15 @@ struct _HbSync
   guint         retry_cap_ms;
   guint         connect_timeout_ms;
   guint         request_timeout_ms;
+  HbHttpTls     tls;          /* H10: its strings are owned (tls_* below) */
+  char         *tls_ca_file;
+  char         *tls_pins;
+  char         *tls_client_cert;
+  char         *tls_client_key;
+  guint         heartbeat_interval_s;   /* H12: heartbeat, parking, assets */
+  guint         park_after_failures;
+  gint64        park_after_s;
+  char         *assets_dir;
   GMainContext *context;
   Guard        *guard;
   HbKeyring    *keyring;      /* thread-safe itself */
@@ -60,6 +73,8 @@ struct _HbSync
   gboolean      catalog_requested;
   gboolean      stop_requested;
   gint64        last_contact;
+  char         *heartbeat_status;   /* the kiosk's object as JSON text, or NULL */
+  gboolean      heartbeat_requested;
 
   gint          stopping;     /* atomic; polled by libcurl's progress callback */
   gint          reachable;    /* atomic */
@@ -74,6 +89,9 @@ struct _HbSync
   Backoff       push_backoff;
   gboolean      drain;             /* push everything pending now (kick, platform back) */
   gint64        next_purge_at;     /* monotonic µs */
+  gint64        next_heartbeat_at; /* monotonic µs */
+  gboolean      assets_due;        /* a catalog was applied (or start): fetch its assets */
+  gint64        next_assets_at;    /* monotonic µs; retry of failed downloads */
 };
 
 G_DEFINE_TYPE (HbSync, hb_sync, G_TYPE_OBJECT)
@@ -82,7 +100,7 @@ enum { PROP_0, PROP_REACHABLE, N_PROPS };
 static GParamSpec *props[N_PROPS];
 
 enum { SIG_DELIVERED, SIG_REJECTED, SIG_CATALOG_UPDATED, SIG_CATALOG_CHECKED, SIG_KEYS_UPDATED,
-       N_SIGNALS };
+       SIG_PARKED, SIG_COMMAND, SIG_HEARTBEAT_SENT, SIG_ASSETS_SYNCED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* --- guard and emissions --------------------------------------------------------------- */
@@ -113,6 +131,7 @@ typedef struct {
   char    *a;
   char    *b;
   guint    status;
+  JsonObject *args;   /* SIG_COMMAND */
 } Emission;
 
 static void
@@ -122,6 +141,8 @@ emission_free (gpointer data)
   guard_unref (e->guard);
   g_free (e->a);
   g_free (e->b);
+  if (e->args)
+    json_object_unref (e->args);
   g_free (e);
 }
 
@@ -140,8 +161,11 @@ emission_dispatch (gpointer data)
 
   if (e->kind == EMIT_NOTIFY_REACHABLE)
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REACHABLE]);
-  else if (e->signal == signals[SIG_CATALOG_CHECKED] || e->signal == signals[SIG_KEYS_UPDATED])
+  else if (e->signal == signals[SIG_CATALOG_CHECKED] || e->signal == signals[SIG_KEYS_UPDATED]
+           || e->signal == signals[SIG_HEARTBEAT_SENT] || e->signal == signals[SIG_ASSETS_SYNCED])
     g_signal_emit (self, e->signal, 0, e->status);
+  else if (e->signal == signals[SIG_COMMAND])
+    g_signal_emit (self, e->signal, 0, e->a, e->b, e->args);
   else if (e->signal == signals[SIG_CATALOG_UPDATED])
     g_signal_emit (self, e->signal, 0, e->a);
   else
@@ -255,20 +279,28 @@ base_request (HbSync *self, const char *method, const char *url, gsize max_reply
     .timeout_ms = self->request_timeout_ms,
     .should_abort = abort_if_stopping,
     .abort_data = self,
+    .tls = &self->tls,
   };
   return r;
 }
 
 /* --- catalog --------------------------------------------------------------------------- */
 
+/* allow_delta: ask for a delta from the stored version (?since=); FALSE after a delta that
+ * did not apply, so the fallback is one full pull. */
 static void
-pull_catalog (HbSync *self)
+pull_catalog_from (HbSync *self, gboolean allow_delta)
 {
-  g_autofree char *url = g_strconcat (self->platform_url, "/v1/catalog", NULL);
+  g_autofree char *version_in_hand = allow_delta ? hb_catalog_dup_version (self->catalog) : NULL;
+  g_autofree char *since = version_in_hand
+    ? g_uri_escape_string (version_in_hand, NULL, FALSE) : NULL;
+  g_autofree char *url = g_strconcat (self->platform_url, "/v1/catalog",
+                                      since ? "?since=" : NULL, since, NULL);
   g_autofree char *etag = hb_catalog_dup_etag (self->catalog);
   g_autoptr(GError) error = NULL;
   HbHttpRequest req = base_request (self, "GET", url, HB_CATALOG_MAX_BYTES);
   HbHttpReply reply;
+  gboolean fall_back = FALSE;
 
   req.if_none_match = hb_platform_etag_is_valid (etag) ? etag : NULL;
   if (!hb_http_perform (self->curl, &req, &reply, &error))
@@ -296,23 +328,41 @@ pull_catalog (HbSync *self)
                           + (gint64) self->catalog_interval_s * G_USEC_PER_SEC;
   if (reply.status == 200)
     {
-      if (hb_catalog_apply_json (self->catalog, reply.body, reply.body_length, reply.etag,
-                                 &error))
+      gboolean was_delta = FALSE;
+      if (hb_catalog_apply_reply (self->catalog, reply.body, reply.body_length, reply.etag,
+                                  &was_delta, &error))
         {
           g_autofree char *version = hb_catalog_dup_version (self->catalog);
-          g_message ("sync: catalog %s applied", version);
+          g_message ("sync: catalog %s applied%s", version, was_delta ? " (delta)" : "");
+          self->assets_due = TRUE;
           emit_on_main (self, EMIT_SIGNAL, signals[SIG_CATALOG_UPDATED], version, NULL, 0);
+        }
+      else if (was_delta)
+        {
+          /* Nothing changed; the full catalog settles it (one more request, at once). */
+          g_message ("sync: catalog delta not applied (%s); pulling the full catalog",
+                     error->message);
+          fall_back = TRUE;
         }
       else
         /* The old catalog stays; the next pull is at the normal interval. */
         g_message ("sync: catalog from the platform rejected: %s", error->message);
-      emit_on_main (self, EMIT_SIGNAL, signals[SIG_CATALOG_CHECKED], NULL, NULL, 200);
+      if (!fall_back)
+        emit_on_main (self, EMIT_SIGNAL, signals[SIG_CATALOG_CHECKED], NULL, NULL, 200);
     }
   else if (reply.status == 304)
     emit_on_main (self, EMIT_SIGNAL, signals[SIG_CATALOG_CHECKED], NULL, NULL, 304);
   else
     g_message ("sync: GET /v1/catalog answered %ld", reply.status);
   hb_http_reply_clear (&reply);
+  if (fall_back && !stopping (self))
+    pull_catalog_from (self, FALSE);
+}
+
+static void
+pull_catalog (HbSync *self)
+{
+  pull_catalog_from (self, TRUE);
 }
 
 /* --- keys ------------------------------------------------------------------------------ */
@@ -377,17 +427,30 @@ load_stored_keys (HbSync *self)
 
 /* --- outbox ---------------------------------------------------------------------------- */
 
+/* answered: the platform sent an HTTP answer (a failure it may keep giving for this item,
+ * so it counts toward parking); a transport failure says nothing about the item. */
 static void
-retry_item (HbSync *self, HbOutboxItem *item, const char *why, gboolean unreachable)
+retry_item (HbSync *self, HbOutboxItem *item, const char *why, gboolean unreachable,
+            gboolean answered)
 {
   g_autoptr(GError) error = NULL;
   gint64 delay = backoff_ms (self, item->attempts);
   gint64 next = (g_get_real_time () / 1000 + delay) / 1000;
+  gboolean parked = FALSE;
 
   g_message ("sync: %s key %s not delivered (%s); attempt %u, next in %" G_GINT64_FORMAT " ms",
              item->path, item->key, why, item->attempts + 1, delay);
-  if (!hb_outbox_mark_retry (self->outbox, item->id, next, why, &error))
+  if (!(answered
+        ? hb_outbox_mark_failed (self->outbox, item->id, next, why, self->park_after_failures,
+                                 self->park_after_s, &parked, &error)
+        : hb_outbox_mark_retry (self->outbox, item->id, next, why, &error)))
     g_message ("sync: cannot record the retry of %s: %s", item->key, error->message);
+  else if (parked)
+    {
+      g_message ("sync: %s key %s parked after %u failures (%s); staff can retry it",
+                 item->path, item->key, item->failures + 1, why);
+      emit_on_main (self, EMIT_SIGNAL, signals[SIG_PARKED], item->key, why, 0);
+    }
   note_failure (self, &self->push_backoff, unreachable);
 }
 
@@ -409,9 +472,13 @@ push_item (HbSync *self, HbOutboxItem *item)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return FALSE;   /* stopping: not an attempt */
-      g_autofree char *why = g_strdup_printf ("network: %s", error->message);
+      /* A TLS failure reads "tls: …" for staff; anything else is the network. */
+      g_autofree char *why = g_str_has_prefix (error->message, "tls: ")
+                             ? g_strdup (error->message)
+                             : g_strdup_printf ("network: %s", error->message);
       retry_item (self, item, why,
-                  !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE));
+                  !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE),
+                  g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE));
       return FALSE;
     }
 
@@ -424,7 +491,7 @@ push_item (HbSync *self, HbOutboxItem *item)
           g_autofree char *why = g_strdup_printf ("http %ld with an unreadable reply",
                                                   reply.status);
           note_answer (self, &self->push_backoff);
-          retry_item (self, item, why, FALSE);
+          retry_item (self, item, why, FALSE, TRUE);
           go_on = FALSE;
         }
       else
@@ -449,7 +516,7 @@ push_item (HbSync *self, HbOutboxItem *item)
   else if (hb_platform_status_is_transient (reply.status))
     {
       g_autofree char *why = g_strdup_printf ("http %ld", reply.status);
-      retry_item (self, item, why, TRUE);
+      retry_item (self, item, why, TRUE, TRUE);
       go_on = FALSE;
     }
   else
@@ -517,6 +584,179 @@ push_outbox (HbSync *self)
     }
 }
 
+/* --- assets ---------------------------------------------------------------------------- */
+
+/* After a catalog applied (and at start): fetch what it references. Failures keep the old
+ * files and are retried a minute later (or at the next catalog change). */
+static void
+sync_assets (HbSync *self)
+{
+  g_autoptr(GError) error = NULL;
+  HbHttpRequest base = base_request (self, "GET", NULL, HB_ASSET_MAX_BYTES);
+  HbAssetsResult result;
+
+  self->assets_due = FALSE;
+  if (!hb_assets_sync (self->store, self->assets_dir, self->curl, &base, self->platform_url,
+                       &result, &error))
+    {
+      g_message ("sync: assets: %s", error->message);
+      result.failed = MAX (result.failed, 1);
+    }
+  else if (result.fetched > 0 || result.deleted > 0 || result.failed > 0)
+    g_message ("sync: assets: %u referenced, %u fetched, %u failed, %u deleted",
+               result.referenced, result.fetched, result.failed, result.deleted);
+  if (result.failed > 0 && !stopping (self))
+    {
+      self->assets_due = TRUE;
+      self->next_assets_at = g_get_monotonic_time ()
+                             + (gint64) MIN (60000u, self->retry_cap_ms) * 1000;
+    }
+  emit_on_main (self, EMIT_SIGNAL, signals[SIG_ASSETS_SYNCED], NULL, NULL, result.failed);
+}
+
+/* --- heartbeat ------------------------------------------------------------------------- */
+
+/* One command from a heartbeat reply: recorded (so it never applies twice), then applied —
+ * sync-now here, the rest by the kiosk through "command". TRUE when it was new. */
+static gboolean
+apply_command (HbSync *self, HbHeartbeatCommand *c)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean rejected = c->kind == HB_COMMAND_REJECTED;
+  gboolean already = FALSE;
+
+  if (!hb_heartbeat_record (self->store, c->id, rejected ? "rejected" : "applied", c->reason,
+                            &already, &error))
+    {
+      /* Not recorded, so not applied: the platform sends it again without our ack. */
+      g_message ("sync: cannot record command %s: %s", c->id, error->message);
+      return FALSE;
+    }
+  if (already)
+    {
+      g_message ("sync: command %s (%s) seen before; acknowledged again, not applied",
+                 c->id, c->name);
+      return FALSE;
+    }
+  if (rejected)
+    {
+      g_message ("sync: command %s (%s) rejected: %s", c->id, c->name, c->reason);
+      return TRUE;
+    }
+  g_message ("sync: command %s (%s) applied", c->id, c->name);
+  if (c->kind == HB_COMMAND_SYNC_NOW)
+    {
+      reset_backoff (&self->catalog_backoff);
+      reset_backoff (&self->push_backoff);
+      self->next_catalog_at = 0;
+      self->drain = TRUE;
+      self->assets_due = TRUE;
+    }
+  else
+    {
+      Emission *e = g_new0 (Emission, 1);
+      e->guard = guard_ref (self->guard);
+      e->kind = EMIT_SIGNAL;
+      e->signal = signals[SIG_COMMAND];
+      e->a = g_strdup (c->id);
+      e->b = g_strdup (c->name);
+      e->args = json_object_ref (c->args);
+      hb_context_post (self->context, "[haoban] sync command", emission_dispatch, e,
+                       emission_free);
+    }
+  return TRUE;
+}
+
+static void
+send_heartbeat (HbSync *self)
+{
+  g_autofree char *url = g_strconcat (self->platform_url, "/v1/heartbeat", NULL);
+  g_autofree char *status = NULL;
+  g_autofree char *version = hb_catalog_dup_version (self->catalog);
+  g_autofree char *acks = hb_heartbeat_dup_acks (self->store);
+  g_autofree char *body = NULL;
+  g_autoptr(GError) error = NULL;
+  HbHttpRequest req = base_request (self, "POST", url, HB_HEARTBEAT_REPLY_MAX);
+  HbOutboxStats stats;
+  gboolean have_stats;
+  HbHttpReply reply;
+  HbHeartbeatReply parsed;
+  gboolean hurry = FALSE;
+
+  self->next_heartbeat_at = g_get_monotonic_time ()
+                            + (gint64) self->heartbeat_interval_s * G_USEC_PER_SEC;
+  g_mutex_lock (&self->lock);
+  status = g_strdup (self->heartbeat_status);
+  g_mutex_unlock (&self->lock);
+  have_stats = hb_outbox_get_stats (self->outbox, g_get_real_time () / G_USEC_PER_SEC, &stats,
+                                    NULL);
+  body = hb_heartbeat_build (self->terminal_id, status, version, have_stats ? &stats : NULL,
+                             acks);
+  req.body = body;
+  req.body_length = strlen (body);
+  if (!hb_http_perform (self->curl, &req, &reply, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("sync: POST /v1/heartbeat failed: %s", error->message);
+      return;
+    }
+  g_debug ("sync: POST /v1/heartbeat -> %ld", reply.status);
+  if (reply.status == 200)
+    {
+      if (!hb_heartbeat_acks_sent (self->store, acks, &error))
+        {
+          g_message ("sync: cannot forget sent acknowledgements: %s", error->message);
+          g_clear_error (&error);
+        }
+      if (!hb_heartbeat_reply_parse (reply.body, reply.body_length, &parsed, &error))
+        g_message ("sync: heartbeat reply ignored: %s", error->message);
+      else
+        for (guint i = 0; i < parsed.commands->len; i++)
+          hurry |= apply_command (self, g_ptr_array_index (parsed.commands, i));
+      hb_heartbeat_reply_clear (&parsed);
+    }
+  else
+    g_message ("sync: POST /v1/heartbeat answered %ld", reply.status);
+  if (hurry)   /* acknowledge new commands soon rather than a whole interval later */
+    self->next_heartbeat_at = g_get_monotonic_time () + G_USEC_PER_SEC;
+  emit_on_main (self, EMIT_SIGNAL, signals[SIG_HEARTBEAT_SENT], NULL, NULL, (guint) reply.status);
+  hb_http_reply_clear (&reply);
+}
+
+void
+hb_sync_set_heartbeat_status (HbSync *self, JsonObject *status)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (HB_IS_SYNC (self));
+  if (status != NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      json_node_set_object (node, status);
+      text = json_to_string (node, FALSE);
+      if (strlen (text) > HB_HEARTBEAT_STATUS_MAX)
+        {
+          g_warning ("sync: heartbeat status larger than %d bytes ignored",
+                     HB_HEARTBEAT_STATUS_MAX);
+          return;
+        }
+    }
+  g_mutex_lock (&self->lock);
+  g_free (self->heartbeat_status);
+  self->heartbeat_status = g_steal_pointer (&text);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+hb_sync_request_heartbeat (HbSync *self)
+{
+  g_return_if_fail (HB_IS_SYNC (self));
+  g_mutex_lock (&self->lock);
+  self->heartbeat_requested = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
 /* --- the thread ------------------------------------------------------------------------ */
 
 /* When something is next due (monotonic µs): the catalog pull or the next outbox item,
@@ -541,6 +781,9 @@ next_wake (HbSync *self)
         }
       wake = MIN (wake, MAX (push_at, self->push_backoff.until));
     }
+  wake = MIN (wake, self->next_heartbeat_at);
+  if (self->assets_due && g_atomic_int_get (&self->reachable))
+    wake = MIN (wake, self->next_assets_at);
   return wake;
 }
 
@@ -554,10 +797,12 @@ sync_thread (gpointer data)
     {
       gboolean kicked = self->kicked;
       gboolean want_catalog = self->catalog_requested;
+      gboolean want_heartbeat = self->heartbeat_requested;
       gint64 now, wake;
 
       self->kicked = FALSE;
       self->catalog_requested = FALSE;
+      self->heartbeat_requested = FALSE;
       g_mutex_unlock (&self->lock);
 
       if (kicked)
@@ -578,10 +823,16 @@ sync_thread (gpointer data)
         }
       if (!stopping (self))
         push_outbox (self);
+      if (!stopping (self) && (want_heartbeat || g_get_monotonic_time () >= self->next_heartbeat_at))
+        send_heartbeat (self);
+      if (!stopping (self) && self->assets_due && g_get_monotonic_time () >= self->next_assets_at
+          && g_atomic_int_get (&self->reachable))
+        sync_assets (self);
       wake = next_wake (self);
 
       g_mutex_lock (&self->lock);
-      if (!self->stop_requested && !self->kicked && !self->catalog_requested)
+      if (!self->stop_requested && !self->kicked && !self->catalog_requested
+          && !self->heartbeat_requested)
         g_cond_wait_until (&self->cond, &self->lock, wake);
     }
   g_mutex_unlock (&self->lock);
@@ -634,6 +885,22 @@ hb_sync_new (const HbSyncOptions *options)
                                                          : DEFAULT_CONNECT_TIMEOUT_MS;
   self->request_timeout_ms = options->request_timeout_ms ? options->request_timeout_ms
                                                          : DEFAULT_REQUEST_TIMEOUT_MS;
+  self->heartbeat_interval_s = options->heartbeat_interval_s ? options->heartbeat_interval_s
+                                                             : DEFAULT_HEARTBEAT_INTERVAL_S;
+  self->park_after_failures = options->park_after_failures;   /* 0: hb-outbox's default */
+  self->park_after_s = options->park_after_s;
+  if (options->assets_dir != NULL)
+    self->assets_dir = g_strdup (options->assets_dir);
+  else
+    self->assets_dir = hb_assets_default_dir (options->db_path);
+  self->tls_ca_file = g_strdup (options->tls_ca_file);
+  self->tls_pins = hb_http_normalize_pins (options->tls_pin_sha256);
+  self->tls_client_cert = g_strdup (options->tls_client_cert);
+  self->tls_client_key = g_strdup (options->tls_client_key);
+  self->tls.ca_file = self->tls_ca_file;
+  self->tls.pins = self->tls_pins;
+  self->tls.client_cert = self->tls_client_cert;
+  self->tls.client_key = self->tls_client_key;
   self->context = g_main_context_ref_thread_default ();
   return self;
 }
@@ -649,6 +916,11 @@ hb_sync_start (HbSync *self, GError **error)
 
   if (self->thread != NULL)
     return TRUE;
+
+  /* A transport mistake (plain http to a remote host, a missing CA file) is one clear
+   * error now rather than a failed exchange every backoff period. */
+  if (!hb_http_check_transport (self->platform_url, &self->tls, error))
+    return FALSE;
 
   store = hb_store_open (self->db_path, self->key_path, error);
   if (store == NULL)
@@ -670,6 +942,9 @@ hb_sync_start (HbSync *self, GError **error)
   reset_backoff (&self->push_backoff);
   self->drain = TRUE;            /* whatever waited while we were not running */
   self->next_purge_at = 0;
+  self->next_heartbeat_at = 0;   /* one at start: the platform sees the terminal come up */
+  self->assets_due = TRUE;
+  self->next_assets_at = 0;
   self->stop_requested = FALSE;
   self->kicked = FALSE;
   self->catalog_requested = FALSE;
@@ -956,6 +1231,12 @@ hb_sync_finalize (GObject *object)
   g_free (self->key_path);
   g_free (self->platform_url);
   g_free (self->terminal_id);
+  g_free (self->assets_dir);
+  g_free (self->heartbeat_status);
+  g_free (self->tls_ca_file);
+  g_free (self->tls_pins);
+  g_free (self->tls_client_cert);
+  g_free (self->tls_client_key);
   g_clear_pointer (&self->context, g_main_context_unref);
   guard_unref (self->guard);
   g_clear_object (&self->keyring);
@@ -995,6 +1276,18 @@ hb_sync_class_init (HbSyncClass *klass)
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   signals[SIG_KEYS_UPDATED] =
     g_signal_new ("keys-updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIG_PARKED] =
+    g_signal_new ("parked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIG_COMMAND] =
+    g_signal_new ("command", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, JSON_TYPE_OBJECT);
+  signals[SIG_ASSETS_SYNCED] =
+    g_signal_new ("assets-synced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIG_HEARTBEAT_SENT] =
+    g_signal_new ("heartbeat-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 

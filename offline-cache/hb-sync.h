@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "offline-cache/hb-keyring.h"
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,18 @@ typedef struct {
   guint       retry_cap_ms;       /* longest backoff, default 300000 */
   guint       connect_timeout_ms; /* default 3000 */
   guint       request_timeout_ms; /* whole request, default 10000 */
+  /* H12 (issue 6): heartbeat, parking, assets. 0 / NULL = default. */
+  guint       heartbeat_interval_s;  /* POST /v1/heartbeat period, default 60 */
+  guint       park_after_failures;   /* HB_OUTBOX_PARK_AFTER_FAILURES (20) */
+  guint       park_after_s;          /* HB_OUTBOX_PARK_AFTER_S (72 h) */
+  const char *assets_dir;            /* default: "assets" beside db_path */
+  /* H10 (issue 6): transport security, docs/transport-security.md. NULL = unset. Peer and
+   * host verification are always on, TLS >= 1.2. hb_sync_start refuses an http:// URL
+   * whose host is not loopback, and unreadable or mismatched files, with a GError. */
+  const char *tls_ca_file;           /* PEM bundle trusted for the platform (else the system's) */
+  const char *tls_pin_sha256;        /* "sha256//<base64>;sha256//<base64>" SPKI pins, or NULL */
+  const char *tls_client_cert;       /* PEM certificate for mutual TLS (with tls_client_key) */
+  const char *tls_client_key;        /* its unencrypted PEM key */
 } HbSyncOptions;
 
 #define HB_TYPE_SYNC (hb_sync_get_type ())
@@ -57,6 +70,14 @@ char    *hb_sync_request_finish (HbSync *self, GAsyncResult *result, guint *http
  * document leaves the previous keys in place. Thread-safe reads. */
 HbKeyring *hb_sync_get_keyring (HbSync *self);
 
+/* What the kiosk reports in every heartbeat (device statuses, counters, software version…):
+ * a JSON object copied now (any thread; NULL clears). Its members are sent at the top
+ * level of the heartbeat body, except the ones HbSync fills itself ("terminal_id",
+ * "sent_at", "catalog_version", "outbox", "acks"), which are ignored. At most 32 KiB. */
+void     hb_sync_set_heartbeat_status (HbSync *self, JsonObject *status);
+/* Ask for a heartbeat at the next wake-up (e.g. right after going out of service). */
+void     hb_sync_request_heartbeat (HbSync *self);
+
 /* Last known platform reachability (property "reachable"). */
 gboolean hb_sync_get_reachable (HbSync *self);
 /* Unix time of the last successful exchange with the platform; 0 if never. */
@@ -69,6 +90,16 @@ gint64   hb_sync_get_last_contact (HbSync *self);
  *   "catalog-updated"  (const char *version)
  *   "catalog-checked"  (guint http_status) — a catalog pull got an answer (200 or 304)
  *   "keys-updated"     (guint n_keys) — a new /v1/keys document was accepted and stored
+ *   "command"          (const char *id, const char *name, JsonObject *args) — a command
+ *                       from a heartbeat reply for the kiosk to apply, emitted at most once
+ *                       per id (ids are persisted): "out-of-service" {on: bool, reason?:
+ *                       string}, "config" {"group.key": "value", …} (allow-listed keys,
+ *                       docs/platform-api.md). "sync-now" is handled here, not emitted.
+ *   "heartbeat-sent"   (guint http_status) — a heartbeat got an answer
+ *   "parked"           (const char *key, const char *reason) — an outbox item kept failing
+ *                       and waits for staff (hb_outbox_unpark)
+ *   "assets-synced"    (guint n_failed) — a run of the asset downloader ended (0: every
+ *                       asset the catalog references is on the terminal, verified)
  *   notify::reachable */
 
 G_END_DECLS

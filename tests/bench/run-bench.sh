@@ -17,6 +17,8 @@
 #  6. documents: receipt (A4, 80 mm), a 4-page certificate and a watermarked licence copy
 #     rendered to PDF, against one line of text on an empty page (bench-document); and
 #     tap-to-job-accepted on a private cupsd against a bare libcups submission (bench-print).
+#  7. catalog search over 500 and 10,000 services: 1-, 2-, 3+-character and pinyin queries,
+#     against the old LIKE table scan for the same 2-character queries (bench-search).
 # Usage: tests/bench/run-bench.sh BUILD   (env: ROUNDS=7 IDLE_SECONDS=60 CAMERA_SECONDS=2)
 set -u
 build=$(cd "$1" && pwd)
@@ -129,6 +131,21 @@ doc_json=$(HB_SRCDIR="$src" "$build/tests/bench/bench-document" 20 2>/dev/null |
 echo "$doc_json" >"$out/document.json"
 print_json=$(HB_SRCDIR="$src" HB_BUILDDIR="$build" "$build/tests/bench/bench-print" 10 2>/dev/null | grep -v '^#') || { echo "bench: bench-print failed"; exit 1; }
 echo "$print_json" >"$out/print.json"
+echo "bench: catalog search (500 and 10,000 services)"
+search_json=$(HB_SRCDIR="$src" "$build/tests/bench/bench-search" 30 2>/dev/null | grep -v '^#') || { echo "bench: bench-search failed"; exit 1; }
+echo "$search_json" >"$out/search.json"
+search_report=$(python3 - "$out/search.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for z in d["sizes"]:
+    r = z["two_char_vs_like_scan"]
+    print("  %5d services (apply %.0f ms)   1 char %.2f   2 chars %.2f   3+ chars %.2f   pinyin %.2f ms (p50)"
+          % (z["services"], z["apply_ms"], z["one_char"]["median_ms"], z["two_char"]["median_ms"],
+             z["three_char"]["median_ms"], z["pinyin"]["median_ms"]))
+    print("                 2 chars vs the old LIKE scan (%.2f ms): %.1f× faster (p95 %.1f×)"
+          % (z["like_scan_two_char"]["median_ms"], r["median_ratio"], r["p95_ratio"]))
+PY
+)
 pget () { echo "$print_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 dget () { echo "$doc_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 vget () { echo "$verify_json" | tr -d '\n' | sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
@@ -171,6 +188,9 @@ documents rendered to PDF (median of 20, one core)
 printing on a private cupsd (median of 10)
   tap to job accepted (render + submit)     $(pget tap_to_job_accepted_ms) ms   (render $(pget render_ms) ms; bare libcups submit $(pget bare_libcups_submit_ms) ms)
   tap to completed at the printer           $(pget tap_to_completed_ms) ms
+
+catalog search, same run (median of 30 per query)
+$search_report
 REPORT
 cat >"$out/results.json" <<JSON
 {"rounds": $ROUNDS, "kiosk": {"wall_s": $kw, "cpu_s": $kc, "rss_kib": $kr},

@@ -196,6 +196,11 @@ struct _HbTestSim
   guint16      port;
   char        *url;
   char        *state_file;
+  /* HTTPS (hb_test_sim_start_full): the sim's switches, and what our own requests use. */
+  char        *tls_cert, *tls_key, *client_ca, *wrong_ca_cert, *wrong_ca_key;
+  char        *ca_file, *client_cert, *client_key;
+  guint16      wrong_port;
+  char        *wrong_url;
 };
 
 /* Runs in the child before exec: a test that aborts on a failed assertion never reaches
@@ -224,6 +229,19 @@ sim_spawn (HbTestSim *sim, GError **error)
       g_ptr_array_add (argv, (char *) "--state");
       g_ptr_array_add (argv, sim->state_file);
     }
+  g_autofree char *wrong_port = g_strdup_printf ("%u", sim->wrong_port);
+  const struct { const char *name; const char *value; } tls[] = {
+    { "--tls-cert", sim->tls_cert }, { "--tls-key", sim->tls_key },
+    { "--client-ca", sim->client_ca }, { "--wrong-ca-cert", sim->wrong_ca_cert },
+    { "--wrong-ca-key", sim->wrong_ca_key },
+    { "--wrong-ca-port", sim->wrong_ca_cert ? wrong_port : NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (tls); i++)
+    if (tls[i].value)
+      {
+        g_ptr_array_add (argv, (char *) tls[i].name);
+        g_ptr_array_add (argv, (char *) tls[i].value);
+      }
   g_ptr_array_add (argv, NULL);
 
   g_clear_object (&sim->proc);
@@ -245,16 +263,35 @@ sim_spawn (HbTestSim *sim, GError **error)
       hb_test_sim_kill (sim);   /* reap it; a restart must not leave one behind */
       return FALSE;
     }
-  const char *p = strstr (line, "http://127.0.0.1:");
+  const char *scheme = sim->tls_cert ? "https" : "http";
+  g_autofree char *prefix = g_strdup_printf ("%s://127.0.0.1:", scheme);
+  const char *p = strstr (line, prefix);
   if (p == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "unexpected first line: %s", line);
       hb_test_sim_kill (sim);
       return FALSE;
     }
-  sim->port = (guint16) g_ascii_strtoull (p + strlen ("http://127.0.0.1:"), NULL, 10);
+  sim->port = (guint16) g_ascii_strtoull (p + strlen (prefix), NULL, 10);
   g_free (sim->url);
-  sim->url = g_strdup_printf ("http://127.0.0.1:%u", sim->port);
+  sim->url = g_strdup_printf ("%s://127.0.0.1:%u", scheme, sim->port);
+
+  /* The wrong-CA listener announces itself on the second line. */
+  if (sim->wrong_ca_cert)
+    {
+      g_autofree char *second = g_data_input_stream_read_line_utf8 (in, NULL, NULL, error);
+      const char *q = second ? strstr (second, "https://127.0.0.1:") : NULL;
+      if (q == NULL)
+        {
+          if (error && *error == NULL)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "no wrong-CA listener line");
+          hb_test_sim_kill (sim);
+          return FALSE;
+        }
+      sim->wrong_port = (guint16) g_ascii_strtoull (q + strlen ("https://127.0.0.1:"), NULL, 10);
+      g_free (sim->wrong_url);
+      sim->wrong_url = g_strdup_printf ("https://127.0.0.1:%u", sim->wrong_port);
+    }
   return TRUE;
 }
 
@@ -309,7 +346,43 @@ hb_test_sim_free (HbTestSim *sim)
   hb_test_sim_kill (sim);
   g_free (sim->url);
   g_free (sim->state_file);
+  g_free (sim->tls_cert);
+  g_free (sim->tls_key);
+  g_free (sim->client_ca);
+  g_free (sim->wrong_ca_cert);
+  g_free (sim->wrong_ca_key);
+  g_free (sim->ca_file);
+  g_free (sim->client_cert);
+  g_free (sim->client_key);
+  g_free (sim->wrong_url);
   g_free (sim);
+}
+
+HbTestSim *
+hb_test_sim_start_full (const HbTestSimOptions *options, GError **error)
+{
+  HbTestSim *sim = g_new0 (HbTestSim, 1);
+  sim->state_file = g_strdup (options->state_file);
+  sim->tls_cert = g_strdup (options->tls_cert);
+  sim->tls_key = g_strdup (options->tls_key);
+  sim->client_ca = g_strdup (options->client_ca);
+  sim->wrong_ca_cert = g_strdup (options->wrong_ca_cert);
+  sim->wrong_ca_key = g_strdup (options->wrong_ca_key);
+  sim->ca_file = g_strdup (options->ca_file);
+  sim->client_cert = g_strdup (options->client_cert);
+  sim->client_key = g_strdup (options->client_key);
+  if (!sim_spawn (sim, error))
+    {
+      hb_test_sim_free (sim);
+      return NULL;
+    }
+  return sim;
+}
+
+const char *
+hb_test_sim_wrong_ca_url (HbTestSim *sim)
+{
+  return sim->wrong_url;
 }
 
 const char *
@@ -331,9 +404,10 @@ sink (char *ptr, size_t size, size_t nmemb, void *user)
   return size * nmemb;
 }
 
-char *
-hb_test_http (const char *method, const char *url, const char *body,
-              const char *const *headers, long *status)
+/* hb_test_http, trusting ca_file and presenting a client certificate when given. */
+static char *
+http_tls (const char *method, const char *url, const char *body, const char *const *headers,
+          const char *ca_file, const char *client_cert, const char *client_key, long *status)
 {
   CURL *c = curl_easy_init ();
   GString *out = g_string_new (NULL);
@@ -354,6 +428,13 @@ hb_test_http (const char *method, const char *url, const char *body,
   for (const char *const *p = headers; p && *p; p++)
     h = curl_slist_append (h, *p);
   curl_easy_setopt (c, CURLOPT_HTTPHEADER, h);
+  if (ca_file)
+    curl_easy_setopt (c, CURLOPT_CAINFO, ca_file);
+  if (client_cert && client_key)
+    {
+      curl_easy_setopt (c, CURLOPT_SSLCERT, client_cert);
+      curl_easy_setopt (c, CURLOPT_SSLKEY, client_key);
+    }
   if (curl_easy_perform (c) == CURLE_OK)
     curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, status);
   curl_slist_free_all (h);
@@ -362,11 +443,19 @@ hb_test_http (const char *method, const char *url, const char *body,
 }
 
 char *
+hb_test_http (const char *method, const char *url, const char *body,
+              const char *const *headers, long *status)
+{
+  return http_tls (method, url, body, headers, NULL, NULL, NULL, status);
+}
+
+char *
 hb_test_sim_request (HbTestSim *sim, const char *method, const char *path,
                      const char *body, long *status)
 {
   g_autofree char *url = g_strconcat (sim->url, path, NULL);
-  return hb_test_http (method, url, body, NULL, status);
+  return http_tls (method, url, body, NULL, sim->ca_file, sim->client_cert, sim->client_key,
+                   status);
 }
 
 int

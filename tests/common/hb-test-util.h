@@ -40,6 +40,22 @@ void        hb_test_sim_kill (HbTestSim *sim);
 void        hb_test_sim_free (HbTestSim *sim);
 const char *hb_test_sim_url  (HbTestSim *sim);
 guint16     hb_test_sim_port (HbTestSim *sim);
+
+/* The sim over HTTPS (docs/platform-sim.md "HTTPS"); every member may be NULL. The files
+ * are PEM (tests/common/hb-test-pki.h makes them). hb_test_sim_url is then https://…, and
+ * hb_test_sim_request trusts ca_file and presents client_cert/client_key. */
+typedef struct {
+  const char *state_file;
+  const char *tls_cert, *tls_key;            /* --tls-cert / --tls-key */
+  const char *client_ca;                     /* --client-ca: require client certificates */
+  const char *wrong_ca_cert, *wrong_ca_key;  /* the second listener's certificate */
+  const char *ca_file;                       /* what our own requests trust */
+  const char *client_cert, *client_key;      /* what our own requests present */
+} HbTestSimOptions;
+HbTestSim  *hb_test_sim_start_full (const HbTestSimOptions *options, GError **error);
+/* "https://127.0.0.1:Q" of the wrong-CA listener (NULL without one); it keeps its port
+ * across hb_test_sim_restart. */
+const char *hb_test_sim_wrong_ca_url (HbTestSim *sim);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbTestSim, hb_test_sim_free)
 
 /* Plain HTTP to any URL (libcurl, 5 s timeout). Returns the body (transfer full) and the

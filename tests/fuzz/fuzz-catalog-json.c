@@ -1,52 +1,12 @@
 /* fuzz-catalog-json.c — catalog documents from the platform (hb_catalog_apply_json), then
  * the readers and the search over whatever was accepted, with the input as a query too.
  * One store in a private temp folder for the whole run. */
-#include "offline-cache/hb-catalog.h"
-#include "offline-cache/hb-store-private.h"
+#include "tests/fuzz/catalog-fixture.h"
 
-#include <glib/gstdio.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-static HbCatalog *catalog;
-static char *dir;
-
-static void
-cleanup (void)
-{
-  const char *names[] = { "fuzz.db", "fuzz.db-wal", "fuzz.db-shm", "fuzz.key" };
-  g_clear_object (&catalog);
-  for (gsize i = 0; dir && i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *path = g_build_filename (dir, names[i], NULL);
-      g_unlink (path);
-    }
-  if (dir)
-    g_rmdir (dir);
-  g_clear_pointer (&dir, g_free);
-}
-
-static void
-init_once (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HbStore) store = NULL;
-  g_autofree char *db = NULL, *key = NULL;
-
-  dir = g_dir_make_tmp ("hb-fuzz-catalog-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (dir, "fuzz.db", NULL);
-  key = g_build_filename (dir, "fuzz.key", NULL);
-  store = hb_store_open (db, key, &error);
-  g_assert_no_error (error);
-  /* Durability is not under test here; speed is. */
-  g_assert_true (hb_store_exec (store, "PRAGMA synchronous = OFF", NULL));
-  catalog = hb_catalog_new (store);
-  atexit (cleanup);
-}
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
@@ -54,7 +14,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autoptr(GError) error = NULL;
 
   if (catalog == NULL)
-    init_once ();
+    fuzz_catalog_open ("hb-fuzz-catalog-XXXXXX");
 
   if (hb_catalog_apply_json (catalog, (const char *) data, size, NULL, &error))
     {

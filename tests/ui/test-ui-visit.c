@@ -69,6 +69,7 @@ test_visit_through_every_page (Ui *ui, gconstpointer data)
   ui_snapshot (ui, "thanks");
   ui_wait_page (ui, HB_PAGE_ATTRACT);
   g_assert_cmpint (hb_session_get_state (session), ==, HB_SESSION_ATTRACT);
+  g_assert_cmpint (hb_window_get_page_id (ui->window), ==, HB_PAGE_ATTRACT);
   ui_snapshot (ui, "attract-again");
 
   g_assert_cmpint (hb_test_sim_count (ui->sim, "/_sim/applications"), ==, 1);
@@ -198,6 +199,36 @@ test_inspector_keybinding_is_off (Ui *ui, gconstpointer data)
   g_assert_false (g_settings_get_boolean (settings, "enable-inspector-keybinding"));
 }
 
+static gboolean
+start_button_gone (gpointer data)
+{
+  return ui_find (data, "开始办理") == NULL && ui_find (data, "暂停服务") != NULL;
+}
+
+static void
+test_out_of_service_lets_no_visit_start (Ui *ui, gconstpointer data)
+{
+  HbCore *core = hb_application_get_core (ui->app);
+  HbSession *session = hb_core_get_session (core);
+
+  ui->prefix = "out-of-service-";
+  ui_wait_page (ui, HB_PAGE_ATTRACT);
+  hb_core_set_out_of_service (core, TRUE, "设备检修");
+  g_assert_true (hb_test_wait_until (start_button_gone, ui, 10000));
+  g_assert_nonnull (strstr (ui_label_text (ui, "暂停服务"), "暂停服务"));
+  ui_snapshot (ui, "attract");
+
+  /* A card on the reader does not open a visit. */
+  ui_press (ui, "放身份证 1");
+  hb_test_spin (1500);
+  g_assert_cmpint (hb_session_get_state (session), ==, HB_SESSION_ATTRACT);
+
+  /* Back in service: the way in is back. */
+  hb_core_set_out_of_service (core, FALSE, NULL);
+  ui_press (ui, "开始办理");
+  ui_wait_page (ui, HB_PAGE_IDENTIFY);
+}
+
 static void
 test_close_is_refused (Ui *ui, gconstpointer data)
 {
@@ -221,6 +252,8 @@ main (int argc, char **argv)
               test_idle_warning_then_wipe, ui_teardown);
   g_test_add ("/ui/visit/english-switch-rebuilds-the-pages", Ui, NULL, ui_setup,
               test_english_switch, ui_teardown);
+  g_test_add ("/ui/attract/out-of-service-lets-no-visit-start", Ui, NULL, ui_setup,
+              test_out_of_service_lets_no_visit_start, ui_teardown);
   g_test_add ("/ui/window/close-is-refused", Ui, NULL, ui_setup, test_close_is_refused, ui_teardown);
   g_test_add ("/ui/window/inspector-keybinding-is-off", Ui, NULL, ui_setup,
               test_inspector_keybinding_is_off, ui_teardown);

@@ -17,11 +17,14 @@ static const char *const endpoint_paths[] = {
   [HB_SIM_EP_CODES_OFFLINE] = "/v1/codes/offline",
   [HB_SIM_EP_DELIVERIES] = "/v1/deliveries",
   [HB_SIM_EP_PROOFS] = "/v1/proofs",
+  [HB_SIM_EP_ASSETS] = "/v1/assets",   /* + "/<sha256>" */
 };
 
 HbSimEndpoint
 hb_sim_api_route (const char *path)
 {
+  if (g_str_has_prefix (path, "/v1/assets/"))
+    return HB_SIM_EP_ASSETS;
   for (gsize i = 0; i < G_N_ELEMENTS (endpoint_paths); i++)
     if (g_str_equal (path, endpoint_paths[i]))
       return (HbSimEndpoint) i;
@@ -57,6 +60,7 @@ hb_sim_api_count (HbSimContext *ctx, HbSimEndpoint endpoint)
     case HB_SIM_EP_CODES_OFFLINE: s->codes_offline++; break;
     case HB_SIM_EP_DELIVERIES:    s->deliveries++; break;
     case HB_SIM_EP_PROOFS:        s->proofs++; break;
+    case HB_SIM_EP_ASSETS:        s->assets++; break;
     case HB_SIM_EP_UNKNOWN:
     default:                      s->unknown++; break;
     }
@@ -67,6 +71,10 @@ hb_sim_api_reply_fault (HbSimContext *ctx, SoupServerMessage *msg, guint status,
 {
   g_autofree char *note = g_strdup_printf ("fault=%s", what);
   ctx->stats.faulted++;
+  if (g_str_equal (what, "fail_after_commit"))
+    ctx->stats.failed_after_commit++;
+  else if (g_str_equal (what, "error"))
+    ctx->stats.errors++;
   hb_sim_note (msg, note);
   hb_sim_reply_error (msg, status, "sim-fault", "fault injected by haoban-platform-sim");
 }
@@ -97,6 +105,19 @@ handle_catalog (HbSimContext *ctx, HbSimRequest *req)
     }
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_message_headers_set_content_type (out, HB_SIM_JSON_CONTENT_TYPE, NULL);
+  /* ?since=V: a delta from V when the sim still knows V, else the full catalog (H12). */
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+  g_autoptr(GHashTable) params = query ? g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL)
+                                       : NULL;
+  const char *since = params ? g_hash_table_lookup (params, "since") : NULL;
+  g_autoptr(GBytes) delta = since ? hb_sim_catalog_delta (ctx->catalog, since) : NULL;
+  if (delta != NULL)
+    {
+      ctx->stats.catalog_deltas++;
+      hb_sim_note (msg, "delta");
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), delta);
+      return;
+    }
   soup_message_body_append_bytes (soup_server_message_get_response_body (msg),
                                   hb_sim_catalog_get_bytes (ctx->catalog));
 }
@@ -277,6 +298,28 @@ handle_codes_resolve (HbSimContext *ctx, HbSimRequest *req)
     }
 }
 
+/* --- GET /v1/assets/<sha256> (H12) ------------------------------------------------ */
+
+static void
+handle_asset (HbSimContext *ctx, HbSimRequest *req)
+{
+  if (!g_str_equal (req->method, SOUP_METHOD_GET))
+    {
+      hb_sim_reply_method_not_allowed (req->msg, "GET");
+      return;
+    }
+  GBytes *data = hb_sim_assets_lookup (&ctx->assets, req->path + strlen ("/v1/assets/"));
+  if (data == NULL)
+    {
+      hb_sim_reply_error (req->msg, SOUP_STATUS_NOT_FOUND, "not-found", "no such asset");
+      return;
+    }
+  soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (soup_server_message_get_response_headers (req->msg),
+                                         "application/octet-stream", NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (req->msg), data);
+}
+
 /* --- POST /v1/heartbeat ----------------------------------------------------------- */
 
 static void
@@ -299,6 +342,8 @@ handle_heartbeat (HbSimContext *ctx, HbSimRequest *req)
       return;
     }
   hb_sim_context_add_heartbeat (ctx, root);
+  /* Acknowledged commands stop being sent; the rest go out again (H12). */
+  hb_sim_commands_take_acks (&ctx->commands, json_node_get_object (root));
 
   g_autoptr(GDateTime) now = hb_sim_clock_now ();
   g_autofree char *server_time = hb_sim_clock_iso8601 (now);
@@ -307,8 +352,7 @@ handle_heartbeat (HbSimContext *ctx, HbSimRequest *req)
   json_builder_set_member_name (b, "server_time");
   json_builder_add_string_value (b, server_time);
   json_builder_set_member_name (b, "commands");
-  json_builder_begin_array (b);
-  json_builder_end_array (b);
+  json_builder_add_value (b, hb_sim_commands_pending (&ctx->commands));
   json_builder_end_object (b);
   g_autoptr(JsonNode) answer = json_builder_get_root (b);
   hb_sim_reply_node (msg, SOUP_STATUS_OK, answer);
@@ -431,6 +475,9 @@ hb_sim_api_handle (HbSimContext *ctx, HbSimRequest *req, HbSimEndpoint endpoint,
       break;
     case HB_SIM_EP_PROOFS:
       hb_sim_proofs_handle (ctx, req);
+      break;
+    case HB_SIM_EP_ASSETS:
+      handle_asset (ctx, req);
       break;
     case HB_SIM_EP_UNKNOWN:
     default:

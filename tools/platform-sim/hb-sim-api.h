@@ -16,6 +16,7 @@ typedef enum {
   HB_SIM_EP_CODES_OFFLINE,
   HB_SIM_EP_DELIVERIES,
   HB_SIM_EP_PROOFS,
+  HB_SIM_EP_ASSETS,         /* GET /v1/assets/<sha256> (H12) */
   HB_SIM_EP_UNKNOWN,
 } HbSimEndpoint;
 

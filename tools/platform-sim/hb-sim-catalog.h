@@ -27,4 +27,17 @@ const char   *hb_sim_catalog_get_etag  (HbSimCatalog *self);
  * current version. */
 gboolean      hb_sim_catalog_etag_matches (HbSimCatalog *self, const char *if_none_match);
 
+/* POST /_sim/catalog: serve this full catalog document from now on (a new version; the
+ * file on disk takes over again only when it changes). Same checks as the file. */
+gboolean      hb_sim_catalog_publish (HbSimCatalog *self, const char *data, gsize len,
+                                      GError **error);
+
+/* Versions kept to answer GET /v1/catalog?since=V with a delta (the oldest are forgotten). */
+#define HB_SIM_CATALOG_HISTORY 16u
+
+/* The delta document from version since to the current one (docs/platform-api.md), or NULL
+ * when since is unknown (forgotten, never served) or a version has no usable "services"
+ * array: then the full catalog is the answer. (transfer full) */
+GBytes       *hb_sim_catalog_delta (HbSimCatalog *self, const char *since);
+
 G_END_DECLS

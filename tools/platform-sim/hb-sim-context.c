@@ -15,12 +15,15 @@ hb_sim_context_init (HbSimContext *ctx, HbSimCatalog *catalog, HbSimCodes *codes
   ctx->store = g_object_ref (store);
   ctx->keys = g_object_ref (keys);
   g_queue_init (&ctx->heartbeats);
+  hb_sim_commands_init (&ctx->commands);
+  hb_sim_assets_init (&ctx->assets);
 }
 
 void
 hb_sim_context_forget (HbSimContext *ctx)
 {
   g_queue_clear_full (&ctx->heartbeats, (GDestroyNotify) json_node_unref);
+  hb_sim_commands_forget (&ctx->commands);
   memset (&ctx->faults, 0, sizeof ctx->faults);
   memset (&ctx->stats, 0, sizeof ctx->stats);
 }
@@ -29,6 +32,7 @@ void
 hb_sim_context_clear (HbSimContext *ctx)
 {
   hb_sim_context_forget (ctx);
+  hb_sim_assets_clear (&ctx->assets);
   g_clear_object (&ctx->catalog);
   g_clear_object (&ctx->codes);
   g_clear_object (&ctx->store);

@@ -2,8 +2,10 @@
  * counters. Owned by HbSimPlatform; handlers run on its main context only. */
 #pragma once
 
+#include "tools/platform-sim/hb-sim-assets.h"
 #include "tools/platform-sim/hb-sim-catalog.h"
 #include "tools/platform-sim/hb-sim-codes.h"
+#include "tools/platform-sim/hb-sim-commands.h"
 #include "tools/platform-sim/hb-sim-faults.h"
 #include "tools/platform-sim/hb-sim-keys.h"
 #include "tools/platform-sim/hb-sim-stats.h"
@@ -22,6 +24,8 @@ typedef struct {
   HbSimFaults   faults;       /* active fault set */
   HbSimStats    stats;
   GQueue        heartbeats;   /* JsonNode* bodies, oldest first */
+  HbSimCommands commands;     /* for the terminal, via heartbeat replies (H12) */
+  HbSimAssets   assets;       /* GET /v1/assets/<sha256> (H12); kept over resets, like the catalog */
 } HbSimContext;
 
 void hb_sim_context_init  (HbSimContext *ctx, HbSimCatalog *catalog, HbSimCodes *codes,

@@ -2,9 +2,13 @@
  * the tests (docs/platform-sim.md). Never linked into the kiosk.
  *
  *   haoban-platform-sim --port P --data DIR [--state FILE] [--config FILE]
+ *                       [--tls-cert FILE --tls-key FILE [--client-ca FILE]]
+ *                       [--wrong-ca-cert FILE --wrong-ca-key FILE [--wrong-ca-port P]]
  *
- * The first line on stdout announces the address and is the only thing ever written
- * there (tests read it, then close the pipe); the request log goes to stderr. */
+ * The first line on stdout announces the address ("listening on http(s)://127.0.0.1:P");
+ * with a wrong-CA listener a second line announces it ("wrong-CA listener on
+ * https://127.0.0.1:Q"). Nothing else is ever written there (tests read those lines, then
+ * close the pipe); the request log goes to stderr. */
 #include "tools/platform-sim/hb-sim-catalog.h"
 #include "tools/platform-sim/hb-sim-codes.h"
 #include "tools/platform-sim/hb-sim-keys.h"
@@ -28,6 +32,13 @@ typedef struct {
   char  *data;
   char  *state;
   char  *config;
+  /* H10: TLS (docs/platform-sim.md "HTTPS") */
+  char  *tls_cert;
+  char  *tls_key;
+  char  *client_ca;
+  char  *wrong_ca_cert;
+  char  *wrong_ca_key;
+  gint   wrong_ca_port;
 } Options;
 
 static void
@@ -36,6 +47,11 @@ options_clear (Options *o)
   g_free (o->data);
   g_free (o->state);
   g_free (o->config);
+  g_free (o->tls_cert);
+  g_free (o->tls_key);
+  g_free (o->client_ca);
+  g_free (o->wrong_ca_cert);
+  g_free (o->wrong_ca_key);
 }
 
 /* A path from the config file is relative to the file's folder. */
@@ -48,6 +64,21 @@ config_path (GKeyFile *kf, const char *key, const char *config_dir, GError **err
   if (g_path_is_absolute (value))
     return g_steal_pointer (&value);
   return g_build_filename (config_dir, value, NULL);
+}
+
+/* Where a path key of the [platform-sim] group goes; NULL: not a path key. */
+static char **
+path_slot (Options *o, const char *key)
+{
+  const struct { const char *key; char **slot; } paths[] = {
+    { "data", &o->data }, { "state", &o->state },
+    { "tls_cert", &o->tls_cert }, { "tls_key", &o->tls_key }, { "client_ca", &o->client_ca },
+    { "wrong_ca_cert", &o->wrong_ca_cert }, { "wrong_ca_key", &o->wrong_ca_key },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+    if (g_str_equal (key, paths[i].key))
+      return paths[i].slot;
+  return NULL;
 }
 
 /* Fills what the command line left unset from the [platform-sim] group. */
@@ -82,9 +113,9 @@ apply_config (Options *o, GError **error)
           if (o->port == PORT_UNSET)
             o->port = port;
         }
-      else if (g_str_equal (*k, "data") || g_str_equal (*k, "state"))
+      else if (path_slot (o, *k) != NULL)
         {
-          char **slot = g_str_equal (*k, "data") ? &o->data : &o->state;
+          char **slot = path_slot (o, *k);
           char *path = config_path (kf, *k, dir, &local);
           if (path == NULL)
             {
@@ -102,6 +133,88 @@ apply_config (Options *o, GError **error)
   return TRUE;
 }
 
+/* TLS switches come in pairs; a lone one is a mistake, not a plain-HTTP sim. */
+static gboolean
+check_tls_options (Options *o, GError **error)
+{
+  const char *bad = NULL;
+
+  if ((o->tls_cert == NULL) != (o->tls_key == NULL))
+    bad = "--tls-cert and --tls-key go together";
+  else if (o->client_ca && o->tls_cert == NULL)
+    bad = "--client-ca needs --tls-cert and --tls-key";
+  else if ((o->wrong_ca_cert == NULL) != (o->wrong_ca_key == NULL))
+    bad = "--wrong-ca-cert and --wrong-ca-key go together";
+  else if (o->wrong_ca_port != 0 && o->wrong_ca_cert == NULL)
+    bad = "--wrong-ca-port needs --wrong-ca-cert and --wrong-ca-key";
+  else if (o->wrong_ca_port < 0 || o->wrong_ca_port > 65535)
+    bad = "--wrong-ca-port must be 0..65535";
+  if (bad)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, bad);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A certificate and its key from PEM files; GIO's TLS comes from glib-networking. */
+static GTlsCertificate *
+load_certificate (const char *cert, const char *key, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  GTlsCertificate *c;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "TLS is not available to GIO (install glib-networking)");
+      return NULL;
+    }
+  c = g_tls_certificate_new_from_files (cert, key, &local);
+  if (c == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "certificate %s / key %s: %s",
+                 cert, key, local->message);
+  return c;
+}
+
+/* Sets up HTTPS on the main listener and the wrong-CA listener, as asked. */
+static gboolean
+setup_tls (HbSimPlatform *platform, Options *o, GError **error)
+{
+  g_autoptr(GTlsCertificate) cert = NULL;
+  g_autoptr(GTlsCertificate) wrong = NULL;
+  g_autoptr(GTlsDatabase) client_ca = NULL;
+
+  if (o->client_ca)
+    {
+      g_autoptr(GError) local = NULL;
+      /* GIO wants an absolute anchor file name. */
+      g_autofree char *ca = g_canonicalize_filename (o->client_ca, NULL);
+      client_ca = g_tls_file_database_new (ca, &local);
+      if (client_ca == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "client CA %s: %s",
+                       o->client_ca, local->message);
+          return FALSE;
+        }
+    }
+  if (o->tls_cert)
+    {
+      if ((cert = load_certificate (o->tls_cert, o->tls_key, error)) == NULL)
+        return FALSE;
+      hb_sim_platform_set_tls (platform, cert, client_ca);
+    }
+  if (o->wrong_ca_cert)
+    {
+      if ((wrong = load_certificate (o->wrong_ca_cert, o->wrong_ca_key, error)) == NULL)
+        return FALSE;
+      if (!hb_sim_platform_listen_second (platform, (guint16) o->wrong_ca_port, wrong,
+                                          client_ca, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_options (int *argc, char ***argv, Options *o, GError **error)
 {
@@ -110,6 +223,12 @@ parse_options (int *argc, char ***argv, Options *o, GError **error)
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o->data, "Folder with catalog.json and sample-cards.json", "DIR" },
     { "state", 's', 0, G_OPTION_ARG_FILENAME, &o->state, "Keep accepted records in FILE across restarts", "FILE" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->config, "Defaults from the [platform-sim] group of FILE", "FILE" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &o->tls_cert, "Serve HTTPS with this PEM certificate (chain)", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &o->tls_key, "The PEM key of --tls-cert", "FILE" },
+    { "client-ca", 0, 0, G_OPTION_ARG_FILENAME, &o->client_ca, "Require client certificates issued by these PEM CAs (mutual TLS)", "FILE" },
+    { "wrong-ca-cert", 0, 0, G_OPTION_ARG_FILENAME, &o->wrong_ca_cert, "Second HTTPS listener, same API, with this certificate from another CA", "FILE" },
+    { "wrong-ca-key", 0, 0, G_OPTION_ARG_FILENAME, &o->wrong_ca_key, "The PEM key of --wrong-ca-cert", "FILE" },
+    { "wrong-ca-port", 0, 0, G_OPTION_ARG_INT, &o->wrong_ca_port, "Port of the second listener (default 0: any free port)", "P" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- Haoban reference central platform");
@@ -127,6 +246,8 @@ parse_options (int *argc, char ***argv, Options *o, GError **error)
       return FALSE;
     }
   if (o->config && !apply_config (o, error))
+    return FALSE;
+  if (!check_tls_options (o, error))
     return FALSE;
   if (o->port == PORT_UNSET)
     o->port = 0;
@@ -165,6 +286,8 @@ run (Options *o, GError **error)
     return FALSE;
 
   g_autoptr(HbSimPlatform) platform = hb_sim_platform_new (catalog, codes, store, keys);
+  if (!setup_tls (platform, o, error))
+    return FALSE;
   if (!hb_sim_platform_listen (platform, (guint16) o->port, error))
     return FALSE;
 
@@ -172,7 +295,12 @@ run (Options *o, GError **error)
   guint term = g_unix_signal_add (SIGTERM, on_quit_signal, loop);
   guint intr = g_unix_signal_add (SIGINT, on_quit_signal, loop);
 
-  printf ("haoban-platform-sim: listening on http://127.0.0.1:%u\n", hb_sim_platform_get_port (platform));
+  printf ("haoban-platform-sim: listening on %s://127.0.0.1:%u\n",
+          hb_sim_platform_get_tls (platform) ? "https" : "http",
+          hb_sim_platform_get_port (platform));
+  if (o->wrong_ca_cert)
+    printf ("haoban-platform-sim: wrong-CA listener on https://127.0.0.1:%u\n",
+            hb_sim_platform_get_second_port (platform));
   fflush (stdout);
   if (o->state)
     g_printerr ("haoban-platform-sim: state in %s (%u applications, %u ratings)\n", o->state,

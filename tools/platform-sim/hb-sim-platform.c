@@ -3,6 +3,7 @@
 
 #include "tools/platform-sim/hb-sim-api.h"
 #include "tools/platform-sim/hb-sim-context.h"
+#include "tools/platform-sim/hb-sim-fault-writer.h"
 #include "tools/platform-sim/hb-sim-http.h"
 #include "tools/platform-sim/hb-sim-test-api.h"
 
@@ -27,7 +28,7 @@ typedef struct {
   HbSimPlatform  *server;
   HbSimRequest *req;
   HbSimEndpoint endpoint;
-  HbSimFaults   faults;
+  HbSimFaultPlan faults;
   guint         source;
 } Delayed;
 
@@ -37,7 +38,11 @@ struct _HbSimPlatform
   SoupServer   *soup;
   HbSimContext  ctx;
   GHashTable   *delayed;   /* Delayed* set, owns */
+  HbSimFaultWriters *writers;   /* answers being trickled */
   guint16       port;
+  SoupServer   *second;        /* H10: the wrong-CA listener (same handlers), or NULL */
+  guint16       second_port;
+  gboolean      tls;           /* the main listener speaks HTTPS */
 };
 
 G_DEFINE_FINAL_TYPE (HbSimPlatform, hb_sim_platform, G_TYPE_OBJECT)
@@ -181,9 +186,10 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
 /* --- /v1 with faults -------------------------------------------------------------- */
 
 /* Answers a /v1 request under the faults that apply to it. FALSE when the connection
- * was dropped (the message must not be touched again). */
+ * was dropped or taken over to send a broken answer (the message must not be touched
+ * again). */
 static gboolean
-answer_v1 (HbSimPlatform *self, HbSimRequest *req, HbSimEndpoint endpoint, const HbSimFaults *faults)
+answer_v1 (HbSimPlatform *self, HbSimRequest *req, HbSimEndpoint endpoint, const HbSimFaultPlan *faults)
 {
   if (faults->drop)
     {
@@ -201,9 +207,15 @@ answer_v1 (HbSimPlatform *self, HbSimRequest *req, HbSimEndpoint endpoint, const
       return FALSE;
     }
   if (faults->status)
-    hb_sim_api_reply_fault (&self->ctx, req->msg, faults->status, "status");
+    hb_sim_api_reply_fault (&self->ctx, req->msg, faults->status, faults->status_what);
   else
     hb_sim_api_handle (&self->ctx, req, endpoint, faults->fail_after_commit);
+  /* Truncated, garbled or slow: whatever was answered (a commit included) is sent broken. */
+  if (hb_sim_fault_writers_send (self->writers, req->msg, faults, &self->ctx.stats))
+    {
+      log_request (req->msg, NULL);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -228,8 +240,9 @@ handle_v1 (HbSimPlatform *self, HbSimRequest *req)
   hb_sim_api_count (&self->ctx, endpoint);
   /* The fault set is fixed when the request arrives: clearing faults during a delay
    * does not change how a held request is answered. */
-  HbSimFaults faults = hb_sim_faults_take (&self->ctx.faults,
-                                           hb_sim_api_commits (endpoint, req->method));
+  HbSimFaultPlan faults = hb_sim_faults_take (&self->ctx.faults,
+                                              hb_sim_api_commits (endpoint, req->method));
+  self->ctx.stats.latency += faults.latency;
   if (faults.delay_ms == 0)
     {
       if (answer_v1 (self, req, endpoint, &faults))
@@ -294,10 +307,16 @@ hb_sim_platform_dispose (GObject *object)
   /* Requests still held by a delay are never answered: their clients see the
    * connection close when the server goes. */
   g_clear_pointer (&self->delayed, g_hash_table_unref);
+  g_clear_pointer (&self->writers, hb_sim_fault_writers_free);
   if (self->soup)
     {
       soup_server_disconnect (self->soup);
       g_clear_object (&self->soup);
+    }
+  if (self->second)
+    {
+      soup_server_disconnect (self->second);
+      g_clear_object (&self->second);
     }
   G_OBJECT_CLASS (hb_sim_platform_parent_class)->dispose (object);
 }
@@ -322,6 +341,19 @@ static void
 hb_sim_platform_init (HbSimPlatform *self)
 {
   self->delayed = g_hash_table_new_full (g_direct_hash, g_direct_equal, delayed_free, NULL);
+  self->writers = hb_sim_fault_writers_new ();
+}
+
+/* A server answering with our handlers; every listener is one (they share self->ctx). */
+static SoupServer *
+new_soup (HbSimPlatform *self)
+{
+  SoupServer *soup = soup_server_new ("server-header", "haoban-platform-sim", NULL);
+  soup_server_add_early_handler (soup, NULL, early_handler, NULL, NULL);
+  soup_server_add_handler (soup, NULL, handler, self, NULL);
+  g_signal_connect (soup, "request-finished", G_CALLBACK (on_request_finished), NULL);
+  g_signal_connect (soup, "request-aborted", G_CALLBACK (on_request_aborted), NULL);
+  return soup;
 }
 
 HbSimPlatform *
@@ -330,26 +362,95 @@ hb_sim_platform_new (HbSimCatalog *catalog, HbSimCodes *codes, HbSimStore *store
 {
   HbSimPlatform *self = g_object_new (HB_TYPE_SIM_PLATFORM, NULL);
   hb_sim_context_init (&self->ctx, catalog, codes, store, keys);
-  self->soup = soup_server_new ("server-header", "haoban-platform-sim", NULL);
-  soup_server_add_early_handler (self->soup, NULL, early_handler, NULL, NULL);
-  soup_server_add_handler (self->soup, NULL, handler, self, NULL);
-  g_signal_connect (self->soup, "request-finished", G_CALLBACK (on_request_finished), NULL);
-  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (on_request_aborted), NULL);
+  self->soup = new_soup (self);
   return self;
+}
+
+/* A GIO TLS server accepts a client certificate only when someone says so, even one that
+ * verified: we accept exactly those that verified against the client CA. */
+static gboolean
+on_accept_client_certificate (SoupServerMessage *msg, GTlsCertificate *cert,
+                              GTlsCertificateFlags errors, gpointer user_data)
+{
+  if (errors != 0)
+    hb_sim_note (msg, "client-cert-refused");
+  return errors == 0;
+}
+
+/* Each connection's first message exists before its handshake (which runs at the first
+ * read), so its accept-certificate signal is connected in time. */
+static void
+on_request_started_mtls (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_client_certificate), NULL);
+}
+
+/* With a client CA, a client without a certificate it issued is refused in the handshake,
+ * before any request is read. */
+static void
+set_server_tls (SoupServer *soup, GTlsCertificate *cert, GTlsDatabase *client_ca)
+{
+  soup_server_set_tls_certificate (soup, cert);
+  if (client_ca != NULL)
+    {
+      soup_server_set_tls_database (soup, client_ca);
+      soup_server_set_tls_auth_mode (soup, G_TLS_AUTHENTICATION_REQUIRED);
+      g_signal_connect (soup, "request-started", G_CALLBACK (on_request_started_mtls), NULL);
+    }
+}
+
+/* Listens on 127.0.0.1:port (0: any free port); *actual is the port listened on. */
+static gboolean
+listen_loopback (SoupServer *soup, guint16 port, SoupServerListenOptions options,
+                 guint16 *actual, GError **error)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  if (!soup_server_listen (soup, address, options, error))
+    return FALSE;
+
+  GSList *uris = soup_server_get_uris (soup);
+  *actual = uris ? (guint16) g_uri_get_port (uris->data) : port;
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+void
+hb_sim_platform_set_tls (HbSimPlatform *self, GTlsCertificate *cert, GTlsDatabase *client_ca)
+{
+  g_return_if_fail (G_IS_TLS_CERTIFICATE (cert));
+  set_server_tls (self->soup, cert, client_ca);
+  self->tls = TRUE;
+}
+
+gboolean
+hb_sim_platform_listen_second (HbSimPlatform *self, guint16 port, GTlsCertificate *cert,
+                               GTlsDatabase *client_ca, GError **error)
+{
+  g_return_val_if_fail (self->second == NULL, FALSE);
+  self->second = new_soup (self);
+  set_server_tls (self->second, cert, client_ca);
+  return listen_loopback (self->second, port, SOUP_SERVER_LISTEN_HTTPS, &self->second_port,
+                          error);
+}
+
+guint16
+hb_sim_platform_get_second_port (HbSimPlatform *self)
+{
+  return self->second_port;
+}
+
+gboolean
+hb_sim_platform_get_tls (HbSimPlatform *self)
+{
+  return self->tls;
 }
 
 gboolean
 hb_sim_platform_listen (HbSimPlatform *self, guint16 port, GError **error)
 {
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
-  if (!soup_server_listen (self->soup, address, 0, error))
-    return FALSE;
-
-  GSList *uris = soup_server_get_uris (self->soup);
-  self->port = uris ? (guint16) g_uri_get_port (uris->data) : port;
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return TRUE;
+  return listen_loopback (self->soup, port, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                          &self->port, error);
 }
 
 guint16

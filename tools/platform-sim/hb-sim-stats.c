@@ -16,10 +16,18 @@ hb_sim_stats_to_json (const HbSimStats *s)
     { "deliveries", s->deliveries },
     { "unknown", s->unknown },
     { "catalog_not_modified", s->catalog_not_modified },
+    { "catalog_deltas", s->catalog_deltas },
+    { "assets", s->assets },
     { "replays", s->replays },
     { "faulted", s->faulted },
     { "dropped", s->dropped },
     { "delayed", s->delayed },
+    { "errors", s->errors },
+    { "failed_after_commit", s->failed_after_commit },
+    { "truncated", s->truncated },
+    { "garbled", s->garbled },
+    { "slowed", s->slowed },
+    { "latency", s->latency },
   };
   g_autoptr(JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);

@@ -19,10 +19,20 @@ typedef struct {
   guint unknown;               /* /v1 paths that are no endpoint */
   /* how some were answered */
   guint catalog_not_modified;  /* 304 */
+  guint catalog_deltas;        /* 200 with a delta document (?since=) */
+  guint assets;                /* GET /v1/assets/<sha256> */
   guint replays;               /* 200 Idempotent-Replayed (applications and ratings) */
-  guint faulted;               /* answer replaced by a fault: status, drop, fail_after_commit */
+  guint faulted;               /* answer replaced or broken by a fault: status, error_rate,
+                                * drop, fail_after_commit, truncate, garble */
   guint dropped;               /* of those, connections closed without an answer */
-  guint delayed;               /* requests held back by delay_ms */
+  guint delayed;               /* requests held back by delay_ms or latency_ms */
+  /* each fault kind applied (a request may count in several) */
+  guint errors;                /* error_rate answers */
+  guint failed_after_commit;   /* recorded, then 503 (fail_after_commit or its rate) */
+  guint truncated;             /* connection closed half-way through the body */
+  guint garbled;               /* body bytes flipped */
+  guint slowed;                /* body trickled */
+  guint latency;               /* requests given a latency_ms delay */
 } HbSimStats;
 
 JsonNode *hb_sim_stats_to_json (const HbSimStats *stats);

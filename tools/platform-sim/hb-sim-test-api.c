@@ -8,6 +8,7 @@
 static const char *const sim_paths[] = {
   "/_sim/applications", "/_sim/ratings", "/_sim/deliveries", "/_sim/requests", "/_sim/heartbeats",
   "/_sim/faults", "/_sim/reset", "/_sim/codes/offline", "/_sim/keys/revoke", "/_sim/keys/rotate", "/_sim/keys/override",
+  "/_sim/commands", "/_sim/catalog", "/_sim/assets",
 };
 
 gboolean
@@ -191,6 +192,90 @@ handle_rotate (HbSimContext *ctx, HbSimRequest *req)
   hb_sim_reply_node (req->msg, SOUP_STATUS_OK, answer);
 }
 
+/* --- commands for the terminal, catalog versions (H12) ------------------------------ */
+
+static void
+handle_commands (HbSimContext *ctx, HbSimRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  if (g_str_equal (req->method, SOUP_METHOD_GET))
+    {
+      g_autoptr(JsonNode) all = hb_sim_commands_to_json (&ctx->commands);
+      hb_sim_reply_node (req->msg, SOUP_STATUS_OK, all);
+      return;
+    }
+  if (!want (req, SOUP_METHOD_POST))
+    return;
+  g_autoptr(JsonNode) root = hb_sim_request_parse_json (req);
+  if (root == NULL)
+    return;
+  g_autofree char *id = hb_sim_commands_queue (&ctx->commands, root, &error);
+  if (id == NULL)
+    {
+      hb_sim_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid-command", error->message);
+      return;
+    }
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, id);
+  json_builder_end_object (b);
+  g_autoptr(JsonNode) answer = json_builder_get_root (b);
+  hb_sim_reply_node (req->msg, SOUP_STATUS_OK, answer);
+}
+
+static void
+handle_publish_catalog (HbSimContext *ctx, HbSimRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  const char *data;
+  if (!want (req, SOUP_METHOD_POST))
+    return;
+  data = g_bytes_get_data (req->body, &len);
+  if (!hb_sim_catalog_publish (ctx->catalog, data, len, &error))
+    {
+      hb_sim_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid-catalog", error->message);
+      return;
+    }
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "etag");
+  json_builder_add_string_value (b, hb_sim_catalog_get_etag (ctx->catalog));
+  json_builder_end_object (b);
+  g_autoptr(JsonNode) answer = json_builder_get_root (b);
+  hb_sim_reply_node (req->msg, SOUP_STATUS_OK, answer);
+}
+
+/* POST /_sim/assets?as=<sha256>: the body becomes GET /v1/assets/<its sha256> (or <as>). */
+static void
+handle_add_asset (HbSimContext *ctx, HbSimRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  if (!want (req, SOUP_METHOD_POST))
+    return;
+  const char *query = g_uri_get_query (soup_server_message_get_uri (req->msg));
+  g_autoptr(GHashTable) params = query ? g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL)
+                                       : NULL;
+  g_autofree char *sha = hb_sim_assets_add (&ctx->assets, req->body,
+                                            params ? g_hash_table_lookup (params, "as") : NULL,
+                                            &error);
+  if (sha == NULL)
+    {
+      hb_sim_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid-asset", error->message);
+      return;
+    }
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "sha256");
+  json_builder_add_string_value (b, sha);
+  json_builder_set_member_name (b, "bytes");
+  json_builder_add_int_value (b, (gint64) g_bytes_get_size (req->body));
+  json_builder_end_object (b);
+  g_autoptr(JsonNode) answer = json_builder_get_root (b);
+  hb_sim_reply_node (req->msg, SOUP_STATUS_OK, answer);
+}
+
 void
 hb_sim_test_api_handle (HbSimContext *ctx, HbSimRequest *req)
 {
@@ -230,6 +315,12 @@ hb_sim_test_api_handle (HbSimContext *ctx, HbSimRequest *req)
     handle_revoke (ctx, req);
   else if (g_str_equal (path, "/_sim/keys/rotate"))
     handle_rotate (ctx, req);
+  else if (g_str_equal (path, "/_sim/commands"))
+    handle_commands (ctx, req);
+  else if (g_str_equal (path, "/_sim/catalog"))
+    handle_publish_catalog (ctx, req);
+  else if (g_str_equal (path, "/_sim/assets"))
+    handle_add_asset (ctx, req);
   else if (g_str_equal (path, "/_sim/keys/override"))
     {
       /* POST: serve the body verbatim as GET /v1/keys; DELETE: back to the real one. */

@@ -2,6 +2,7 @@
  * animation, one wake-up at midnight to change the date. */
 #include "ui/pages/hb-pages.h"
 #include "kiosk/hb-i18n.h"
+#include "ui/hb-ui-util.h"
 
 #include <glib/gi18n.h>
 
@@ -10,6 +11,10 @@ struct _HbAttractPage
   HbPage     parent_instance;
   GtkLabel  *date_label;
   GtkLabel  *notice_label;
+  GtkWidget *start_button;
+  GtkWidget *ways_box;
+  GtkLabel  *closed_label;
+  gulong     status_handler;
   guint      midnight_source;
   gulong     media_handler;
   HbCardReader *reader;   /* borrowed while connected */
@@ -66,6 +71,23 @@ update_notice (HbAttractPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->notice_label), card_left);
 }
 
+/* Out of service: no way in, and why in words a resident understands. */
+static void
+update_service (HbAttractPage *self)
+{
+  HbCore *core = hb_page_get_core (HB_PAGE (self));
+  gboolean closed = hb_core_get_out_of_service (core, NULL);
+
+  const char *nearby = hb_config_get_string (hb_core_get_config (core), "terminal", "nearby");
+  g_autofree char *text = g_strdup_printf (
+    _("本终端暂停服务。请到附近的自助终端：%s，或到人工窗口办理。给您带来不便，敬请谅解。"),
+    nearby ? nearby : "");
+  gtk_label_set_text (self->closed_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->closed_label), closed);
+  gtk_widget_set_visible (self->start_button, !closed);
+  gtk_widget_set_visible (self->ways_box, !closed);
+}
+
 static void
 on_start_clicked (HbAttractPage *self)
 {
@@ -96,12 +118,20 @@ hb_attract_page_switch_to (HbPage *page)
                                                       G_CALLBACK (update_notice), self);
     }
   update_notice (self);
+  if (self->status_handler == 0)
+    self->status_handler = g_signal_connect_object (core, "status-changed",
+                                                    G_CALLBACK (update_service), self,
+                                                    G_CONNECT_SWAPPED);
+  update_service (self);
 }
 
 static void
 hb_attract_page_switch_from (HbPage *page)
 {
   HbAttractPage *self = HB_ATTRACT_PAGE (page);
+  if (self->status_handler)
+    g_signal_handler_disconnect (hb_page_get_core (page), self->status_handler);
+  self->status_handler = 0;
   g_clear_handle_id (&self->midnight_source, g_source_remove);
   disconnect_reader (self);
 }
@@ -128,6 +158,9 @@ hb_attract_page_class_init (HbAttractPageClass *klass)
                                                "/cn/gov/sh/haoban/ui/pages/hb-attract-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HbAttractPage, date_label);
   gtk_widget_class_bind_template_child (widget_class, HbAttractPage, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, HbAttractPage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, HbAttractPage, ways_box);
+  gtk_widget_class_bind_template_child (widget_class, HbAttractPage, closed_label);
   gtk_widget_class_bind_template_callback (widget_class, on_start_clicked);
 }
 
@@ -135,4 +168,5 @@ static void
 hb_attract_page_init (HbAttractPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  hb_ui_set_accessible_label (GTK_WIDGET (self->closed_label), _("暂停服务"));
 }

@@ -1,16 +1,15 @@
-/* test-catalog.c — offline-cache/hb-catalog.c: atomic apply, list, search (trigram + LIKE). */
+/* test-catalog.c — offline-cache/hb-catalog.c: atomic apply, list, read back (search:
+ * test-catalog-search.c). */
 #include "offline-cache/hb-catalog-private.h"
 #include "offline-cache/hb-store-private.h"
 #include "tests/common/hb-test-util.h"
+#define CATALOG_FIXTURE_DIR "catalog"
+#include "tests/unit/offline-cache/catalog-fixture.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-typedef struct {
-  char      *dir;
-  HbStore   *store;
-  HbCatalog *catalog;
-} Fixture;
+typedef CatalogFixture Fixture;
 
 /* A small catalog whose texts are chosen for the search tests. */
 static const char fixture_catalog[] =
@@ -25,69 +24,11 @@ static const char fixture_catalog[] =
   "  \"category\":\"住房\"}"
   "]}";
 
-static void
-fixture_setup (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db = NULL, *key = NULL;
-
-  f->dir = hb_test_mkdtemp ("catalog");
-  db = g_build_filename (f->dir, "haoban.db", NULL);
-  key = g_build_filename (f->dir, "store.key", NULL);
-  f->store = hb_store_open (db, key, &error);
-  g_assert_no_error (error);
-  f->catalog = hb_catalog_new (f->store);
-}
-
-static void
-fixture_teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_object (&f->catalog);
-  g_clear_object (&f->store);
-  hb_test_rmdir (f->dir);
-  g_free (f->dir);
-}
-
-static void
-apply_ok (Fixture *f, const char *json, const char *etag)
-{
-  g_autoptr(GError) error = NULL;
-  g_assert_true (hb_catalog_apply_json (f->catalog, json, strlen (json), etag, &error));
-  g_assert_no_error (error);
-}
-
-/* Codes of the search results, comma-joined, in result order. */
-static char *
-search_codes (Fixture *f, const char *query)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) hits = hb_catalog_search (f->catalog, query, &error);
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_assert_no_error (error);
-  g_assert_nonnull (hits);
-  for (guint i = 0; i < hits->len; i++)
-    {
-      HbCatalogEntry *e = hits->pdata[i];
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append (out, e->code);
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
 static char *
 list_codes (Fixture *f)
 {
   g_autoptr(GPtrArray) all = hb_catalog_list (f->catalog);
-  g_autoptr(GString) out = g_string_new (NULL);
-  for (guint i = 0; i < all->len; i++)
-    {
-      HbCatalogEntry *e = all->pdata[i];
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append (out, e->code);
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  return catalog_fixture_join_codes (all);
 }
 
 /* --- apply ----------------------------------------------------------------------------- */
@@ -140,7 +81,7 @@ test_demo_catalog_applies (Fixture *f, gconstpointer data)
     }
 
   /* 居住证 (3 characters: trigram) finds both residence-permit services, nothing else. */
-  g_autofree char *hits = search_codes (f, "居住证");
+  g_autofree char *hits = catalog_fixture_search_codes (f, "居住证");
   g_assert_true (g_str_equal (hits, "310000-GA-JZZ-0003,310000-RS-JZZJF-0007")
                  || g_str_equal (hits, "310000-RS-JZZJF-0007,310000-GA-JZZ-0003"));
 }
@@ -149,7 +90,7 @@ static void
 test_unknown_service_is_not_found (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  apply_ok (f, fixture_catalog, NULL);
+  catalog_fixture_apply (f, fixture_catalog, NULL);
   g_autofree char *json = hb_catalog_dup_service_json (f->catalog, "NOPE", &error);
   g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_NOT_FOUND);
   g_assert_null (json);
@@ -159,9 +100,9 @@ test_unknown_service_is_not_found (Fixture *f, gconstpointer data)
 static void
 test_new_catalog_replaces_the_old_one (Fixture *f, gconstpointer data)
 {
-  apply_ok (f, fixture_catalog, "\"t-1\"");
-  apply_ok (f, "{\"version\":\"t-2\",\"services\":["
-               "{\"code\":\"N-1\",\"name\":\"新生儿出生登记\"}]}", "\"t-2\"");
+  catalog_fixture_apply (f, fixture_catalog, "\"t-1\"");
+  catalog_fixture_apply (f, "{\"version\":\"t-2\",\"services\":["
+                            "{\"code\":\"N-1\",\"name\":\"新生儿出生登记\"}]}", "\"t-2\"");
 
   g_autofree char *version = hb_catalog_dup_version (f->catalog);
   g_autofree char *etag = hb_catalog_dup_etag (f->catalog);
@@ -170,9 +111,9 @@ test_new_catalog_replaces_the_old_one (Fixture *f, gconstpointer data)
   g_assert_cmpstr (etag, ==, "\"t-2\"");
   g_assert_cmpstr (codes, ==, "N-1");
   /* The search index was replaced too. */
-  g_autofree char *old = search_codes (f, "居住证");
-  g_autofree char *old_short = search_codes (f, "社保");
-  g_autofree char *fresh = search_codes (f, "出生登记");
+  g_autofree char *old = catalog_fixture_search_codes (f, "居住证");
+  g_autofree char *old_short = catalog_fixture_search_codes (f, "社保");
+  g_autofree char *fresh = catalog_fixture_search_codes (f, "出生登记");
   g_assert_cmpstr (old, ==, "");
   g_assert_cmpstr (old_short, ==, "");
   g_assert_cmpstr (fresh, ==, "N-1");
@@ -184,7 +125,7 @@ assert_unchanged (Fixture *f)
   g_autofree char *version = hb_catalog_dup_version (f->catalog);
   g_autofree char *etag = hb_catalog_dup_etag (f->catalog);
   g_autofree char *codes = list_codes (f);
-  g_autofree char *hits = search_codes (f, "居住证");
+  g_autofree char *hits = catalog_fixture_search_codes (f, "居住证");
   g_assert_cmpstr (version, ==, "t-1");
   g_assert_cmpstr (etag, ==, "\"t-1\"");
   g_assert_cmpstr (codes, ==, "T-1,T-2,T-3,T-4");
@@ -223,7 +164,7 @@ test_invalid_catalog_leaves_the_old_one (Fixture *f, gconstpointer data)
     deep,
   };
 
-  apply_ok (f, fixture_catalog, "\"t-1\"");
+  catalog_fixture_apply (f, fixture_catalog, "\"t-1\"");
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr(GError) error = NULL;
@@ -256,7 +197,7 @@ test_limits_are_enforced (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) many = g_string_new ("{\"version\":\"big\",\"services\":[");
 
-  apply_ok (f, fixture_catalog, "\"t-1\"");
+  catalog_fixture_apply (f, fixture_catalog, "\"t-1\"");
 
   for (guint i = 0; i <= HB_CATALOG_MAX_SERVICES; i++)
     g_string_append_printf (many, "%s{\"code\":\"C%u\",\"name\":\"n\"}", i ? "," : "", i);
@@ -292,7 +233,7 @@ test_database_failure_rolls_back (Fixture *f, gconstpointer data)
   const char *boom = "{\"version\":\"t-2\",\"services\":["
                      "{\"code\":\"N-1\",\"name\":\"一\"},{\"code\":\"BOOM\",\"name\":\"二\"}]}";
 
-  apply_ok (f, fixture_catalog, "\"t-1\"");
+  catalog_fixture_apply (f, fixture_catalog, "\"t-1\"");
   /* Valid JSON, but the database refuses the second row half-way through. */
   g_assert_true (hb_store_exec (f->store,
                                 "CREATE TEMP TRIGGER boom BEFORE INSERT ON main.catalog_service"
@@ -301,134 +242,6 @@ test_database_failure_rolls_back (Fixture *f, gconstpointer data)
   g_assert_false (hb_catalog_apply_json (f->catalog, boom, strlen (boom), "\"t-2\"", &error));
   g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_SQL);
   assert_unchanged (f);
-}
-
-/* --- search ---------------------------------------------------------------------------- */
-
-static void
-test_search_three_characters_uses_trigram (Fixture *f, gconstpointer data)
-{
-  apply_ok (f, fixture_catalog, NULL);
-  g_autofree char *a = search_codes (f, "居住证");
-  g_autofree char *b = search_codes (f, "  签注一次 ");        /* blanks trimmed; summary */
-  g_autofree char *c = search_codes (f, "医保卡");             /* keywords */
-  g_autofree char *d = search_codes (f, "社会保障卡");
-  g_assert_cmpstr (a, ==, "T-2");
-  g_assert_cmpstr (b, ==, "T-2");
-  g_assert_cmpstr (c, ==, "T-1");
-  g_assert_cmpstr (d, ==, "T-1");
-}
-
-static void
-test_search_two_characters_uses_like (Fixture *f, gconstpointer data)
-{
-  apply_ok (f, fixture_catalog, NULL);
-  /* Trigram alone finds nothing for 2 characters; LIKE finds the name first, then the
-   * summary match. */
-  g_autofree char *a = search_codes (f, "社保");
-  g_autofree char *b = search_codes (f, "证");
-  g_autofree char *c = search_codes (f, "签注");
-  g_assert_cmpstr (a, ==, "T-1,T-4");
-  g_assert_cmpstr (b, ==, "T-2,T-3");
-  g_assert_cmpstr (c, ==, "T-2");
-}
-
-static void
-test_search_english_ignores_case (Fixture *f, gconstpointer data)
-{
-  apply_ok (f, fixture_catalog, NULL);
-  g_autofree char *a = search_codes (f, "residence");
-  g_autofree char *b = search_codes (f, "PERMIT");
-  g_autofree char *c = search_codes (f, "security card");
-  g_autofree char *d = search_codes (f, "xyz");
-  g_assert_cmpstr (a, ==, "T-2");
-  g_assert_cmpstr (b, ==, "T-2");
-  g_assert_cmpstr (c, ==, "T-1");
-  g_assert_cmpstr (d, ==, "");
-}
-
-static void
-test_search_special_characters_are_literal (Fixture *f, gconstpointer data)
-{
-  apply_ok (f, fixture_catalog, NULL);
-  /* Quotes: one FTS5 phrase, never syntax. */
-  g_autofree char *a = search_codes (f, "Tax \"certificate\"");
-  g_autofree char *b = search_codes (f, "\"");
-  g_autofree char *c = search_codes (f, "\"certificate");
-  /* LIKE wildcards match themselves only — "%" alone must not match everything. */
-  g_autofree char *d = search_codes (f, "%");
-  g_autofree char *e = search_codes (f, "0%");
-  g_autofree char *g = search_codes (f, "_");
-  g_autofree char *h = search_codes (f, "100%");
-  g_autofree char *i = search_codes (f, "\\");
-  /* FTS5 operators are just text. */
-  g_autofree char *j = search_codes (f, "社保 OR 居住证");
-  g_autofree char *k = search_codes (f, "NEAR(a b) * ^");
-
-  g_assert_cmpstr (a, ==, "T-3");
-  g_assert_cmpstr (b, ==, "T-3");
-  g_assert_cmpstr (c, ==, "T-3");
-  g_assert_cmpstr (d, ==, "T-3");
-  g_assert_cmpstr (e, ==, "T-3");
-  g_assert_cmpstr (g, ==, "T-3");
-  g_assert_cmpstr (h, ==, "T-3");
-  g_assert_cmpstr (i, ==, "");
-  g_assert_cmpstr (j, ==, "");
-  g_assert_cmpstr (k, ==, "");
-}
-
-static void
-test_search_rejects_bad_queries (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *too_long = g_strnfill (HB_CATALOG_QUERY_MAX_CHARS + 1, 'a');
-  g_autoptr(GString) cjk_max = g_string_new (NULL);
-  GPtrArray *hits;
-
-  apply_ok (f, fixture_catalog, NULL);
-
-  hits = hb_catalog_search (f->catalog, too_long, &error);
-  g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
-  g_assert_null (hits);
-  g_clear_error (&error);
-
-  hits = hb_catalog_search (f->catalog, "\xff\xfe", &error);
-  g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
-  g_assert_null (hits);
-  g_clear_error (&error);
-
-  /* The limit counts characters, not bytes. */
-  for (int n = 0; n < HB_CATALOG_QUERY_MAX_CHARS; n++)
-    g_string_append (cjk_max, "证");
-  hits = hb_catalog_search (f->catalog, cjk_max->str, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (hits->len, ==, 0);
-  g_ptr_array_unref (hits);
-
-  /* Blank queries: no results, no error. */
-  g_autofree char *blank = search_codes (f, "   ");
-  g_autofree char *empty = search_codes (f, "");
-  g_assert_cmpstr (blank, ==, "");
-  g_assert_cmpstr (empty, ==, "");
-}
-
-static void
-test_search_results_are_capped (Fixture *f, gconstpointer data)
-{
-  g_autoptr(GString) doc = g_string_new ("{\"version\":\"many\",\"services\":[");
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; i < HB_CATALOG_SEARCH_MAX_RESULTS + 20; i++)
-    g_string_append_printf (doc, "%s{\"code\":\"C%u\",\"name\":\"证明%u\"}", i ? "," : "", i, i);
-  g_string_append (doc, "]}");
-  apply_ok (f, doc->str, NULL);
-
-  g_autoptr(GPtrArray) like = hb_catalog_search (f->catalog, "证", &error);
-  g_autoptr(GPtrArray) fts = hb_catalog_search (f->catalog, "证明1", &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (like->len, ==, HB_CATALOG_SEARCH_MAX_RESULTS);
-  g_assert_cmpuint (fts->len, >, 1);
-  g_assert_cmpuint (fts->len, <=, HB_CATALOG_SEARCH_MAX_RESULTS);
 }
 
 /* Residents' services by default; businesses' services say so. */
@@ -484,7 +297,7 @@ main (int argc, char **argv)
   hb_test_init (&argc, &argv);
 
 #define ADD(path, fn) g_test_add ("/offline-cache/catalog/" path, Fixture, NULL, \
-                                  fixture_setup, fn, fixture_teardown)
+                                  catalog_fixture_setup, fn, catalog_fixture_teardown)
   ADD ("demo-catalog-applies-and-reads-back", test_demo_catalog_applies);
   ADD ("unknown-service-is-not-found", test_unknown_service_is_not_found);
   ADD ("new-catalog-replaces-the-old-one-completely", test_new_catalog_replaces_the_old_one);
@@ -493,12 +306,6 @@ main (int argc, char **argv)
   ADD ("audience/is-read-back-person-by-default", test_audience_is_read_back);
   ADD ("audience/anything-else-is-refused", test_bad_audience_is_refused);
   ADD ("database-failure-mid-apply-rolls-back", test_database_failure_rolls_back);
-  ADD ("search/three-characters-use-the-trigram-index", test_search_three_characters_uses_trigram);
-  ADD ("search/two-characters-fall-back-to-like", test_search_two_characters_uses_like);
-  ADD ("search/english-ignores-case", test_search_english_ignores_case);
-  ADD ("search/quotes-and-wildcards-are-literal", test_search_special_characters_are_literal);
-  ADD ("search/bad-queries-are-rejected", test_search_rejects_bad_queries);
-  ADD ("search/results-are-capped", test_search_results_are_capped);
 #undef ADD
 
   return g_test_run ();

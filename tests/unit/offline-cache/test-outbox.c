@@ -2,6 +2,7 @@
 #include "offline-cache/hb-outbox.h"
 #include "offline-cache/hb-store-private.h"
 #include "tests/common/hb-test-util.h"
+#include "tests/unit/offline-cache/outbox-fixture.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -23,9 +24,7 @@ typedef struct {
 static void
 fixture_open (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  f->store = hb_store_open (f->db, f->key, &error);
-  g_assert_no_error (error);
+  f->store = outbox_fixture_open_store (f->db, f->key);
   f->outbox = hb_outbox_new (f->store);
 }
 
@@ -39,9 +38,7 @@ fixture_close (Fixture *f)
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  f->dir = hb_test_mkdtemp ("outbox");
-  f->db = g_build_filename (f->dir, "haoban.db", NULL);
-  f->key = g_build_filename (f->dir, "store.key", NULL);
+  outbox_fixture_paths ("outbox", &f->dir, &f->db, &f->key);
   fixture_open (f);
 }
 
@@ -49,30 +46,13 @@ static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   fixture_close (f);
-  hb_test_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
-  g_free (f->key);
+  outbox_fixture_free_paths (f->dir, f->db, f->key);
 }
 
 static char *
 enqueue_ok (Fixture *f, const char *kind, const char *path, const char *body)
 {
-  g_autoptr(GError) error = NULL;
-  char *key = hb_outbox_enqueue (f->outbox, kind, path, body, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (key);
-  return key;
-}
-
-static HbOutboxItem *
-lookup_ok (Fixture *f, const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  HbOutboxItem *item = hb_outbox_lookup (f->outbox, key, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (item);
-  return item;
+  return outbox_fixture_enqueue (f->outbox, kind, path, body);
 }
 
 static gint64
@@ -96,7 +76,7 @@ test_enqueue_stores_a_pending_item (Fixture *f, gconstpointer data)
 {
   gint64 before = now_s ();
   g_autofree char *key = enqueue_ok (f, "application", "/v1/applications", body_a);
-  g_autoptr(HbOutboxItem) item = lookup_ok (f, key);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, TRUE);
 
   /* A UUIDv4. */
   g_assert_true (g_uuid_string_is_valid (key));
@@ -129,7 +109,7 @@ test_enqueue_adds_the_key_to_the_body (Fixture *f, gconstpointer data)
     {
       g_autoptr(GError) error = NULL;
       g_autofree char *key = enqueue_ok (f, "application", "/v1/applications", bodies[i]);
-      g_autoptr(HbOutboxItem) item = lookup_ok (f, key);
+      g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, TRUE);
       g_autoptr(JsonNode) sent = json_from_string (item->body, &error);
       g_autoptr(JsonNode) given = json_from_string (bodies[i], NULL);
       g_assert_no_error (error);
@@ -147,7 +127,7 @@ test_enqueue_survives_reopen (Fixture *f, gconstpointer data)
   g_autofree char *key = enqueue_ok (f, "rating", "/v1/ratings", "{\"level\":5}");
   fixture_close (f);
   fixture_open (f);
-  g_autoptr(HbOutboxItem) item = lookup_ok (f, key);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, TRUE);
   g_autofree char *expected = g_strdup_printf ("{\"idempotency_key\":\"%s\",\"level\":5}", key);
   g_assert_cmpstr (item->body, ==, expected);
   g_assert_cmpint (item->state, ==, HB_OUTBOX_PENDING);
@@ -167,7 +147,7 @@ test_existing_key_is_not_enqueued_twice (Fixture *f, gconstpointer data)
                                              "{\"second\":true}", &error));
   g_assert_no_error (error);
 
-  g_autoptr(HbOutboxItem) item = lookup_ok (f, key);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, TRUE);
   g_assert_cmpstr (item->body, ==, "{\"first\":true}");
   g_assert_true (hb_outbox_get_stats (f->outbox, now_s (), &stats, &error));
   g_assert_cmpuint (stats.pending, ==, 1);
@@ -256,7 +236,7 @@ test_items_flow_through_their_states (Fixture *f, gconstpointer data)
                                       "{\"case_number\":\"SH1\",\"status\":\"accepted\"}", &error));
   hb_outbox_item_free (item);
 
-  HbOutboxItem *sent = lookup_ok (f, a1);
+  HbOutboxItem *sent = outbox_fixture_lookup (f->outbox, a1, TRUE);
   g_assert_cmpint (sent->state, ==, HB_OUTBOX_SENT);
   g_assert_null (sent->body);     /* dropped once sent */
   g_assert_cmpstr (sent->response, ==, "{\"case_number\":\"SH1\",\"status\":\"accepted\"}");
@@ -268,7 +248,7 @@ test_items_flow_through_their_states (Fixture *f, gconstpointer data)
   g_assert_cmpstr (item->key, ==, a2);
   g_assert_true (hb_outbox_mark_dead (f->outbox, item->id, "http 422 idempotency-key-reused", &error));
   hb_outbox_item_free (item);
-  HbOutboxItem *dead = lookup_ok (f, a2);
+  HbOutboxItem *dead = outbox_fixture_lookup (f->outbox, a2, TRUE);
   g_assert_cmpint (dead->state, ==, HB_OUTBOX_DEAD);
   g_assert_nonnull (strstr (dead->body, "\"n\":2}"));
   g_assert_cmpstr (dead->last_error, ==, "http 422 idempotency-key-reused");
@@ -304,8 +284,8 @@ test_stats_and_purge (Fixture *f, gconstpointer data)
   g_autofree char *k3 = enqueue_ok (f, "report", "/v1/reports", "{}");
   g_autofree char *k4 = enqueue_ok (f, "help", "/v1/help", "{}");
   exec_sql (f->store, "UPDATE outbox SET created_at = created_at - 600 WHERE id = 1");
-  g_autoptr(HbOutboxItem) i2 = lookup_ok (f, k2);
-  g_autoptr(HbOutboxItem) i3 = lookup_ok (f, k3);
+  g_autoptr(HbOutboxItem) i2 = outbox_fixture_lookup (f->outbox, k2, TRUE);
+  g_autoptr(HbOutboxItem) i3 = outbox_fixture_lookup (f->outbox, k3, TRUE);
   g_assert_true (hb_outbox_mark_sent (f->outbox, i2->id, NULL, &error));
   g_assert_true (hb_outbox_mark_dead (f->outbox, i3->id, "http 400", &error));
 
@@ -362,7 +342,7 @@ test_body_is_encrypted_at_rest (Fixture *f, gconstpointer data)
   g_assert_true (files_contain (f, key));
 
   /* Still readable through the outbox. */
-  g_autoptr(HbOutboxItem) item = lookup_ok (f, key);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, TRUE);
   g_assert_nonnull (strstr (item->body, ID_NUMBER));
 
   /* Once sent, the body is gone from the row. */
@@ -463,7 +443,7 @@ test_other_key_file_cannot_read (Fixture *f, gconstpointer data)
 
   /* With the right key everything is still there. */
   fixture_open (f);
-  g_autoptr(HbOutboxItem) item = lookup_ok (f, k1);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, k1, TRUE);
   g_assert_nonnull (strstr (item->body, ID_NUMBER));
 }
 
@@ -484,12 +464,70 @@ test_long_last_error_is_bounded (Fixture *f, gconstpointer data)
   g_autoptr(GString) longer = g_string_new (NULL);
   for (int i = 0; i < 200; i++)
     g_string_append (longer, "错");
-  g_autoptr(HbOutboxItem) item = lookup_ok (f, key);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, TRUE);
   g_assert_true (hb_outbox_mark_retry (f->outbox, item->id, 0, longer->str, &error));
-  g_autoptr(HbOutboxItem) again = lookup_ok (f, key);
+  g_autoptr(HbOutboxItem) again = outbox_fixture_lookup (f->outbox, key, TRUE);
   g_assert_cmpuint (strlen (again->last_error), <=, 256);
   g_assert_cmpuint (strlen (again->last_error), >, 200);
   g_assert_true (g_utf8_validate (again->last_error, -1, NULL));
+}
+
+static gint64
+in_visit (Fixture *f, const char *key, const char *visit, const char *kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"idempotency_key\":\"%s\"}", key);
+  g_assert_true (hb_outbox_enqueue_in_visit (f->outbox, key, visit, kind, "/v1/x", body, &error));
+  g_assert_no_error (error);
+  g_autoptr(HbOutboxItem) item = hb_outbox_lookup (f->outbox, key, &error);
+  g_assert_no_error (error);
+  return item->id;
+}
+
+static char *
+next_due_key (Fixture *f, gint64 now)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbOutboxItem) item = hb_outbox_next_due (f->outbox, now, &error);
+  g_assert_no_error (error);
+  return item ? g_strdup (item->key) : NULL;
+}
+
+static void
+test_items_of_a_visit_go_out_in_order (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 app = in_visit (f, "app-1", "app-1", "application");
+  in_visit (f, "rating-1", "app-1", "rating");
+  in_visit (f, "rating-2", "app-2", "rating");   /* another visit's */
+
+  /* The application waits for a retry: its own visit's rating waits with it, another
+   * visit's rating does not. */
+  g_autofree char *first = next_due_key (f, now);
+  g_assert_cmpstr (first, ==, "app-1");
+  g_assert_true (hb_outbox_mark_retry (f->outbox, app, now + 600, "http 503", &error));
+  g_assert_no_error (error);
+  g_autofree char *second = next_due_key (f, now);
+  g_assert_cmpstr (second, ==, "rating-2");
+  g_autoptr(HbOutboxItem) r2 = hb_outbox_lookup (f->outbox, "rating-2", NULL);
+  g_assert_true (hb_outbox_mark_sent (f->outbox, r2->id, "{}", &error));
+  g_autofree char *none = next_due_key (f, now);
+  g_assert_null (none);
+
+  /* Parked for staff: still ahead of its visit's rating. */
+  g_assert_true (hb_outbox_park (f->outbox, "app-1", "staff", &error));
+  g_assert_no_error (error);
+  g_autofree char *still_none = next_due_key (f, now + 3600);
+  g_assert_null (still_none);
+
+  /* Back in the queue and delivered: then the rating follows. */
+  g_assert_true (hb_outbox_unpark (f->outbox, "app-1", &error));
+  g_autofree char *again = next_due_key (f, now + 3600);
+  g_assert_cmpstr (again, ==, "app-1");
+  g_assert_true (hb_outbox_mark_sent (f->outbox, app, "{}", &error));
+  g_autofree char *last = next_due_key (f, now + 3600);
+  g_assert_cmpstr (last, ==, "rating-1");
 }
 
 int
@@ -512,6 +550,8 @@ main (int argc, char **argv)
   ADD ("another-key-file-is-refused-at-open", test_other_key_file_cannot_read);
   ADD ("unknown-key-is-not-found", test_unknown_key_is_not_found);
   ADD ("long-last-error-is-bounded", test_long_last_error_is_bounded);
+  ADD ("items-of-a-visit-go-out-in-order-across-kinds-also-past-a-parked-one",
+       test_items_of_a_visit_go_out_in_order);
 #undef ADD
 
   return g_test_run ();

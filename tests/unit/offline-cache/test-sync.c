@@ -6,6 +6,7 @@
 #include "offline-cache/hb-outbox.h"
 #include "offline-cache/hb-sync.h"
 #include "tests/common/hb-test-util.h"
+#include "tests/unit/offline-cache/sync-fixture.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -73,16 +74,10 @@ on_notify_reachable (HbSync *sync, GParamSpec *pspec, Fixture *f)
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = hb_test_mkdtemp ("sync");
-  f->db = g_build_filename (f->dir, "haoban.db", NULL);
-  f->key = g_build_filename (f->dir, "store.key", NULL);
+  outbox_fixture_paths ("sync", &f->dir, &f->db, &f->key);
   f->sim_state = g_build_filename (f->dir, "sim-state.json", NULL);
-  f->sim = hb_test_sim_start (f->sim_state, &error);
-  g_assert_no_error (error);
-  f->store = hb_store_open (f->db, f->key, &error);
-  g_assert_no_error (error);
+  f->sim = sync_fixture_start_sim (f->sim_state);
+  f->store = outbox_fixture_open_store (f->db, f->key);
   f->outbox = hb_outbox_new (f->store);
   f->catalog = hb_catalog_new (f->store);
   f->delivered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -94,10 +89,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_clear_object (&f->sync);
-  /* Let queued emissions run (and find the HbSync gone). */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  sync_fixture_stop (&f->sync);
   g_clear_object (&f->catalog);
   g_clear_object (&f->outbox);
   g_clear_object (&f->store);
@@ -106,27 +98,18 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_pointer (&f->rejected, g_hash_table_unref);
   g_clear_pointer (&f->versions, g_ptr_array_unref);
   g_clear_pointer (&f->checked, g_array_unref);
-  hb_test_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
-  g_free (f->key);
+  outbox_fixture_free_paths (f->dir, f->db, f->key);
   g_free (f->sim_state);
 }
 
 static HbSync *
 make_sync (Fixture *f, guint request_timeout_ms)
 {
-  HbSyncOptions o = {
-    .db_path = f->db,
-    .key_path = f->key,
-    .platform_url = hb_test_sim_url (f->sim),
-    .terminal_id = "SH-XH-0001",
-    .catalog_interval_s = 300,
-    .retry_base_ms = 50,
-    .retry_cap_ms = 2000,
-    .connect_timeout_ms = 2000,
-    .request_timeout_ms = request_timeout_ms ? request_timeout_ms : 5000,
-  };
+  HbSyncOptions o = sync_fixture_options (f->db, f->key, f->sim);
+  o.retry_base_ms = 50;
+  o.retry_cap_ms = 2000;
+  if (request_timeout_ms)
+    o.request_timeout_ms = request_timeout_ms;
   HbSync *sync = hb_sync_new (&o);
   g_assert_nonnull (sync);
   g_signal_connect (sync, "delivered", G_CALLBACK (on_delivered), f);
@@ -137,52 +120,29 @@ make_sync (Fixture *f, guint request_timeout_ms)
   return sync;
 }
 
+/* The first catalog applied and its check reported: the two signals are posted one after
+ * the other by the sync thread, so waiting for the first alone may see only it. */
 static gboolean
 has_version (gpointer data)
 {
-  return ((Fixture *) data)->versions->len > 0;
+  return ((Fixture *) data)->versions->len > 0 && ((Fixture *) data)->checked->len > 0;
 }
 
 /* Starts sync and waits for the first catalog. */
 static void
 start_sync (Fixture *f, guint request_timeout_ms)
 {
-  g_autoptr(GError) error = NULL;
   f->sync = make_sync (f, request_timeout_ms);
-  g_assert_true (hb_sync_start (f->sync, &error));
-  g_assert_no_error (error);
+  sync_fixture_start (f->sync);
   g_assert_true (hb_test_wait_until (has_version, f, WAIT_MS));
-}
-
-static void
-sim_post (Fixture *f, const char *path, const char *body)
-{
-  long status = 0;
-  g_autofree char *reply = hb_test_sim_request (f->sim, "POST", path, body, &status);
-  g_assert_cmpint (status, ==, 200);
-}
-
-static gint64
-sim_counter (Fixture *f, const char *name)
-{
-  long status = 0;
-  g_autofree char *reply = hb_test_sim_request (f->sim, "GET", "/_sim/requests", NULL, &status);
-  g_autoptr(JsonNode) root = NULL;
-  g_assert_cmpint (status, ==, 200);
-  root = json_from_string (reply, NULL);
-  g_assert_nonnull (root);
-  return json_object_get_int_member (json_node_get_object (root), name);
 }
 
 /* The /_sim/applications record of key; NULL if absent. Asserts it is there at most once. */
 static JsonObject *
 sim_application (Fixture *f, const char *key, JsonNode **holder)
 {
-  long status = 0;
-  g_autofree char *reply = hb_test_sim_request (f->sim, "GET", "/_sim/applications", NULL, &status);
   JsonObject *found = NULL;
-  g_assert_cmpint (status, ==, 200);
-  *holder = json_from_string (reply, NULL);
+  *holder = sync_fixture_sim_get (f->sim, "/_sim/applications");
   JsonArray *list = json_node_get_array (*holder);
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
@@ -199,10 +159,8 @@ sim_application (Fixture *f, const char *key, JsonNode **holder)
 static char *
 enqueue_application (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  char *key = hb_outbox_enqueue (f->outbox, "application", "/v1/applications",
-                                 APPLICATION_BODY, &error);
-  g_assert_no_error (error);
+  char *key = outbox_fixture_enqueue (f->outbox, "application", "/v1/applications",
+                                      APPLICATION_BODY);
   hb_sync_kick (f->sync);
   return key;
 }
@@ -213,35 +171,12 @@ typedef struct {
   guint       n;
 } KeyWait;
 
-static gboolean
-is_delivered (gpointer data)
-{
-  KeyWait *w = data;
-  return g_hash_table_contains (w->f->delivered, w->key);
-}
-
-static gboolean
-is_rejected (gpointer data)
-{
-  KeyWait *w = data;
-  return g_hash_table_contains (w->f->rejected, w->key);
-}
-
-static HbOutboxItem *
-lookup (Fixture *f, const char *key)
-{
-  g_autoptr(GError) error = NULL;
-  HbOutboxItem *item = hb_outbox_lookup (f->outbox, key, &error);
-  g_assert_no_error (error);
-  return item;
-}
-
 /* The item was tried at least n times and the platform is seen as unreachable. */
 static gboolean
 tried_unreachable (gpointer data)
 {
   KeyWait *w = data;
-  g_autoptr(HbOutboxItem) item = lookup (w->f, w->key);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (w->f->outbox, w->key, FALSE);
   return item->attempts >= w->n && w->f->unreachable_seen > 0
          && !hb_sync_get_reachable (w->f->sync);
 }
@@ -249,8 +184,7 @@ tried_unreachable (gpointer data)
 static void
 wait_delivered (Fixture *f, const char *key)
 {
-  KeyWait w = { f, key, 0 };
-  g_assert_true (hb_test_wait_until (is_delivered, &w, WAIT_MS));
+  sync_fixture_wait_for_key (f->delivered, key, WAIT_MS);
 }
 
 /* The delivered response's case number equals the platform's record; returns it. */
@@ -272,7 +206,7 @@ assert_delivered_once (Fixture *f, const char *key)
   g_assert_cmpstr (case_number, ==, json_object_get_string_member (record, "case_number"));
 
   /* The outbox agrees: sent, body gone, the reply kept. */
-  g_autoptr(HbOutboxItem) item = lookup (f, key);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, FALSE);
   g_assert_cmpint (item->state, ==, HB_OUTBOX_SENT);
   g_assert_null (item->body);
   g_assert_cmpstr (item->response, ==, text);
@@ -324,8 +258,8 @@ test_catalog_pulled_at_start_then_not_modified (Fixture *f, gconstpointer data)
   run_one_round (f);
   g_assert_cmpuint (g_array_index (f->checked, guint, 1), ==, 304);
   g_assert_cmpuint (f->versions->len, ==, 1);
-  g_assert_cmpint (sim_counter (f, "catalog"), ==, 2);
-  g_assert_cmpint (sim_counter (f, "catalog_not_modified"), ==, 1);
+  g_assert_cmpint (sync_fixture_sim_counter (f->sim, "catalog"), ==, 2);
+  g_assert_cmpint (sync_fixture_sim_counter (f->sim, "catalog_not_modified"), ==, 1);
 }
 
 static void
@@ -340,7 +274,7 @@ test_item_is_delivered_exactly_once (Fixture *f, gconstpointer data)
   /* Another round (and a kick) sends nothing again. */
   run_one_round (f);
   g_assert_cmpint (hb_test_sim_count (f->sim, "/_sim/applications"), ==, 1);
-  g_assert_cmpint (sim_counter (f, "applications"), ==, 1);
+  g_assert_cmpint (sync_fixture_sim_counter (f->sim, "applications"), ==, 1);
   g_assert_cmpuint (g_hash_table_size (f->delivered), ==, 1);
 }
 
@@ -348,19 +282,19 @@ static void
 test_unavailable_platform_is_retried_with_backoff (Fixture *f, gconstpointer data)
 {
   start_sync (f, 0);
-  sim_post (f, "/_sim/faults", "{\"status\":503}");
+  sync_fixture_sim_post (f->sim, "/_sim/faults", "{\"status\":503}");
   g_autofree char *key = enqueue_application (f);
 
   /* Several attempts, spaced by the backoff, and the platform marked unreachable. */
   KeyWait w = { f, key, 3 };
   g_assert_true (hb_test_wait_until (tried_unreachable, &w, WAIT_MS));
-  g_autoptr(HbOutboxItem) item = lookup (f, key);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, FALSE);
   g_assert_cmpint (item->state, ==, HB_OUTBOX_PENDING);
   g_assert_cmpstr (item->last_error, ==, "http 503");
   g_assert_cmpint (hb_test_sim_count (f->sim, "/_sim/applications"), ==, 0);
 
   /* The platform recovers: the retry (no kick) delivers it, once. */
-  sim_post (f, "/_sim/faults", "{}");
+  sync_fixture_sim_post (f->sim, "/_sim/faults", "{}");
   wait_delivered (f, key);
   g_autofree char *case_number = assert_delivered_once (f, key);
   g_assert_cmpint (hb_test_sim_count (f->sim, "/_sim/applications"), ==, 1);
@@ -373,14 +307,14 @@ test_commit_without_answer_is_replayed_not_duplicated (Fixture *f, gconstpointer
 {
   start_sync (f, 0);
   /* The platform records the application, then answers 503 (once). */
-  sim_post (f, "/_sim/faults", "{\"fail_after_commit\":true,\"times\":1}");
+  sync_fixture_sim_post (f->sim, "/_sim/faults", "{\"fail_after_commit\":true,\"times\":1}");
   g_autofree char *key = enqueue_application (f);
   wait_delivered (f, key);
 
   g_autofree char *case_number = assert_delivered_once (f, key);
   g_assert_cmpint (hb_test_sim_count (f->sim, "/_sim/applications"), ==, 1);
-  g_assert_cmpint (sim_counter (f, "replays"), ==, 1);
-  g_autoptr(HbOutboxItem) item = lookup (f, key);
+  g_assert_cmpint (sync_fixture_sim_counter (f->sim, "replays"), ==, 1);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, FALSE);
   g_assert_cmpuint (item->attempts, ==, 1);
 }
 
@@ -398,7 +332,7 @@ test_platform_restart_delivers_once (Fixture *f, gconstpointer data)
   g_autofree char *during = enqueue_application (f);
   KeyWait w = { f, during, 1 };
   g_assert_true (hb_test_wait_until (tried_unreachable, &w, WAIT_MS));
-  g_autoptr(HbOutboxItem) item = lookup (f, during);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, during, FALSE);
   g_assert_true (g_str_has_prefix (item->last_error, "network: "));
 
   /* Back, with its records (--state): the waiting item arrives once, the old one stays once. */
@@ -433,10 +367,9 @@ test_rejected_item_goes_dead_and_is_not_retried (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   hb_sync_kick (f->sync);
 
-  KeyWait w = { f, key, 0 };
-  g_assert_true (hb_test_wait_until (is_rejected, &w, WAIT_MS));
+  sync_fixture_wait_for_key (f->rejected, key, WAIT_MS);
   g_assert_cmpstr (g_hash_table_lookup (f->rejected, key), ==, "http 422 idempotency-key-reused");
-  g_autoptr(HbOutboxItem) item = lookup (f, key);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, FALSE);
   g_assert_cmpint (item->state, ==, HB_OUTBOX_DEAD);
   g_assert_cmpstr (item->last_error, ==, "http 422 idempotency-key-reused");
   g_assert_cmpuint (item->attempts, ==, 0);
@@ -447,7 +380,7 @@ test_rejected_item_goes_dead_and_is_not_retried (Fixture *f, gconstpointer data)
   g_autofree char *next = enqueue_application (f);
   wait_delivered (f, next);
   run_one_round (f);
-  g_assert_cmpint (sim_counter (f, "applications"), ==, 3);   /* direct, rejected, next */
+  g_assert_cmpint (sync_fixture_sim_counter (f->sim, "applications"), ==, 3);   /* direct, rejected, next */
   g_assert_false (g_hash_table_contains (f->delivered, key));
   HbOutboxStats stats;
   g_assert_true (hb_outbox_get_stats (f->outbox, g_get_real_time () / G_USEC_PER_SEC, &stats, NULL));
@@ -465,8 +398,7 @@ test_invalid_application_is_rejected (Fixture *f, gconstpointer data)
                                             "{\"service_code\":\"310000-GA-JZZ-0003\"}", &error);
   g_assert_no_error (error);
   hb_sync_kick (f->sync);
-  KeyWait w = { f, key, 0 };
-  g_assert_true (hb_test_wait_until (is_rejected, &w, WAIT_MS));
+  sync_fixture_wait_for_key (f->rejected, key, WAIT_MS);
   g_assert_cmpstr (g_hash_table_lookup (f->rejected, key), ==, "http 400 invalid-application");
 }
 
@@ -500,7 +432,7 @@ static gboolean
 counter_reaches (gpointer data)
 {
   CounterWait *w = data;
-  return sim_counter (w->f, w->counter) >= w->n;
+  return sync_fixture_sim_counter (w->f->sim, w->counter) >= w->n;
 }
 
 static void
@@ -508,7 +440,7 @@ test_stop_interrupts_a_request_in_progress (Fixture *f, gconstpointer data)
 {
   /* A request timeout far beyond the delay: only stop() can end the transfer early. */
   start_sync (f, 120000);
-  sim_post (f, "/_sim/faults", "{\"delay_ms\":30000}");
+  sync_fixture_sim_post (f->sim, "/_sim/faults", "{\"delay_ms\":30000}");
   g_autofree char *key = enqueue_application (f);
   CounterWait held = { f, "delayed", 1 };
   g_assert_true (hb_test_wait_until (counter_reaches, &held, WAIT_MS));
@@ -520,12 +452,12 @@ test_stop_interrupts_a_request_in_progress (Fixture *f, gconstpointer data)
   g_thread_join (t);
 
   /* Stopping is not a failed attempt. */
-  g_autoptr(HbOutboxItem) item = lookup (f, key);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, FALSE);
   g_assert_cmpint (item->state, ==, HB_OUTBOX_PENDING);
   g_assert_cmpuint (item->attempts, ==, 0);
 
   /* And it can start again. */
-  sim_post (f, "/_sim/faults", "{}");
+  sync_fixture_sim_post (f->sim, "/_sim/faults", "{}");
   g_autoptr(GError) error = NULL;
   g_assert_true (hb_sync_start (f->sync, &error));
   g_assert_no_error (error);
@@ -619,7 +551,7 @@ test_one_off_requests (Fixture *f, gconstpointer data)
 
   /* Cancelled while the platform holds the request. */
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  sim_post (f, "/_sim/faults", "{\"delay_ms\":30000}");
+  sync_fixture_sim_post (f->sim, "/_sim/faults", "{\"delay_ms\":30000}");
   AsyncWait w = { NULL };
   hb_sync_request_async (f->sync, "POST", "/v1/codes/resolve", "{\"code\":\"x\"}", cancellable,
                          on_request_done, &w);
@@ -633,7 +565,7 @@ test_one_off_requests (Fixture *f, gconstpointer data)
   g_assert_null (bad);
   g_assert_cmpuint (status, ==, 0);
   g_clear_error (&error);
-  sim_post (f, "/_sim/faults", "{}");
+  sync_fixture_sim_post (f->sim, "/_sim/faults", "{}");
 
   /* Platform gone: a clear transport error, and unreachable. */
   hb_test_sim_kill (f->sim);
@@ -694,7 +626,7 @@ static gboolean
 keys_pulled (gpointer data)
 {
   KeysPulls *k = data;
-  return sim_counter (k->f, "keys") >= k->n;
+  return sync_fixture_sim_counter (k->f->sim, "keys") >= k->n;
 }
 
 typedef struct {
@@ -777,9 +709,8 @@ test_bad_keys_document_keeps_previous (Fixture *f, gconstpointer data)
   };
   for (gsize i = 0; i < G_N_ELEMENTS (broken); i++)
     {
-      g_autofree char *r = hb_test_sim_request (f->sim, "POST", "/_sim/keys/override", broken[i], &status);
-      g_assert_cmpint (status, ==, 200);
-      pulls.n = sim_counter (f, "keys") + 1;
+      sync_fixture_sim_post (f->sim, "/_sim/keys/override", broken[i]);
+      pulls.n = sync_fixture_sim_counter (f->sim, "keys") + 1;
       hb_sync_request_catalog (f->sync);
       hb_sync_kick (f->sync);
       g_assert_true (hb_test_wait_until (keys_pulled, &pulls, WAIT_MS));
