@@ -3,14 +3,20 @@
  *   haobanctl [--config FILE] status [--json]
  *   haobanctl sim card-insert [--sample N] | card-remove | scan TEXT | scan --sample N
  *                 | paper-out on|off | unplug KIND | plug KIND | status
- *   haobanctl catalog list | catalog search TEXT
- *   haobanctl outbox
+ *   haobanctl catalog list [--json] | catalog search TEXT [--json]
+ *   haobanctl outbox [list [--state S] [--json] | retry KEY|--all | park KEY [--reason T]]
+ *   haobanctl sync [--once] [--timeout S]
+ *   haobanctl selftest visits [--count N] [--timeout S]
  *   haobanctl code verify [--keys FILE] [--now UNIX] TEXT|-
  *   haobanctl config
  *
  * Exit status: 0 success, 1 the command failed, 2 usage error. */
 #include "kiosk/hb-config.h"
 #include "kiosk/hb-print-command.h"
+#include "kiosk/hb-catalog-command.h"
+#include "kiosk/hb-outbox-command.h"
+#include "kiosk/hb-sync-command.h"
+#include "kiosk/hb-selftest-command.h"
 #include "kiosk/hb-i18n.h"
 #include "kiosk/hb-samples.h"
 #include "kiosk/hb-idcard-dump.h"
@@ -61,8 +67,21 @@ usage (void)
            "  idcard read [--device D] [--reveal] [--timeout S]\n"
            "                               read the card on a reader; D: usb[:VID:PID],\n"
            "                               serial:PATH[@BAUD], sim[:N] (simulated, sample card N)\n"
-           "  catalog list | catalog search TEXT\n"
-           "  outbox                       queued submissions: pending, dead, sent\n"
+           "  catalog list [--json] | catalog search TEXT [--json]\n"
+           "                               cached services; search ranks like the kiosk\n"
+           "  outbox                       queued submissions: pending, parked, dead, sent\n"
+           "  outbox list [--state pending|parked|dead|sent] [--json]\n"
+           "                               items (key, kind, state, attempts, age, last error;\n"
+           "                               never bodies)\n"
+           "  outbox retry KEY|--all       parked item(s) back in the queue\n"
+           "  outbox park KEY [--reason TEXT]  stop retrying a pending item\n"
+           "  sync [--once] [--timeout S]  sync with the platform now (catalog, outbox,\n"
+           "                               heartbeat); --once: one round and a report;\n"
+           "                               exit 1 when the platform is unreachable\n"
+           "  selftest visits [--count N] [--timeout S]\n"
+           "                               N whole visits with virtual devices in a private\n"
+           "                               data dir against the configured platform; prints\n"
+           "                               queued/delivered KEY; exit 0 if all delivered once\n"
            "  code verify [--keys FILE] [--now UNIX] TEXT|-\n"
            "                               check an offline 随申码 (HB1.…); FILE: a /v1/keys\n"
            "                               document (default: the keys synced into the store);\n"
@@ -622,7 +641,7 @@ cmd_status (gboolean as_json)
   return 0;
 }
 
-/* --- catalog / outbox / config ------------------------------------------------------ */
+/* --- store (for code verify) ----------------------------------------------------------- */
 
 static HbStore *
 open_store (GError **error)
@@ -630,50 +649,6 @@ open_store (GError **error)
   g_autofree char *db = hb_config_dup_db_path (config);
   g_autofree char *key = hb_config_dup_key_path (config);
   return hb_store_open (db, key, error);
-}
-
-static int
-cmd_catalog (int argc, char **argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HbStore) store = NULL;
-  g_autoptr(HbCatalog) catalog = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-
-  if (argc < 1 || !(g_str_equal (argv[0], "list") || (g_str_equal (argv[0], "search") && argc == 2)))
-    return usage ();
-  store = open_store (&error);
-  if (store == NULL)
-    return fail ("store", error);
-  catalog = hb_catalog_new (store);
-  list = g_str_equal (argv[0], "list") ? hb_catalog_list (catalog)
-                                       : hb_catalog_search (catalog, argv[1], &error);
-  if (list == NULL)
-    return fail ("catalog", error);
-  for (guint i = 0; i < list->len; i++)
-    {
-      HbCatalogEntry *e = list->pdata[i];
-      printf ("%s\t%s\n", e->code, e->name);
-    }
-  return 0;
-}
-
-static int
-cmd_outbox (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HbStore) store = open_store (&error);
-  g_autoptr(HbOutbox) outbox = NULL;
-  HbOutboxStats stats = { 0 };
-
-  if (store == NULL)
-    return fail ("store", error);
-  outbox = hb_outbox_new (store);
-  if (!hb_outbox_get_stats (outbox, g_get_real_time () / G_USEC_PER_SEC, &stats, &error))
-    return fail ("outbox", error);
-  printf ("pending %u\noldest_pending_age_s %" G_GINT64_FORMAT "\ndead %u\nsent %u\n",
-          stats.pending, stats.oldest_pending_age, stats.dead, stats.sent);
-  return 0;
 }
 
 /* --- code verify ----------------------------------------------------------------------- */
@@ -847,15 +822,19 @@ main (int argc, char **argv)
   else if (g_str_equal (cmd, "sim"))
     rc = cmd_sim (rest, rargv);
   else if (g_str_equal (cmd, "catalog"))
-    rc = cmd_catalog (rest, rargv);
+    rc = hb_catalog_command_run (config, rest, rargv);
   else if (g_str_equal (cmd, "idcard"))
     rc = cmd_idcard (rest, rargv);
   else if (g_str_equal (cmd, "code"))
     rc = cmd_code (rest, rargv);
   else if (g_str_equal (cmd, "print"))
     rc = hb_print_command_run (config, rest + 1, argv + i);
-  else if (g_str_equal (cmd, "outbox") && rest == 0)
-    rc = cmd_outbox ();
+  else if (g_str_equal (cmd, "outbox"))
+    rc = hb_outbox_command_run (config, rest, rargv);
+  else if (g_str_equal (cmd, "sync"))
+    rc = hb_sync_command_run (config, rest, rargv);
+  else if (g_str_equal (cmd, "selftest"))
+    rc = hb_selftest_command_run (config, rest, rargv);
   else if (g_str_equal (cmd, "config") && rest == 0)
     {
       g_autofree char *dump = hb_config_dump (config);

@@ -821,29 +821,6 @@ finish_start (HbCore *self, HbStore *store, GError **error)
   HbDeviceMode mode = HB_DEVICE_MODE_VIRTUAL;
   g_autofree char *socket = hb_config_dup_sim_socket (c);
   g_autofree char *spool = hb_config_dup_spool_dir (c);
-  g_autofree char *db = hb_config_dup_db_path (c);
-  g_autofree char *key = hb_config_dup_key_path (c);
-  g_autofree char *assets = hb_config_dup_data_path (c, "assets");
-  HbSyncOptions opts = {
-    .db_path = db,
-    .key_path = key,
-    .platform_url = hb_config_get_string (c, "platform", "url"),
-    .terminal_id = hb_config_get_string (c, "terminal", "id"),
-    .catalog_interval_s = (guint) hb_config_get_int (c, "platform", "catalog_interval"),
-    .retry_base_ms = (guint) hb_config_get_int (c, "platform", "retry_base_ms"),
-    .retry_cap_ms = (guint) hb_config_get_int (c, "platform", "retry_cap_ms"),
-    .connect_timeout_ms = (guint) hb_config_get_int (c, "platform", "connect_timeout_ms"),
-    .request_timeout_ms = (guint) hb_config_get_int (c, "platform", "request_timeout_ms"),
-    /* docs/transport-security.md: checked by hb_sync_start before any connection. */
-    .tls_ca_file = hb_config_get_string (c, "platform", "ca_file"),
-    .tls_pin_sha256 = hb_config_get_string (c, "platform", "pin_sha256"),
-    .tls_client_cert = hb_config_get_string (c, "platform", "client_cert"),
-    .tls_client_key = hb_config_get_string (c, "platform", "client_key"),
-    .heartbeat_interval_s = (guint) hb_config_get_int (c, "platform", "heartbeat_interval"),
-    .park_after_failures = (guint) hb_config_get_int (c, "platform", "park_after_failures"),
-    .park_after_s = (guint) hb_config_get_int (c, "platform", "park_after_hours") * 3600u,
-    .assets_dir = assets,
-  };
 
   load_out_of_service (self);
   self->store = store;
@@ -885,7 +862,7 @@ finish_start (HbCore *self, HbStore *store, GError **error)
   g_signal_connect_object (self->devices, "status-changed", G_CALLBACK (on_status_event),
                            self, G_CONNECT_SWAPPED);
 
-  self->sync = hb_sync_new (&opts);
+  self->sync = hb_core_new_sync (c);
   g_signal_connect_object (self->sync, "catalog-updated", G_CALLBACK (on_catalog_updated),
                            self, 0);
   g_signal_connect_object (self->sync, "notify::reachable", G_CALLBACK (on_status_event),
@@ -904,7 +881,8 @@ finish_start (HbCore *self, HbStore *store, GError **error)
   self->started = TRUE;
   write_status_soon (self);
   g_message ("core: terminal %s started (%s devices, platform %s)",
-             opts.terminal_id, hb_config_get_string (c, "devices", "mode"), opts.platform_url);
+             hb_config_get_string (c, "terminal", "id"), hb_config_get_string (c, "devices", "mode"),
+             hb_config_get_string (c, "platform", "url"));
   return TRUE;
 }
 
@@ -2068,4 +2046,35 @@ hb_core_print_proof_finish (HbCore *self, GAsyncResult *result, GError **error)
 {
   gssize job = g_task_propagate_int (G_TASK (result), error);
   return job > 0 ? (guint) job : 0;
+}
+
+/* H14 (haobanctl sync). The same options as finish_start() gives the kiosk's engine;
+ * finish_start could call this instead of building its own. */
+HbSync *
+hb_core_new_sync (HbConfig *c)
+{
+  g_autofree char *db = hb_config_dup_db_path (c);
+  g_autofree char *key = hb_config_dup_key_path (c);
+  g_autofree char *assets = hb_config_dup_data_path (c, "assets");
+  HbSyncOptions opts = {
+    .db_path = db,
+    .key_path = key,
+    .platform_url = hb_config_get_string (c, "platform", "url"),
+    .terminal_id = hb_config_get_string (c, "terminal", "id"),
+    .catalog_interval_s = (guint) hb_config_get_int (c, "platform", "catalog_interval"),
+    .retry_base_ms = (guint) hb_config_get_int (c, "platform", "retry_base_ms"),
+    .retry_cap_ms = (guint) hb_config_get_int (c, "platform", "retry_cap_ms"),
+    .connect_timeout_ms = (guint) hb_config_get_int (c, "platform", "connect_timeout_ms"),
+    .request_timeout_ms = (guint) hb_config_get_int (c, "platform", "request_timeout_ms"),
+    /* docs/transport-security.md: checked by hb_sync_start before any connection. */
+    .tls_ca_file = hb_config_get_string (c, "platform", "ca_file"),
+    .tls_pin_sha256 = hb_config_get_string (c, "platform", "pin_sha256"),
+    .tls_client_cert = hb_config_get_string (c, "platform", "client_cert"),
+    .tls_client_key = hb_config_get_string (c, "platform", "client_key"),
+    .heartbeat_interval_s = (guint) hb_config_get_int (c, "platform", "heartbeat_interval"),
+    .park_after_failures = (guint) hb_config_get_int (c, "platform", "park_after_failures"),
+    .park_after_s = (guint) hb_config_get_int (c, "platform", "park_after_hours") * 3600u,
+    .assets_dir = assets,
+  };
+  return hb_sync_new (&opts);
 }

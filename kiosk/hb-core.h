@@ -139,6 +139,9 @@ char       *hb_core_build_application (HbCore *self, const char *idempotency_key
 JsonNode   *hb_core_describe (HbCore *self);
 /* Where the running kiosk publishes its status (data_dir/status.json). (transfer full) */
 char       *hb_core_dup_status_path (HbCore *self);
+/* A sync engine configured from config exactly like the kiosk's (URL, TLS, timeouts,
+ * backoff, parking; not started), for haobanctl sync. (transfer full) */
+HbSync     *hb_core_new_sync (HbConfig *config);
 
 /* Signals:
  *   "identify-failed" (const char *message) — translated, for the screen

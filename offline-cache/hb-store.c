@@ -143,6 +143,9 @@ static const char *const migrations[] = {
   "ALTER TABLE outbox_new RENAME TO outbox;"
   "CREATE INDEX outbox_by_state_kind ON outbox (state, kind, id);"
   "CREATE INDEX outbox_by_visit ON outbox (visit, id) WHERE visit IS NOT NULL;"
+  /* The next due item is found in id order among pending ones: without this a drain of
+   * N items costs N² (every pick scans and sorts the whole queue). */
+  "CREATE INDEX outbox_by_state_id ON outbox (state, id);"
 
   /* Guide images and other files services reference, as verified on this terminal: the
    * file is <assets dir>/<sha256>; a row changes only after the new file was verified. */

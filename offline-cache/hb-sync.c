@@ -516,7 +516,13 @@ push_item (HbSync *self, HbOutboxItem *item)
   else if (hb_platform_status_is_transient (reply.status))
     {
       g_autofree char *why = g_strdup_printf ("http %ld", reply.status);
-      retry_item (self, item, why, TRUE, TRUE);
+      /* 502, 503, 504, 408, 425, 429 say the platform (or a proxy before it) cannot take
+       * anything now — a maintenance window, an overload — not that this item is wrong:
+       * they never count toward parking, or an outage would park every queued item. A
+       * 500 (or any other 5xx) answered for this item does. */
+      gboolean item_failed = reply.status == 500 ||
+                             (reply.status > 504 && reply.status < 600);
+      retry_item (self, item, why, TRUE, item_failed);
       go_on = FALSE;
     }
   else

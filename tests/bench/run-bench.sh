@@ -19,6 +19,9 @@
 #     tap-to-job-accepted on a private cupsd against a bare libcups submission (bench-print).
 #  7. catalog search over 500 and 10,000 services: 1-, 2-, 3+-character and pinyin queries,
 #     against the old LIKE table scan for the same 2-character queries (bench-search).
+#  8. sync: a full 10,000-service catalog, a 100-change delta against it, flushing 1,000
+#     outbox items against bare libcurl POSTs, and the main loop's largest stall meanwhile
+#     (bench-sync).
 # Usage: tests/bench/run-bench.sh BUILD   (env: ROUNDS=7 IDLE_SECONDS=60 CAMERA_SECONDS=2)
 set -u
 build=$(cd "$1" && pwd)
@@ -131,6 +134,20 @@ doc_json=$(HB_SRCDIR="$src" "$build/tests/bench/bench-document" 20 2>/dev/null |
 echo "$doc_json" >"$out/document.json"
 print_json=$(HB_SRCDIR="$src" HB_BUILDDIR="$build" "$build/tests/bench/bench-print" 10 2>/dev/null | grep -v '^#') || { echo "bench: bench-print failed"; exit 1; }
 echo "$print_json" >"$out/print.json"
+echo "bench: sync (10,000-service catalog, a 100-change delta, 1,000 outbox items, main-loop stalls)"
+sync_json=$(HB_SRCDIR="$src" HB_BUILDDIR="$build" "$build/tests/bench/bench-sync" 3 2>/dev/null | grep -v '^#') || { echo "bench: bench-sync failed"; exit 1; }
+echo "$sync_json" >"$out/sync.json"
+sync_report=$(python3 - "$out/sync.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); f = d["full"]; dl = d["delta"]; r = d["delta_vs_full"]
+fl = d["flush"]; k = d["kiosk"]
+print("  full sync, %d services (%.1f MB)         %.0f ms (apply %.0f ms)" % (d["services"], f["bytes"] / 1e6, f["sync_ms"], f["apply_ms"]))
+print("  delta of %d changes (%.1f KB)            %.0f ms = %.3f× the full sync's time, %.4f× its bytes" % (dl["changes"], dl["bytes"] / 1e3, dl["sync_ms"], r["time_ratio"], r["bytes_ratio"]))
+print("  flush of %d outbox items                 %.0f ms, %.0f items/s (%.1f× %d bare libcurl POSTs)" % (fl["items"], fl["flush_ms"], fl["items_per_s"], fl["flush_vs_bare_ratio"], fl["items"]))
+print("  main loop, whole core, during the sync   max stall %.1f ms (idle %.1f ms; must show ≤ 16 ms: %s)" % (k["max_stall_ms"], k["idle_max_gap_ms"], "yes" if k["within_16ms"] else "NO"))
+print("  kiosk's service-list reload              %.1f ms on the main thread; catalog page fill %.0f ms" % (k["reload_handler_ms"], k["page_fill_ms"]))
+PY
+)
 echo "bench: catalog search (500 and 10,000 services)"
 search_json=$(HB_SRCDIR="$src" "$build/tests/bench/bench-search" 30 2>/dev/null | grep -v '^#') || { echo "bench: bench-search failed"; exit 1; }
 echo "$search_json" >"$out/search.json"
@@ -188,6 +205,9 @@ documents rendered to PDF (median of 20, one core)
 printing on a private cupsd (median of 10)
   tap to job accepted (render + submit)     $(pget tap_to_job_accepted_ms) ms   (render $(pget render_ms) ms; bare libcups submit $(pget bare_libcups_submit_ms) ms)
   tap to completed at the printer           $(pget tap_to_completed_ms) ms
+
+sync, same run (median of 3 rounds)
+$sync_report
 
 catalog search, same run (median of 30 per query)
 $search_report

@@ -9,6 +9,9 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -24,6 +27,7 @@ struct _HbTestCupsd
   char        *server;
   GSubprocess *cupsd;
   GSubprocess *ippeve;
+  int          lock_fd;   /* held while this cupsd lives: one private cupsd at a time */
 };
 
 /* A daemon must not outlive a test that aborts on a failed assertion. */
@@ -298,6 +302,17 @@ hb_test_cupsd_start (GError **error)
                    "a private cupsd needs root (it drops filters to user lp)");
       return NULL;
     }
+  /* Test programs run in parallel. Free ports are picked, not reserved: two private
+   * cupsds starting at once can end up with one queue behind the other's printer (a job
+   * then "completes" on a printer without the fault that was set). One at a time, then;
+   * the lock goes with the process if it dies. */
+  c->lock_fd = open ("/tmp/hb-test-cupsd.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (c->lock_fd < 0 || flock (c->lock_fd, LOCK_EX) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot take the cupsd test lock: %s",
+                   g_strerror (errno));
+      return NULL;
+    }
 
   c->dir = g_dir_make_tmp ("hb-cupsd-XXXXXX", error);
   if (c->dir == NULL)
@@ -397,6 +412,8 @@ hb_test_cupsd_free (HbTestCupsd *c)
     }
   g_free (c->dir);
   g_free (c->server);
+  if (c->lock_fd > 0)
+    close (c->lock_fd);   /* releases the flock */
   g_free (c);
 }
 

@@ -330,7 +330,8 @@ test_sync_parks_an_item_the_platform_keeps_failing_then_staff_retry_delivers_it_
   g_autofree char *key = NULL;
 
   f->sim = sync_fixture_start_sim (NULL);
-  sync_fixture_sim_post (f->sim, "/_sim/faults", "{\"status\": 503}");
+  /* 500: the platform fails on this item (a 503 would say it is down: never parks). */
+  sync_fixture_sim_post (f->sim, "/_sim/faults", "{\"status\": 500}");
   key = enqueue (f, "application");
   start_sync (f, 3);
   hb_sync_kick (f->sync);
@@ -339,7 +340,7 @@ test_sync_parks_an_item_the_platform_keeps_failing_then_staff_retry_delivers_it_
   g_assert_cmpstr (g_ptr_array_index (f->parked, 0), ==, key);
   g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, TRUE);
   g_assert_cmpint (item->state, ==, HB_OUTBOX_PARKED);
-  g_assert_cmpstr (item->last_error, ==, "http 503");
+  g_assert_cmpstr (item->last_error, ==, "http 500");
   g_assert_cmpuint (item->failures, ==, 3);
 
   /* The platform is fine again; the parked item stays put until staff act. */
@@ -383,6 +384,27 @@ test_sync_never_parks_while_the_platform_is_unreachable (Fixture *f, gconstpoint
   g_assert_cmpuint (item->failures, ==, 0);
 }
 
+static void
+test_sync_never_parks_while_the_platform_says_it_is_unavailable (Fixture *f, gconstpointer data)
+{
+  f->sim = sync_fixture_start_sim (NULL);
+  /* A maintenance window behind a proxy: 503 to everything, for longer than the limit. */
+  sync_fixture_sim_post (f->sim, "/_sim/faults", "{\"status\": 503}");
+  g_autofree char *key = enqueue (f, "application");
+  start_sync (f, 2);
+  for (guint i = 0; i < 50 && !tried_often (f); i++)
+    {
+      hb_sync_kick (f->sync);
+      hb_test_wait_until (tried_often, f, 200);
+    }
+  g_assert_true (tried_often (f));
+  g_assert_cmpuint (f->parked->len, ==, 0);
+  g_autoptr(HbOutboxItem) item = outbox_fixture_lookup (f->outbox, key, TRUE);
+  g_assert_cmpint (item->state, ==, HB_OUTBOX_PENDING);
+  g_assert_cmpuint (item->failures, ==, 0);
+  g_assert_cmpstr (item->last_error, ==, "http 503");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -400,6 +422,8 @@ main (int argc, char **argv)
   ADD ("migration-keeps-ids-rows-and-sequence", test_migration_keeps_ids_rows_and_sequence);
   ADD ("sync-parks-what-the-platform-keeps-failing-staff-retry-delivers-once",
        test_sync_parks_an_item_the_platform_keeps_failing_then_staff_retry_delivers_it_once);
+  ADD ("sync-never-parks-while-the-platform-says-it-is-unavailable",
+       test_sync_never_parks_while_the_platform_says_it_is_unavailable);
   ADD ("sync-never-parks-while-the-platform-is-unreachable",
        test_sync_never_parks_while_the_platform_is_unreachable);
   return g_test_run ();
