@@ -464,23 +464,73 @@ seed_catalog (HbCore *self)
 }
 
 /* A business sees the services for businesses, everyone else those for residents. */
+static HbAudience
+current_audience (HbCore *self)
+{
+  HbPerson *person = hb_session_get_person (self->session);
+  return person && hb_person_get_principal (person) == HB_PRINCIPAL_ENTERPRISE
+         ? HB_AUDIENCE_ENTERPRISE : HB_AUDIENCE_PERSON;
+}
+
+static GPtrArray *
+for_audience (GPtrArray *entries, HbAudience want)
+{
+  /* One pass, order kept (removing one by one from a 10,000-entry array is quadratic). */
+  GPtrArray *kept = g_ptr_array_new_full (entries->len, (GDestroyNotify) hb_catalog_entry_free);
+  for (guint i = 0; i < entries->len; i++)
+    if (((HbCatalogEntry *) entries->pdata[i])->audience & want)
+      {
+        g_ptr_array_add (kept, entries->pdata[i]);
+        entries->pdata[i] = NULL;   /* moved: the old array frees the rest */
+      }
+  g_ptr_array_unref (entries);
+  return kept;
+}
+
 static GPtrArray *
 for_current_audience (HbCore *self, GPtrArray *entries)
 {
-  HbPerson *person = hb_session_get_person (self->session);
-  HbAudience want = person && hb_person_get_principal (person) == HB_PRINCIPAL_ENTERPRISE
-                    ? HB_AUDIENCE_ENTERPRISE : HB_AUDIENCE_PERSON;
-
-  for (guint i = entries->len; i > 0; i--)
-    if (!(((HbCatalogEntry *) entries->pdata[i - 1])->audience & want))
-      g_ptr_array_remove_index (entries, i - 1);
-  return entries;
+  return for_audience (entries, current_audience (self));
 }
 
 GPtrArray *
 hb_core_list_services (HbCore *self)
 {
   return for_current_audience (self, hb_catalog_list (self->catalog));
+}
+
+/* The listing runs on a worker with the writer connection's catalog: reading 10,000 rows
+ * takes longer than a frame, and must not hold the main connection either. */
+static void
+list_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  HbCore *self = source;
+  HbAudience want = GPOINTER_TO_INT (data);
+  GPtrArray *entries = hb_catalog_list (self->writer_catalog);
+  g_task_return_pointer (task, for_audience (entries, want), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+hb_core_list_services_async (HbCore *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, hb_core_list_services_async);
+  if (self->writer_catalog == NULL)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE, "not started");
+      return;
+    }
+  /* Whose list: decided now, on the main thread, where the session lives. */
+  g_task_set_task_data (task, GINT_TO_POINTER (current_audience (self)), NULL);
+  g_task_run_in_thread (task, list_thread);
+}
+
+GPtrArray *
+hb_core_list_services_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 GPtrArray *

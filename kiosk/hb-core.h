@@ -55,6 +55,11 @@ HbSync          *hb_core_get_sync    (HbCore *self);
  * business (法人) sees the services whose audience includes "enterprise", everyone
  * else — also before identification — those for residents. */
 GPtrArray  *hb_core_list_services (HbCore *self);
+/* The same off the main thread (a 10,000-service catalog takes longer than a frame to
+ * list). finish: (transfer full) element type HbCatalogEntry*. */
+void        hb_core_list_services_async  (HbCore *self, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray  *hb_core_list_services_finish (HbCore *self, GAsyncResult *result, GError **error);
 GPtrArray  *hb_core_search_services (HbCore *self, const char *query);
 /* Parsed service (cached until the catalog changes). (transfer full) */
 HbService  *hb_core_get_service (HbCore *self, const char *code, GError **error);

@@ -18,6 +18,7 @@ struct _HbCatalogPage
   GtkLabel  *proof_status;
   GCancellable *printing;
   GCancellable *proof_printing;
+  GCancellable *listing;
   gulong    catalog_handler;
 };
 
@@ -78,6 +79,39 @@ service_button (HbCatalogPage *self, HbService *service)
   return button;
 }
 
+/* Buttons on the page at most: a resident scrolls through a few dozen, never thousands
+ * (search and browsing reach the rest); and building each costs main-thread time. */
+#define CATALOG_PAGE_MAX 48
+
+static void
+listed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(HbCatalogPage) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = hb_core_list_services_finish (HB_CORE (source), result, &error);
+  HbCore *core = HB_CORE (source);
+  guint shown = 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->listing);
+  hb_ui_box_clear (self->list);
+  for (guint i = 0; entries && i < entries->len && shown < CATALOG_PAGE_MAX; i++)
+    {
+      HbCatalogEntry *e = entries->pdata[i];
+      g_autoptr(HbService) service = hb_core_get_service (core, e->code, NULL);
+      if (service == NULL)
+        continue;   /* unusable data from the platform: not offered */
+      gtk_box_append (self->list, service_button (self, service));
+      shown++;
+    }
+  gtk_label_set_text (self->empty_label,
+                      _("暂时没有可办理的事项。请稍后再试，或到人工窗口办理。"));
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), shown == 0);
+}
+
+/* The list is read on a worker (a large catalog takes longer than a frame) and the page
+ * filled when it arrives; a newer fill cancels an older one. */
 static void
 fill (HbCatalogPage *self)
 {
@@ -85,23 +119,15 @@ fill (HbCatalogPage *self)
   HbPerson *person = hb_session_get_person (hb_core_get_session (core));
   g_autofree char *name = person ? hb_person_dup_masked_name (person) : NULL;
   g_autofree char *hello = name ? g_strdup_printf (_("您好，%s"), name) : g_strdup (_("您好"));
-  g_autoptr(GPtrArray) entries = NULL;
 
   gtk_label_set_text (self->greeting, hello);
-  hb_ui_box_clear (self->list);
-  entries = hb_core_is_started (core) ? hb_core_list_services (core) : NULL;
-  for (guint i = 0; entries && i < entries->len; i++)
-    {
-      HbCatalogEntry *e = entries->pdata[i];
-      g_autoptr(HbService) service = hb_core_get_service (core, e->code, NULL);
-      if (service == NULL)
-        continue;   /* unusable data from the platform: not offered */
-      gtk_box_append (self->list, service_button (self, service));
-    }
-  gtk_label_set_text (self->empty_label,
-                      _("暂时没有可办理的事项。请稍后再试，或到人工窗口办理。"));
-  gtk_widget_set_visible (GTK_WIDGET (self->empty_label),
-                          gtk_widget_get_first_child (GTK_WIDGET (self->list)) == NULL);
+  if (self->listing)
+    g_cancellable_cancel (self->listing);
+  g_clear_object (&self->listing);
+  if (!hb_core_is_started (core))
+    return;
+  self->listing = g_cancellable_new ();
+  hb_core_list_services_async (core, self->listing, listed, g_object_ref (self));
 }
 
 static void
@@ -243,6 +269,9 @@ hb_catalog_page_dispose (GObject *object)
   if (self->proof_printing)
     g_cancellable_cancel (self->proof_printing);
   g_clear_object (&self->proof_printing);
+  if (self->listing)
+    g_cancellable_cancel (self->listing);
+  g_clear_object (&self->listing);
   gtk_widget_dispose_template (GTK_WIDGET (object), HB_TYPE_CATALOG_PAGE);
   G_OBJECT_CLASS (hb_catalog_page_parent_class)->dispose (object);
 }
