@@ -283,11 +283,10 @@ visit_submit (Visit *v)
   return hb_session_get_submission (hb_core_get_session (v->core));
 }
 
+/* Waits for a call that completes with a print job id, and hands its error over. */
 static inline guint
-visit_print (Visit *v, GError **error)
+visit_wait_job (Visit *v, GError **error)
 {
-  visit_reset_async (v);
-  hb_core_print_receipt_async (v->core, NULL, printed_cb, v);
   g_assert_true (hb_test_wait_until (async_done, v, 30000));
   if (v->error)
     {
@@ -306,21 +305,6 @@ offline_code_printed_cb (GObject *source, GAsyncResult *result, gpointer data)
   v->done = TRUE;
 }
 
-/* Have the platform issue an offline code for the identified resident and print it. */
-static inline guint
-visit_print_offline_code (Visit *v, GError **error)
-{
-  visit_reset_async (v);
-  hb_core_print_offline_code_async (v->core, NULL, offline_code_printed_cb, v);
-  g_assert_true (hb_test_wait_until (async_done, v, 30000));
-  if (v->error)
-    {
-      g_propagate_error (error, v->error);
-      v->error = NULL;
-    }
-  return v->job;
-}
-
 static inline void
 proof_printed_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -330,6 +314,23 @@ proof_printed_cb (GObject *source, GAsyncResult *result, gpointer data)
   v->done = TRUE;
 }
 
+static inline guint
+visit_print (Visit *v, GError **error)
+{
+  visit_reset_async (v);
+  hb_core_print_receipt_async (v->core, NULL, printed_cb, v);
+  return visit_wait_job (v, error);
+}
+
+/* Have the platform issue an offline code for the identified resident and print it. */
+static inline guint
+visit_print_offline_code (Visit *v, GError **error)
+{
+  visit_reset_async (v);
+  hb_core_print_offline_code_async (v->core, NULL, offline_code_printed_cb, v);
+  return visit_wait_job (v, error);
+}
+
 /* Have the platform issue a proof (or licence copy) for the identified resident and print it. */
 static inline guint
 visit_print_proof (Visit *v, const char *proof, const char *licence, const char *purpose,
@@ -337,13 +338,7 @@ visit_print_proof (Visit *v, const char *proof, const char *licence, const char 
 {
   visit_reset_async (v);
   hb_core_print_proof_async (v->core, proof, licence, purpose, NULL, proof_printed_cb, v);
-  g_assert_true (hb_test_wait_until (async_done, v, 30000));
-  if (v->error)
-    {
-      g_propagate_error (error, v->error);
-      v->error = NULL;
-    }
-  return v->job;
+  return visit_wait_job (v, error);
 }
 
 static inline void
