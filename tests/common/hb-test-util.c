@@ -540,3 +540,31 @@ hb_test_run_program (char **out, char **err, guint timeout_ms, const char *progr
   g_free (run.err);
   return status;
 }
+
+char *
+hb_test_squash (const char *text)
+{
+  GString *s = g_string_new (NULL);
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      g_string_append_unichar (s, g_utf8_get_char (p));
+  return g_string_free (s, FALSE);
+}
+
+char *
+hb_test_pdf_text (const char *pdf, guint page)
+{
+  g_autofree char *p = g_strdup_printf ("%u", page);
+  const char *all[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
+  const char *one[] = { "pdftotext", "-enc", "UTF-8", "-f", p, "-l", p, pdf, "-", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) (page == 0 ? all : one), NULL, G_SPAWN_SEARCH_PATH, NULL,
+                     NULL, &out, &err, &status, &error))
+    g_error ("pdftotext: %s", error->message);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("pdftotext %s failed: %s", pdf, err);
+  return hb_test_squash (out);
+}

@@ -77,4 +77,11 @@ int         hb_test_run_program (char **out, char **err, guint timeout_ms,
 /* Reads a whole file; NULL if it cannot. */
 char       *hb_test_read_file (const char *path, gsize *length);
 
+/* The text without white space (any Unicode space): a document's layout and line breaks
+ * do not matter to what it says. */
+char       *hb_test_squash (const char *text);
+/* pdftotext of page (1-based; 0: every page) of a PDF file, squashed. Fails the test when
+ * pdftotext (poppler-utils) cannot read it. */
+char       *hb_test_pdf_text (const char *pdf, guint page);
+
 G_END_DECLS

@@ -103,17 +103,7 @@ printed_text (CupsVisit *f)
   const char *name = d ? g_dir_read_name (d) : NULL;
   g_assert_nonnull (name);
   g_autofree char *path = g_build_filename (out_dir, name, NULL);
-  g_autofree char *text = NULL, *err = NULL;
-  const char *argv[] = { "pdftotext", "-enc", "UTF-8", path, "-", NULL };
-  int status = 0;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               &text, &err, &status, NULL));
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  GString *s = g_string_new (NULL);
-  for (const char *p = text; *p; p++)
-    if (!g_ascii_isspace (*p))
-      g_string_append_c (s, *p);
-  return g_string_free (s, FALSE);
+  return hb_test_pdf_text (path, 0);
 }
 
 /* POST /v1/proofs the platform received (GET /_sim/requests). */

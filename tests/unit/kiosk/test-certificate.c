@@ -78,31 +78,10 @@ write_output (const char *name, GBytes *bytes)
   return path;
 }
 
-static char *
-squash (const char *text)
-{
-  GString *s = g_string_new (NULL);
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
-      g_string_append_unichar (s, g_utf8_get_char (p));
-  return g_string_free (s, FALSE);
-}
-
-/* Squashed pdftotext of page (0: all pages). */
-static char *
-pdf_text (const char *pdf, guint page)
-{
-  g_autofree char *p = g_strdup_printf ("%u", page);
-  const char *all[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
-  const char *one[] = { "pdftotext", "-enc", "UTF-8", "-f", p, "-l", p, pdf, "-", NULL };
-  g_autofree char *text = run_tool (page == 0 ? all : one);
-  return squash (text);
-}
-
 static guint
 count_of (const char *haystack, const char *needle)
 {
-  g_autofree char *n = squash (needle);
+  g_autofree char *n = hb_test_squash (needle);
   guint count = 0;
   for (const char *p = strstr (haystack, n); p != NULL; p = strstr (p + strlen (n), n))
     count++;
@@ -337,7 +316,7 @@ test_proof_text_is_extractable (void)
   guint pages = 0;
   g_autoptr(GBytes) pdf = render_ok (cert, &pages);
   g_autofree char *path = write_output ("certificate-proof.pdf", pdf);
-  g_autofree char *text = pdf_text (path, 0);
+  g_autofree char *text = hb_test_pdf_text (path, 0);
   g_assert_cmpuint (pages, ==, 1);
   g_assert_cmpuint (pdf_pages (path), ==, 1);
   assert_has (text, "上海市社会保险个人缴费证明");
@@ -372,7 +351,7 @@ test_long_table_pages (void)
   GString *all = g_string_new (NULL);
   for (guint p = 1; p <= pages; p++)
     {
-      g_autofree char *text = pdf_text (path, p);
+      g_autofree char *text = hb_test_pdf_text (path, p);
       g_autofree char *footer = g_strdup_printf ("第 %u 页 / 共 %u 页", p, pages);
       assert_has (text, "上海市社会保险事业管理中心");
       assert_has (text, "编号 SB2024050100012345");
@@ -396,7 +375,7 @@ test_long_table_pages (void)
       prev = at;
     }
   /* The verification block comes last. */
-  g_autofree char *last = pdf_text (path, pages);
+  g_autofree char *last = hb_test_pdf_text (path, pages);
   assert_has (last, VERIFY_URL);
   g_string_free (all, TRUE);
 }
@@ -439,7 +418,7 @@ test_licence_copy_watermark (void)
   g_assert_cmpuint (pages, >=, 2);
 
   /* The text underneath reads as without the watermark: every row once, in full. */
-  g_autofree char *text = pdf_text (path, 0);
+  g_autofree char *text = hb_test_pdf_text (path, 0);
   for (guint i = 0; i < n_rows; i++)
     {
       char id[16];

@@ -95,32 +95,11 @@ write_output (const char *name, GBytes *bytes)
   return path;
 }
 
-/* Text with all white space removed: wrapping and pdftotext's line breaks do not matter. */
-static char *
-squash (const char *text)
-{
-  GString *s = g_string_new (NULL);
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      if (!g_unichar_isspace (c))
-        g_string_append_unichar (s, c);
-    }
-  return g_string_free (s, FALSE);
-}
-
-static char *
-pdf_text (const char *pdf)
-{
-  const char *argv[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
-  g_autofree char *text = run_tool (argv);
-  return squash (text);
-}
-
+/* squashed: hb_test_pdf_text's (no white space: wrapping and line breaks do not matter). */
 static void
 assert_text_has (const char *squashed, const char *needle)
 {
-  g_autofree char *n = squash (needle);
+  g_autofree char *n = hb_test_squash (needle);
   if (strstr (squashed, n) == NULL)
     g_error ("PDF text lacks “%s”; it reads: %s", needle, squashed);
 }
@@ -128,7 +107,7 @@ assert_text_has (const char *squashed, const char *needle)
 static void
 assert_text_lacks (const char *squashed, const char *needle)
 {
-  g_autofree char *n = squash (needle);
+  g_autofree char *n = hb_test_squash (needle);
   if (strstr (squashed, n) != NULL)
     g_error ("PDF text unexpectedly has “%s”", needle);
 }
@@ -225,7 +204,7 @@ check_content (HbPaperFormat format, const char *name)
 
   g_autofree char *file = g_strdup_printf ("%s.pdf", name);
   g_autofree char *path = write_output (file, pdf);
-  g_autofree char *text = pdf_text (path);
+  g_autofree char *text = hb_test_pdf_text (path, 0);
   assert_text_has (text, SAMPLE_TITLE);
   assert_text_has (text, SAMPLE_SERVICE);
   assert_text_has (text, SAMPLE_REFERENCE);
@@ -271,7 +250,7 @@ check_queued (HbPaperFormat format, const char *language, const char *name)
   assert_is_pdf (pdf);
   g_autofree char *file = g_strdup_printf ("%s.pdf", name);
   g_autofree char *path = write_output (file, pdf);
-  g_autofree char *text = pdf_text (path);
+  g_autofree char *text = hb_test_pdf_text (path, 0);
 
   assert_text_has (text, SAMPLE_QUEUED);
   assert_text_has (text, SAMPLE_TITLE);
@@ -316,7 +295,7 @@ check_english (HbPaperFormat format, const char *name)
   g_autoptr(GBytes) pdf = render_ok (&s.receipt, format, NULL);
   g_autofree char *file = g_strdup_printf ("%s.pdf", name);
   g_autofree char *path = write_output (file, pdf);
-  g_autofree char *text = pdf_text (path);
+  g_autofree char *text = hb_test_pdf_text (path, 0);
 
   assert_text_has (text, "Case number");
   assert_text_has (text, "Applicant");
@@ -362,7 +341,7 @@ test_language_variants (void)
       s.receipt.n_rows = 0;
       g_autoptr(GBytes) pdf = render_ok (&s.receipt, HB_PAPER_RECEIPT_80MM, NULL);
       g_autofree char *path = write_output ("receipt-language.pdf", pdf);
-      g_autofree char *text = pdf_text (path);
+      g_autofree char *text = hb_test_pdf_text (path, 0);
       if (cases[i].en)
         assert_text_has (text, "Case number");
       else
@@ -382,7 +361,7 @@ test_control_and_bidi_characters_dropped (void)
   s.receipt.n_rows = 1;
   g_autoptr(GBytes) pdf = render_ok (&s.receipt, HB_PAPER_RECEIPT_80MM, NULL);
   g_autofree char *path = write_output ("receipt-controls.pdf", pdf);
-  g_autofree char *text = pdf_text (path);
+  g_autofree char *text = hb_test_pdf_text (path, 0);
   assert_text_has (text, "AZ-1234BC");
   g_assert_null (strstr (text, "\xe2\x80\xae"));
   sample_clear (&s);
@@ -491,7 +470,7 @@ test_a4_many_rows_continue_on_next_page (void)
   g_assert_cmpuint (info.n_pages, >=, 2);
   g_assert_cmpuint (g_ascii_strtoull (pages, NULL, 10), ==, info.n_pages);
 
-  g_autofree char *text = pdf_text (path);
+  g_autofree char *text = hb_test_pdf_text (path, 0);
   assert_text_has (text, "事项01");
   assert_text_has (text, "事项64");
   g_autofree char *first = g_strdup_printf ("第 1 页 / 共 %u 页", info.n_pages);
@@ -681,7 +660,7 @@ test_optional_fields_may_be_missing (void)
     {
       g_autoptr(GBytes) pdf = render_ok (&r, format, NULL);
       g_autofree char *path = write_output ("receipt-minimal.pdf", pdf);
-      g_autofree char *text = pdf_text (path);
+      g_autofree char *text = hb_test_pdf_text (path, 0);
       assert_text_has (text, SAMPLE_REFERENCE);
       assert_text_has (text, "备注");
       assert_text_lacks (text, "申请人");
@@ -725,7 +704,7 @@ test_every_glyph_prints (void)
       guint64 ink = count_ink (path, "receipt-glyphs");
       /* Six characters of at least 10 pt: well over 300 dark pixels at 150 dpi. */
       g_assert_cmpuint (ink, >, blank_ink + 300);
-      g_autofree char *text = pdf_text (path);
+      g_autofree char *text = hb_test_pdf_text (path, 0);
       assert_text_has (text, "如如如如如如");
       sample_clear (&s);
     }
@@ -1120,7 +1099,7 @@ render_text (const HbReceipt *r, HbPaperFormat format, const char *name,
 {
   g_autoptr(GBytes) pdf = render_ok (r, format, info);
   g_autofree char *path = write_output (name, pdf);
-  return pdf_text (path);
+  return hb_test_pdf_text (path, 0);
 }
 
 static void
@@ -1241,7 +1220,7 @@ test_code_slip_text (void)
   g_autoptr(GBytes) pdf = hb_code_slip_render (&slip, &error);
   g_assert_no_error (error);
   g_autofree char *path = write_output ("code-slip.pdf", pdf);
-  g_autofree char *text = pdf_text (path);
+  g_autofree char *text = hb_test_pdf_text (path, 0);
   assert_text_has (text, "随申码");
   assert_text_has (text, "张*伟");
   assert_text_has (text, "2027-11-27");
