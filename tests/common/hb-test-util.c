@@ -552,19 +552,38 @@ hb_test_squash (const char *text)
 }
 
 char *
+hb_test_write_output (const char *name, GBytes *bytes)
+{
+  char *path = hb_test_output_path (name);
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_file_set_contents (path, data, (gssize) len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+char *
+hb_test_run_tool (const char *const *argv)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                     &status, &error))
+    g_error ("%s: %s", argv[0], error->message);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", argv[0], err);
+  return g_steal_pointer (&out);
+}
+
+char *
 hb_test_pdf_text (const char *pdf, guint page)
 {
   g_autofree char *p = g_strdup_printf ("%u", page);
   const char *all[] = { "pdftotext", "-enc", "UTF-8", pdf, "-", NULL };
   const char *one[] = { "pdftotext", "-enc", "UTF-8", "-f", p, "-l", p, pdf, "-", NULL };
-  g_autofree char *out = NULL, *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (!g_spawn_sync (NULL, (char **) (page == 0 ? all : one), NULL, G_SPAWN_SEARCH_PATH, NULL,
-                     NULL, &out, &err, &status, &error))
-    g_error ("pdftotext: %s", error->message);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("pdftotext %s failed: %s", pdf, err);
+  g_autofree char *out = hb_test_run_tool (page == 0 ? all : one);
   return hb_test_squash (out);
 }

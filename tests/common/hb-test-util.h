@@ -77,6 +77,12 @@ int         hb_test_run_program (char **out, char **err, guint timeout_ms,
 /* Reads a whole file; NULL if it cannot. */
 char       *hb_test_read_file (const char *path, gsize *length);
 
+/* Writes bytes to hb_test_output_path (name) and returns that path (transfer full). */
+char       *hb_test_write_output (const char *name, GBytes *bytes);
+/* Runs a tool (argv[0] found in PATH) and returns its stdout; fails the test when it
+ * cannot run or exits non-zero. */
+char       *hb_test_run_tool (const char *const *argv);
+
 /* The text without white space (any Unicode space): a document's layout and line breaks
  * do not matter to what it says. */
 char       *hb_test_squash (const char *text);

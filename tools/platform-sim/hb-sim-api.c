@@ -265,12 +265,7 @@ static void
 handle_codes_resolve (HbSimContext *ctx, HbSimRequest *req)
 {
   SoupServerMessage *msg = req->msg;
-  if (!g_str_equal (req->method, SOUP_METHOD_POST))
-    {
-      hb_sim_reply_method_not_allowed (msg, "POST");
-      return;
-    }
-  g_autoptr(JsonNode) root = hb_sim_request_parse_json (req);
+  g_autoptr(JsonNode) root = hb_sim_request_post_json (req);
   if (root == NULL)
     return;
   const char *code = JSON_NODE_HOLDS_OBJECT (root)
@@ -326,12 +321,7 @@ static void
 handle_heartbeat (HbSimContext *ctx, HbSimRequest *req)
 {
   SoupServerMessage *msg = req->msg;
-  if (!g_str_equal (req->method, SOUP_METHOD_POST))
-    {
-      hb_sim_reply_method_not_allowed (msg, "POST");
-      return;
-    }
-  g_autoptr(JsonNode) root = hb_sim_request_parse_json (req);
+  g_autoptr(JsonNode) root = hb_sim_request_post_json (req);
   if (root == NULL)
     return;
   if (!JSON_NODE_HOLDS_OBJECT (root)
@@ -388,12 +378,7 @@ handle_codes_offline (HbSimContext *ctx, HbSimRequest *req)
 {
   SoupServerMessage *msg = req->msg;
   g_autoptr(GError) error = NULL;
-  if (!g_str_equal (req->method, SOUP_METHOD_POST))
-    {
-      hb_sim_reply_method_not_allowed (msg, "POST");
-      return;
-    }
-  g_autoptr(JsonNode) root = hb_sim_request_parse_json (req);
+  g_autoptr(JsonNode) root = hb_sim_request_post_json (req);
   if (root == NULL)
     return;
   JsonObject *body = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;

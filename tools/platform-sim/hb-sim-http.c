@@ -58,6 +58,17 @@ hb_sim_request_free (HbSimRequest *req)
 }
 
 JsonNode *
+hb_sim_request_post_json (HbSimRequest *req)
+{
+  if (!g_str_equal (req->method, SOUP_METHOD_POST))
+    {
+      hb_sim_reply_method_not_allowed (req->msg, "POST");
+      return NULL;
+    }
+  return hb_sim_request_parse_json (req);
+}
+
+JsonNode *
 hb_sim_request_parse_json (HbSimRequest *req)
 {
   g_autoptr(GError) error = NULL;

@@ -29,6 +29,9 @@ GBytes       *hb_sim_bytes_new_wiped (const guint8 *data, gsize len);
 
 /* Parses the body as JSON; on failure answers 400 {"error":"invalid-json"} and returns NULL. */
 JsonNode     *hb_sim_request_parse_json (HbSimRequest *req);
+/* The JSON body of a POST: answers 405 for any other method, 400 for a body that is not
+ * JSON, and returns NULL after either. */
+JsonNode     *hb_sim_request_post_json (HbSimRequest *req);
 
 typedef enum {
   HB_SIM_KEY_MISSING,

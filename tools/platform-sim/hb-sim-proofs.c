@@ -192,12 +192,7 @@ hb_sim_proofs_handle (HbSimContext *ctx, HbSimRequest *req)
 {
   SoupServerMessage *msg = req->msg;
 
-  if (!g_str_equal (req->method, SOUP_METHOD_POST))
-    {
-      hb_sim_reply_method_not_allowed (msg, "POST");
-      return;
-    }
-  g_autoptr(JsonNode) root = hb_sim_request_parse_json (req);
+  g_autoptr(JsonNode) root = hb_sim_request_post_json (req);
   if (root == NULL)
     return;
   JsonObject *body = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;

@@ -51,33 +51,6 @@ parse_ok (const char *json)
 }
 
 /* ---- poppler helpers ------------------------------------------------------------------ */
-static char *
-run_tool (const char *const *argv)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               &out, &err, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-  return g_steal_pointer (&out);
-}
-
-static char *
-write_output (const char *name, GBytes *bytes)
-{
-  char *path = hb_test_output_path (name);
-  g_autoptr(GError) error = NULL;
-  gsize len = 0;
-  const char *data = g_bytes_get_data (bytes, &len);
-  g_file_set_contents (path, data, (gssize) len, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
 static guint
 count_of (const char *haystack, const char *needle)
 {
@@ -99,7 +72,7 @@ static guint
 pdf_pages (const char *pdf)
 {
   const char *argv[] = { "pdfinfo", pdf, NULL };
-  g_autofree char *info = run_tool (argv);
+  g_autofree char *info = hb_test_run_tool (argv);
   const char *p = strstr (info, "\nPages:");
   g_assert_nonnull (p);
   return (guint) g_ascii_strtoull (p + 7 + strspn (p + 7, " "), NULL, 10);
@@ -113,7 +86,7 @@ page_png (const char *pdf, guint page, int dpi, const char *name)
   g_autofree char *r = g_strdup_printf ("%d", dpi);
   const char *argv[] = { "pdftoppm", "-r", r, "-png", "-f", p, "-l", p, "-singlefile", pdf,
                          prefix, NULL };
-  g_free (run_tool (argv));
+  g_free (hb_test_run_tool (argv));
   g_autofree char *png = g_strdup_printf ("%s.png", prefix);
   cairo_surface_t *img = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (img), ==, CAIRO_STATUS_SUCCESS);
@@ -315,7 +288,7 @@ test_proof_text_is_extractable (void)
   g_autoptr(HbCertificate) cert = parse_ok (json);
   guint pages = 0;
   g_autoptr(GBytes) pdf = render_ok (cert, &pages);
-  g_autofree char *path = write_output ("certificate-proof.pdf", pdf);
+  g_autofree char *path = hb_test_write_output ("certificate-proof.pdf", pdf);
   g_autofree char *text = hb_test_pdf_text (path, 0);
   g_assert_cmpuint (pages, ==, 1);
   g_assert_cmpuint (pdf_pages (path), ==, 1);
@@ -344,7 +317,7 @@ test_long_table_pages (void)
   g_autoptr(HbCertificate) cert = parse_ok (json);
   guint pages = 0;
   g_autoptr(GBytes) pdf = render_ok (cert, &pages);
-  g_autofree char *path = write_output ("certificate-long.pdf", pdf);
+  g_autofree char *path = hb_test_write_output ("certificate-long.pdf", pdf);
   g_assert_cmpuint (pages, >=, 4);
   g_assert_cmpuint (pdf_pages (path), ==, pages);
 
@@ -386,7 +359,7 @@ test_verification_qr_scans (void)
   g_autofree char *json = sample_json (3, FALSE);
   g_autoptr(HbCertificate) cert = parse_ok (json);
   g_autoptr(GBytes) pdf = render_ok (cert, NULL);
-  g_autofree char *path = write_output ("certificate-qr.pdf", pdf);
+  g_autofree char *path = hb_test_write_output ("certificate-qr.pdf", pdf);
   cairo_surface_t *img = page_png (path, 1, 150, "certificate-qr");
   guint w, h;
   g_autofree guint8 *grey = grey_of (img, &w, &h);
@@ -413,8 +386,8 @@ test_licence_copy_watermark (void)
   guint pages = 0, proof_pages = 0;
   g_autoptr(GBytes) pdf = render_ok (copy, &pages);
   g_autoptr(GBytes) plain = render_ok (proof, &proof_pages);
-  g_autofree char *path = write_output ("licence-copy.pdf", pdf);
-  g_autofree char *plain_path = write_output ("licence-copy-unmarked.pdf", plain);
+  g_autofree char *path = hb_test_write_output ("licence-copy.pdf", pdf);
+  g_autofree char *plain_path = hb_test_write_output ("licence-copy-unmarked.pdf", plain);
   g_assert_cmpuint (pages, >=, 2);
 
   /* The text underneath reads as without the watermark: every row once, in full. */
@@ -478,7 +451,7 @@ test_longest_fields_render (void)
   g_string_free (s, TRUE);
   guint pages = 0;
   g_autoptr(GBytes) pdf = render_ok (cert, &pages);
-  g_autofree char *path = write_output ("certificate-longest.pdf", pdf);
+  g_autofree char *path = hb_test_write_output ("certificate-longest.pdf", pdf);
   g_assert_cmpuint (pdf_pages (path), ==, pages);
   g_assert_cmpuint (pages, >=, 2);
 }

@@ -67,34 +67,6 @@ sample_clear (Sample *s)
 }
 
 /* ---- helpers: the poppler tools ------------------------------------------------------- */
-static char *
-run_tool (const char *const *argv)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-  gboolean ok = g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                              &out, &err, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (ok);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], err);
-  return g_steal_pointer (&out);
-}
-
-static char *
-write_output (const char *name, GBytes *bytes)
-{
-  char *path = hb_test_output_path (name);
-  g_autoptr(GError) error = NULL;
-  gsize len = 0;
-  const char *data = g_bytes_get_data (bytes, &len);
-  g_file_set_contents (path, data, (gssize) len, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
 /* squashed: hb_test_pdf_text's (no white space: wrapping and line breaks do not matter). */
 static void
 assert_text_has (const char *squashed, const char *needle)
@@ -117,7 +89,7 @@ static char *
 pdf_info_field (const char *pdf, const char *key)
 {
   const char *argv[] = { "pdfinfo", pdf, NULL };
-  g_autofree char *info = run_tool (argv);
+  g_autofree char *info = hb_test_run_tool (argv);
   g_auto(GStrv) lines = g_strsplit (info, "\n", -1);
   g_autofree char *prefix = g_strdup_printf ("%s:", key);
   for (char **l = lines; *l != NULL; l++)
@@ -144,7 +116,7 @@ pdf_to_png (const char *pdf, const char *name)
   g_autofree char *prefix = hb_test_output_path (name);
   const char *argv[] = { "pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1",
                          "-singlefile", pdf, prefix, NULL };
-  g_free (run_tool (argv));
+  g_free (hb_test_run_tool (argv));
   g_autofree char *png = g_strdup_printf ("%s.png", prefix);
   cairo_surface_t *img = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (img), ==, CAIRO_STATUS_SUCCESS);
@@ -203,7 +175,7 @@ check_content (HbPaperFormat format, const char *name)
   assert_is_pdf (pdf);
 
   g_autofree char *file = g_strdup_printf ("%s.pdf", name);
-  g_autofree char *path = write_output (file, pdf);
+  g_autofree char *path = hb_test_write_output (file, pdf);
   g_autofree char *text = hb_test_pdf_text (path, 0);
   assert_text_has (text, SAMPLE_TITLE);
   assert_text_has (text, SAMPLE_SERVICE);
@@ -249,7 +221,7 @@ check_queued (HbPaperFormat format, const char *language, const char *name)
   g_autoptr(GBytes) pdf = render_ok (&s.receipt, format, NULL);
   assert_is_pdf (pdf);
   g_autofree char *file = g_strdup_printf ("%s.pdf", name);
-  g_autofree char *path = write_output (file, pdf);
+  g_autofree char *path = hb_test_write_output (file, pdf);
   g_autofree char *text = hb_test_pdf_text (path, 0);
 
   assert_text_has (text, SAMPLE_QUEUED);
@@ -294,7 +266,7 @@ check_english (HbPaperFormat format, const char *name)
   sample_init (&s, FALSE, "en");
   g_autoptr(GBytes) pdf = render_ok (&s.receipt, format, NULL);
   g_autofree char *file = g_strdup_printf ("%s.pdf", name);
-  g_autofree char *path = write_output (file, pdf);
+  g_autofree char *path = hb_test_write_output (file, pdf);
   g_autofree char *text = hb_test_pdf_text (path, 0);
 
   assert_text_has (text, "Case number");
@@ -340,7 +312,7 @@ test_language_variants (void)
       sample_init (&s, FALSE, cases[i].language);
       s.receipt.n_rows = 0;
       g_autoptr(GBytes) pdf = render_ok (&s.receipt, HB_PAPER_RECEIPT_80MM, NULL);
-      g_autofree char *path = write_output ("receipt-language.pdf", pdf);
+      g_autofree char *path = hb_test_write_output ("receipt-language.pdf", pdf);
       g_autofree char *text = hb_test_pdf_text (path, 0);
       if (cases[i].en)
         assert_text_has (text, "Case number");
@@ -360,7 +332,7 @@ test_control_and_bidi_characters_dropped (void)
   s.receipt.rows = rows;
   s.receipt.n_rows = 1;
   g_autoptr(GBytes) pdf = render_ok (&s.receipt, HB_PAPER_RECEIPT_80MM, NULL);
-  g_autofree char *path = write_output ("receipt-controls.pdf", pdf);
+  g_autofree char *path = hb_test_write_output ("receipt-controls.pdf", pdf);
   g_autofree char *text = hb_test_pdf_text (path, 0);
   assert_text_has (text, "AZ-1234BC");
   g_assert_null (strstr (text, "\xe2\x80\xae"));
@@ -375,7 +347,7 @@ test_a4_page_size (void)
   sample_init (&s, FALSE, NULL);
   HbDocumentLayoutInfo info;
   g_autoptr(GBytes) pdf = render_ok (&s.receipt, HB_PAPER_A4, &info);
-  g_autofree char *path = write_output ("receipt-a4-size.pdf", pdf);
+  g_autofree char *path = hb_test_write_output ("receipt-a4-size.pdf", pdf);
   double w = 0, h = 0;
   pdf_page_size (path, &w, &h);
   g_assert_cmpfloat_with_epsilon (w, 595.28, 0.5);
@@ -393,7 +365,7 @@ test_80mm_page_width (void)
   sample_init (&s, FALSE, NULL);
   HbDocumentLayoutInfo info;
   g_autoptr(GBytes) pdf = render_ok (&s.receipt, HB_PAPER_RECEIPT_80MM, &info);
-  g_autofree char *path = write_output ("receipt-80mm-size.pdf", pdf);
+  g_autofree char *path = hb_test_write_output ("receipt-80mm-size.pdf", pdf);
   double w = 0, h = 0;
   pdf_page_size (path, &w, &h);
   g_assert_cmpfloat_with_epsilon (w, 226.77, 0.5);
@@ -415,7 +387,7 @@ receipt_height_with_rows (gsize n_rows, HbDocumentRow *rows)
   s.receipt.n_rows = n_rows;
   g_autoptr(GBytes) pdf = render_ok (&s.receipt, HB_PAPER_RECEIPT_80MM, NULL);
   g_autofree char *name = g_strdup_printf ("receipt-80mm-%zu-rows.pdf", n_rows);
-  g_autofree char *path = write_output (name, pdf);
+  g_autofree char *path = hb_test_write_output (name, pdf);
   double w = 0, h = 0;
   pdf_page_size (path, &w, &h);
   sample_clear (&s);
@@ -465,7 +437,7 @@ test_a4_many_rows_continue_on_next_page (void)
 
   HbDocumentLayoutInfo info;
   g_autoptr(GBytes) pdf = render_ok (&s.receipt, HB_PAPER_A4, &info);
-  g_autofree char *path = write_output ("receipt-a4-64-rows.pdf", pdf);
+  g_autofree char *path = hb_test_write_output ("receipt-a4-64-rows.pdf", pdf);
   g_autofree char *pages = pdf_info_field (path, "Pages");
   g_assert_cmpuint (info.n_pages, >=, 2);
   g_assert_cmpuint (g_ascii_strtoull (pages, NULL, 10), ==, info.n_pages);
@@ -483,7 +455,7 @@ test_a4_many_rows_continue_on_next_page (void)
   g_autofree char *prefix = hb_test_output_path ("receipt-a4-64-rows-page2");
   const char *argv[] = { "pdftoppm", "-r", "150", "-png", "-f", "2", "-l", "2",
                          "-singlefile", path, prefix, NULL };
-  g_free (run_tool (argv));
+  g_free (hb_test_run_tool (argv));
 
   /* The 80 mm roll takes all 64 rows on one page. */
   g_autoptr(GBytes) roll = render_ok (&s.receipt, HB_PAPER_RECEIPT_80MM, &info);
@@ -540,7 +512,7 @@ assert_margins_blank (const char *pdf, const char *name, double margin_mm, guint
   g_autofree char *first = g_strdup_printf ("%u", page);
   const char *argv[] = { "pdftoppm", "-r", "150", "-png", "-f", first, "-l", first,
                          "-singlefile", pdf, prefix, NULL };
-  g_free (run_tool (argv));
+  g_free (hb_test_run_tool (argv));
   g_autofree char *png = g_strdup_printf ("%s.png", prefix);
   cairo_surface_t *img = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (img), ==, CAIRO_STATUS_SUCCESS);
@@ -580,14 +552,14 @@ test_longest_fields_stay_inside (void)
 
   HbDocumentLayoutInfo info;
   g_autoptr(GBytes) a4 = render_ok (&s.receipt, HB_PAPER_A4, &info);
-  g_autofree char *a4_path = write_output ("receipt-a4-longest.pdf", a4);
+  g_autofree char *a4_path = hb_test_write_output ("receipt-a4-longest.pdf", a4);
   g_assert_cmpuint (info.n_pages, >, 1);
   assert_margins_blank (a4_path, "receipt-a4-longest", 20, 1);
   assert_margins_blank (a4_path, "receipt-a4-longest-page2", 20, 2);
 
   s.receipt.n_rows = 3;
   g_autoptr(GBytes) roll = render_ok (&s.receipt, HB_PAPER_RECEIPT_80MM, &info);
-  g_autofree char *roll_path = write_output ("receipt-80mm-longest.pdf", roll);
+  g_autofree char *roll_path = hb_test_write_output ("receipt-80mm-longest.pdf", roll);
   assert_margins_blank (roll_path, "receipt-80mm-longest", 4, 1);
   sample_clear (&s);
 }
@@ -599,7 +571,7 @@ test_metadata (void)
   Sample s;
   sample_init (&s, FALSE, NULL);
   g_autoptr(GBytes) pdf = render_ok (&s.receipt, HB_PAPER_A4, NULL);
-  g_autofree char *path = write_output ("receipt-metadata.pdf", pdf);
+  g_autofree char *path = hb_test_write_output ("receipt-metadata.pdf", pdf);
   g_autofree char *title = pdf_info_field (path, "Title");
   g_autofree char *creator = pdf_info_field (path, "Creator");
   g_assert_cmpstr (title, ==, SAMPLE_TITLE);
@@ -615,9 +587,9 @@ test_embeds_noto_cjk (void)
       Sample s;
       sample_init (&s, TRUE, NULL);
       g_autoptr(GBytes) pdf = render_ok (&s.receipt, format, NULL);
-      g_autofree char *path = write_output ("receipt-fonts.pdf", pdf);
+      g_autofree char *path = hb_test_write_output ("receipt-fonts.pdf", pdf);
       const char *argv[] = { "pdffonts", path, NULL };
-      g_autofree char *fonts = run_tool (argv);
+      g_autofree char *fonts = hb_test_run_tool (argv);
       g_assert_nonnull (strstr (fonts, "NotoSansCJK"));
       /* Every font is embedded (the "emb" column): the printer needs no fonts. */
       g_auto(GStrv) lines = g_strsplit (fonts, "\n", -1);
@@ -659,7 +631,7 @@ test_optional_fields_may_be_missing (void)
   for (int format = HB_PAPER_A4; format <= HB_PAPER_RECEIPT_80MM; format++)
     {
       g_autoptr(GBytes) pdf = render_ok (&r, format, NULL);
-      g_autofree char *path = write_output ("receipt-minimal.pdf", pdf);
+      g_autofree char *path = hb_test_write_output ("receipt-minimal.pdf", pdf);
       g_autofree char *text = hb_test_pdf_text (path, 0);
       assert_text_has (text, SAMPLE_REFERENCE);
       assert_text_has (text, "备注");
@@ -695,12 +667,12 @@ test_every_glyph_prints (void)
       sample_init (&s, FALSE, NULL);
       s.receipt.service_name = "　";   /* ideographic space: no ink */
       g_autoptr(GBytes) blank = render_ok (&s.receipt, format, NULL);
-      g_autofree char *blank_path = write_output ("receipt-glyphs-blank.pdf", blank);
+      g_autofree char *blank_path = hb_test_write_output ("receipt-glyphs-blank.pdf", blank);
       guint64 blank_ink = count_ink (blank_path, "receipt-glyphs-blank");
 
       s.receipt.service_name = "如如如如如如";
       g_autoptr(GBytes) pdf = render_ok (&s.receipt, format, NULL);
-      g_autofree char *path = write_output ("receipt-glyphs.pdf", pdf);
+      g_autofree char *path = hb_test_write_output ("receipt-glyphs.pdf", pdf);
       guint64 ink = count_ink (path, "receipt-glyphs");
       /* Six characters of at least 10 pt: well over 300 dark pixels at 150 dpi. */
       g_assert_cmpuint (ink, >, blank_ink + 300);
@@ -799,7 +771,7 @@ check_printed_qr (HbPaperFormat format, gboolean queued, const char *name)
   HbDocumentLayoutInfo info;
   g_autoptr(GBytes) pdf = render_ok (&s.receipt, format, &info);
   g_autofree char *file = g_strdup_printf ("%s.pdf", name);
-  g_autofree char *path = write_output (file, pdf);
+  g_autofree char *path = hb_test_write_output (file, pdf);
   cairo_surface_t *img = pdf_to_png (path, name);
 
   g_autoptr(HbQrCode) qr = hb_qr_encode (s.receipt.reference, NULL);
@@ -1098,7 +1070,7 @@ render_text (const HbReceipt *r, HbPaperFormat format, const char *name,
              HbDocumentLayoutInfo *info)
 {
   g_autoptr(GBytes) pdf = render_ok (r, format, info);
-  g_autofree char *path = write_output (name, pdf);
+  g_autofree char *path = hb_test_write_output (name, pdf);
   return hb_test_pdf_text (path, 0);
 }
 
@@ -1219,7 +1191,7 @@ test_code_slip_text (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) pdf = hb_code_slip_render (&slip, &error);
   g_assert_no_error (error);
-  g_autofree char *path = write_output ("code-slip.pdf", pdf);
+  g_autofree char *path = hb_test_write_output ("code-slip.pdf", pdf);
   g_autofree char *text = hb_test_pdf_text (path, 0);
   assert_text_has (text, "随申码");
   assert_text_has (text, "张*伟");
