@@ -231,7 +231,9 @@ $(foreach t,$(T_TOOLS),$(eval $(call test_prog,$(t),,)))
 # may have C++ peers in tests/bench/NAME-*.cpp (e.g. the zxing-cpp shim), linked into it
 # alone.
 bench_cxx = $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/bench/$(patsubst bench-%.c,%,$(notdir $(1)))-*.cpp))
-$(foreach t,$(T_BENCH),$(eval $(call test_prog,$(t),$(call bench_cxx,$(t)) $(if $(SUPPORT_SRC),$(LIB_SUPPORT)) $(LIBS_CORE),$(LD_KIOSK) $(LD_SUPPORT) $(if $(call bench_cxx,$(t)),$(LD_ZXING)))))
+$(foreach t,$(filter-out tests/bench/bench-ui-%,$(T_BENCH)),$(eval $(call test_prog,$(t),$(call bench_cxx,$(t)) $(if $(SUPPORT_SRC),$(LIB_SUPPORT)) $(LIBS_CORE),$(LD_KIOSK) $(LD_SUPPORT) $(if $(call bench_cxx,$(t)),$(LD_ZXING)))))
+# bench-ui-*.c run the real kiosk window in-process (under run-bench.sh's Xvfb).
+$(foreach t,$(filter tests/bench/bench-ui-%,$(T_BENCH)),$(eval $(call test_prog,$(t),$(LIB_UI) $(LIBS_CORE),$(LD_UI))))
 $(BUILD)/obj/tests/bench/%.o: tests/bench/%.cpp
 	@mkdir -p $(dir $@)
 	@echo "  CXX     $@"

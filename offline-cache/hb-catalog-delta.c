@@ -2,6 +2,7 @@
 #include "offline-cache/hb-catalog-delta-private.h"
 #include "offline-cache/hb-platform-reply.h"
 #include "offline-cache/hb-store-private.h"
+#include "common/hb-json-members.h"
 
 #include <string.h>
 
@@ -74,24 +75,48 @@ HbCatalogDelta *
 hb_catalog_delta_parse (const char *data, gsize length, gboolean *is_delta, GError **error)
 {
   g_autoptr(GError) local = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GArray) members = NULL;
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(HbCatalogDelta) delta = NULL;
   g_autoptr(GHashTable) removed = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) ordered = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonObject *obj;
-  JsonNode *upserts, *order;
+  const HbJsonSlice *upserts;
+  JsonNode *order;
 
   *is_delta = FALSE;
-  root = hb_platform_json_parse (data, length, HB_CATALOG_MAX_BYTES, "catalog", TRUE, &local);
-  if (root == NULL)
+  /* Split, not parsed whole: a full catalog (no "from_version") goes on to
+   * hb_catalog_document_parse, which parses it a service at a time. */
+  if (!hb_platform_json_check (data, length, HB_CATALOG_MAX_BYTES, "catalog", &local))
     {
       g_set_error_literal (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID, local->message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (root)
-      || !json_object_has_member (obj = json_node_get_object (root), "from_version"))
+  members = hb_json_object_members (data, length, &local);
+  if (members == NULL)
+    {
+      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID, "catalog is not valid JSON: %s",
+                   local->message);
+      return NULL;
+    }
+  if (hb_json_members_lookup (members, "from_version") == NULL)
     return NULL;   /* not a delta: maybe a full catalog */
   *is_delta = TRUE;
+
+  /* Everything but the upserts is small: parse it into one object. */
+  for (guint i = 0; i < members->len; i++)
+    {
+      HbJsonMember *m = &g_array_index (members, HbJsonMember, i);
+      if (g_str_equal (m->key, "upserts"))
+        continue;
+      if (!json_parser_load_from_data (parser, m->value.text, (gssize) m->value.length, &local)
+          || json_parser_get_root (parser) == NULL)
+        {
+          invalid (error, "not valid JSON");
+          return NULL;
+        }
+      json_object_set_member (obj, m->key, json_node_copy (json_parser_get_root (parser)));
+    }
 
   delta = g_new0 (HbCatalogDelta, 1);
   if (!short_text (json_object_get_member (obj, "version"), HB_CATALOG_VERSION_MAX)
@@ -103,27 +128,23 @@ hb_catalog_delta_parse (const char *data, gsize length, gboolean *is_delta, GErr
   delta->version = g_strdup (json_object_get_string_member (obj, "version"));
   delta->from_version = g_strdup (json_object_get_string_member (obj, "from_version"));
 
-  upserts = json_object_get_member (obj, "upserts");
-  if (upserts == NULL || !JSON_NODE_HOLDS_ARRAY (upserts))
+  upserts = hb_json_members_lookup (members, "upserts");
+  if (upserts == NULL || upserts->text[0] != '[')
     {
       invalid (error, "\"upserts\" must be an array");
       return NULL;
     }
   else
     {
-      /* Validated by the full document's parser (same rules, same limits, unique codes). */
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) wrapped = NULL;
-      g_autofree char *text = NULL;
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "version");
-      json_builder_add_string_value (b, delta->version);
-      json_builder_set_member_name (b, "services");
-      json_builder_add_value (b, json_node_copy (upserts));
-      json_builder_end_object (b);
-      wrapped = json_builder_get_root (b);
-      text = json_to_string (wrapped, FALSE);
-      delta->upserts = hb_catalog_document_parse (text, strlen (text), error);
+      /* Validated by the full document's parser (same rules, same limits, unique codes),
+       * on the upserts' own text. */
+      g_autoptr(JsonNode) version = json_node_init_string (json_node_alloc (), delta->version);
+      g_autofree char *version_text = json_to_string (version, FALSE);
+      g_autoptr(GString) text = g_string_sized_new (upserts->length + 64);
+      g_string_append_printf (text, "{\"version\":%s,\"services\":", version_text);
+      g_string_append_len (text, upserts->text, (gssize) upserts->length);
+      g_string_append_c (text, '}');
+      delta->upserts = hb_catalog_document_parse (text->str, text->len, error);
       if (delta->upserts == NULL)
         {
           g_prefix_error (error, "catalog delta upserts: ");

@@ -2,6 +2,8 @@
 #include "offline-cache/hb-catalog-private.h"
 #include "offline-cache/hb-platform-reply.h"
 #include "offline-cache/hb-assets-private.h"
+#include "common/hb-json.h"
+#include "common/hb-json-members.h"
 
 #include <string.h>
 
@@ -325,59 +327,122 @@ parse_service (JsonNode *node, guint index, GHashTable *seen, GError **error)
   return r;
 }
 
+/* One slice of a document that hb_platform_json_check already passed whole. */
+static JsonNode *
+parse_slice (JsonParser *parser, const HbJsonSlice *slice, GError **error)
+{
+  JsonNode *root;
+  if (!json_parser_load_from_data (parser, slice->text, (gssize) slice->length, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID, "empty value");
+      return NULL;
+    }
+  return json_node_ref (root);
+}
+
+static gboolean
+invalid_catalog (GError **error, GError *cause)
+{
+  g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID, "catalog is not valid JSON: %s",
+               cause->message);
+  return FALSE;
+}
+
+/* Parsed a service at a time (hb-json-members.h): peak memory follows the largest service,
+ * not the catalog. Every member is still parsed, so invalid JSON anywhere is refused. */
 HbCatalogDocument *
 hb_catalog_document_parse (const char *data, gsize length, GError **error)
 {
   g_autoptr(GError) local = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(HbCatalogDocument) doc = NULL;
   g_autoptr(GHashTable) seen = NULL;
-  JsonObject *obj;
-  JsonNode *services;
-  JsonArray *array;
-  guint n;
+  g_autoptr(GArray) members = NULL;
+  g_autoptr(GArray) elements = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) version = NULL;
+  const HbJsonSlice *services = NULL;
 
-  root = hb_platform_json_parse (data, length, HB_CATALOG_MAX_BYTES, "catalog", TRUE, &local);
-  if (root == NULL)
+  if (!hb_platform_json_check (data, length, HB_CATALOG_MAX_BYTES, "catalog", &local))
     {
       g_set_error_literal (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID, local->message);
       return NULL;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  members = hb_json_object_members (data, length, &local);
+  if (members == NULL)
     {
-      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID, "catalog is not a JSON object");
+      invalid_catalog (error, local);
       return NULL;
     }
-  obj = json_node_get_object (root);
   doc = g_new0 (HbCatalogDocument, 1);
-  if (get_text (obj, "version", HB_CATALOG_VERSION_MAX, FALSE, &doc->version) != FIELD_OK
-      || doc->version == NULL)
+  for (guint i = 0; i < members->len; i++)
+    {
+      HbJsonMember *m = &g_array_index (members, HbJsonMember, i);
+      g_autoptr(JsonNode) node = NULL;
+      if (g_str_equal (m->key, "services"))
+        {
+          services = &m->value;
+          continue;
+        }
+      node = parse_slice (parser, &m->value, &local);
+      if (node == NULL)
+        {
+          invalid_catalog (error, local);
+          return NULL;
+        }
+      if (g_str_equal (m->key, "version"))
+        version = g_steal_pointer (&node);
+    }
+  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version)
+      || json_node_get_value_type (version) != G_TYPE_STRING
+      || !text_ok (json_node_get_string (version), HB_CATALOG_VERSION_MAX, FALSE))
     {
       g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
                    "catalog \"version\" is missing or not a short string");
       return NULL;
     }
-  services = json_object_get_member (obj, "services");
-  if (services == NULL || !JSON_NODE_HOLDS_ARRAY (services))
+  doc->version = g_strdup (json_node_get_string (version));
+  if (services == NULL || services->text[0] != '[')
     {
       g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
                    "catalog \"services\" is missing or not an array");
       return NULL;
     }
-  array = json_node_get_array (services);
-  n = json_array_get_length (array);
-  if (n > HB_CATALOG_MAX_SERVICES)
+  elements = hb_json_array_elements (services->text, services->length, HB_CATALOG_MAX_SERVICES,
+                                     &local);
+  if (elements == NULL)
     {
-      g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
-                   "catalog has %u services, more than %d", n, HB_CATALOG_MAX_SERVICES);
+      if (g_error_matches (local, HB_JSON_ERROR, HB_JSON_ERROR_TOO_LARGE))
+        g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                     "catalog has more than %d services", HB_CATALOG_MAX_SERVICES);
+      else
+        invalid_catalog (error, local);
       return NULL;
     }
 
-  doc->services = g_ptr_array_new_full (n, (GDestroyNotify) record_free);
+  doc->services = g_ptr_array_new_full (elements->len, (GDestroyNotify) record_free);
   seen = g_hash_table_new (g_str_hash, g_str_equal);   /* keys owned by the records */
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; i < elements->len; i++)
     {
-      HbCatalogRecord *r = parse_service (json_array_get_element (array, i), i, seen, error);
+      const HbJsonSlice *e = &g_array_index (elements, HbJsonSlice, i);
+      g_autoptr(JsonNode) node = NULL;
+      HbCatalogRecord *r;
+      /* Whitespace aside, the text is the service: refuse a huge one before parsing it. */
+      if (e->length > 4 * HB_CATALOG_SERVICE_JSON_MAX)
+        {
+          g_set_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID,
+                       "service %u is larger than %d bytes", i, HB_CATALOG_SERVICE_JSON_MAX);
+          return NULL;
+        }
+      node = parse_slice (parser, e, &local);
+      if (node == NULL)
+        {
+          invalid_catalog (error, local);
+          return NULL;
+        }
+      r = parse_service (node, i, seen, error);
       if (r == NULL)
         return NULL;
       g_ptr_array_add (doc->services, r);

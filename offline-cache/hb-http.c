@@ -252,6 +252,10 @@ hb_http_perform (CURL *curl, const HbHttpRequest *r, HbHttpReply *reply, GError 
   curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT_MS, (long) r->connect_timeout_ms);
   curl_easy_setopt (curl, CURLOPT_TIMEOUT_MS, (long) r->timeout_ms);
   curl_easy_setopt (curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t) r->max_reply);
+  /* Every coding libcurl decodes (gzip, deflate, br, zstd as built): a catalog is text that
+   * compresses ~10:1. max_reply still bounds the decoded bytes (on_body counts them), so
+   * a compression bomb stops at the limit. */
+  curl_easy_setopt (curl, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt (curl, CURLOPT_USERAGENT, "haoban/" HB_VERSION);
   curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt (curl, CURLOPT_WRITEDATA, &x);

@@ -4,6 +4,37 @@
 
 #include <string.h>
 
+gboolean
+hb_platform_json_check (const char *data, gsize length, gsize max_bytes, const char *what,
+                        GError **error)
+{
+  if (length > max_bytes)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   "%s is %" G_GSIZE_FORMAT " bytes, more than the limit of %" G_GSIZE_FORMAT,
+                   what, length, max_bytes);
+      return FALSE;
+    }
+  if (length == 0 || data == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is empty", what);
+      return FALSE;
+    }
+  /* With an explicit length g_utf8_validate also rejects NUL bytes. */
+  if (!g_utf8_validate (data, (gssize) length, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is not valid UTF-8", what);
+      return FALSE;
+    }
+  if (hb_json_depth (data, length, HB_PLATFORM_JSON_MAX_DEPTH) > HB_PLATFORM_JSON_MAX_DEPTH)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "%s is nested more than %d levels deep", what, HB_PLATFORM_JSON_MAX_DEPTH);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 JsonNode *
 hb_platform_json_parse (const char *data, gsize length, gsize max_bytes, const char *what,
                         gboolean quote_parser_errors, GError **error)
@@ -12,30 +43,8 @@ hb_platform_json_parse (const char *data, gsize length, gsize max_bytes, const c
   g_autoptr(GError) local = NULL;
   JsonNode *root;
 
-  if (length > max_bytes)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                   "%s is %" G_GSIZE_FORMAT " bytes, more than the limit of %" G_GSIZE_FORMAT,
-                   what, length, max_bytes);
-      return NULL;
-    }
-  if (length == 0 || data == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is empty", what);
-      return NULL;
-    }
-  /* With an explicit length g_utf8_validate also rejects NUL bytes. */
-  if (!g_utf8_validate (data, (gssize) length, NULL))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is not valid UTF-8", what);
-      return NULL;
-    }
-  if (hb_json_depth (data, length, HB_PLATFORM_JSON_MAX_DEPTH) > HB_PLATFORM_JSON_MAX_DEPTH)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s is nested more than %d levels deep", what, HB_PLATFORM_JSON_MAX_DEPTH);
-      return NULL;
-    }
+  if (!hb_platform_json_check (data, length, max_bytes, what, error))
+    return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local))

@@ -15,6 +15,11 @@ G_BEGIN_DECLS
 #define HB_PLATFORM_TOKEN_MAX        64      /* case numbers, error codes, statuses */
 #define HB_PLATFORM_ETAG_MAX         256
 
+/* The checks hb_platform_json_parse makes before parsing (size, empty, UTF-8 without NULs,
+ * depth), for callers that then parse the text in slices (hb-json-members.h). */
+gboolean  hb_platform_json_check (const char *data, gsize length, gsize max_bytes,
+                                  const char *what, GError **error);
+
 /* Parses JSON text of at most max_bytes that is valid UTF-8 (no NULs) and nested at most
  * HB_PLATFORM_JSON_MAX_DEPTH deep. what names the document in the error ("catalog").
  * With quote_parser_errors, json-glib's message (which may quote the input) is included —

@@ -22,6 +22,9 @@
 #  8. sync: a full 10,000-service catalog, a 100-change delta against it, flushing 1,000
 #     outbox items against bare libcurl POSTs, and the main loop's largest stall meanwhile
 #     (bench-sync).
+#  9. a catalog of realistic size: 10,000 services shaped like data/catalog.json's — bytes
+#     on the wire with gzip, the full sync against a bare download plus apply, and parse
+#     peak memory against parsing the tree whole (bench-catalog-size).
 # Usage: tests/bench/run-bench.sh BUILD   (env: ROUNDS=7 IDLE_SECONDS=60 CAMERA_SECONDS=2)
 set -u
 build=$(cd "$1" && pwd)
@@ -148,6 +151,18 @@ print("  main loop, whole core, during the sync   max stall %.1f ms (idle %.1f m
 print("  kiosk's service-list reload              %.1f ms on the main thread; catalog page fill %.0f ms" % (k["reload_handler_ms"], k["page_fill_ms"]))
 PY
 )
+echo "bench: catalog of realistic size (10,000 services shaped like data/catalog.json)"
+size_json=$(HB_SRCDIR="$src" HB_BUILDDIR="$build" "$build/tests/bench/bench-catalog-size" 3 2>/dev/null | grep -v '^#') || { echo "bench: bench-catalog-size failed"; exit 1; }
+echo "$size_json" >"$out/catalog-size.json"
+size_report=$(python3 - "$out/catalog-size.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); w = d["wire"]; f = d["full_sync"]; p = d["parse"]
+print("  %d services, %.1f MB (%.0f B each; limit %.0f MB)" % (d["services"], d["document_bytes"] / 1e6, d["bytes_per_service"], d["limit_bytes"] / 1e6))
+print("  on the wire, gzip                        %.2f MB = %.4f× the document" % (w["gzip_bytes"] / 1e6, w["gzip_ratio"]))
+print("  full sync                                %.0f ms = %.2f× (bare gzip download + apply alone)" % (f["sync_ms"], f["vs_bare_download_plus_apply"]))
+print("  parse peak memory, a service at a time   %.1f MB vs %.1f MB parsing the tree whole (%.2f×)" % (p["sliced_peak_rss_kib"] / 1024, p["whole_tree_peak_rss_kib"] / 1024, p["memory_ratio"]))
+PY
+)
 echo "bench: catalog search (500 and 10,000 services)"
 search_json=$(HB_SRCDIR="$src" "$build/tests/bench/bench-search" 30 2>/dev/null | grep -v '^#') || { echo "bench: bench-search failed"; exit 1; }
 echo "$search_json" >"$out/search.json"
@@ -208,6 +223,8 @@ printing on a private cupsd (median of 10)
 
 sync, same run (median of 3 rounds)
 $sync_report
+catalog of realistic size, same run (median of 3 rounds)
+$size_report
 
 catalog search, same run (median of 30 per query)
 $search_report
@@ -223,5 +240,6 @@ cat >"$out/results.json" <<JSON
  "code_verify": $verify_json,
  "scan_identify": $scan_json,
  "document": $doc_json,
- "print": $print_json}
+ "print": $print_json,
+ "catalog_size": $size_json}
 JSON

@@ -417,7 +417,10 @@ http_tls (const char *method, const char *url, const char *body, const char *con
   curl_easy_setopt (c, CURLOPT_URL, url);
   curl_easy_setopt (c, CURLOPT_CUSTOMREQUEST, method);
   curl_easy_setopt (c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (c, CURLOPT_TIMEOUT_MS, 5000L);
+  /* 5 s, and 2 s more per MiB sent: a large catalog published to the sim is parsed there
+   * (slowly under the sanitizers) before the answer. */
+  curl_easy_setopt (c, CURLOPT_TIMEOUT_MS,
+                    5000L + (body ? (long) (strlen (body) >> 20) * 2000L : 0L));
   curl_easy_setopt (c, CURLOPT_WRITEFUNCTION, sink);
   curl_easy_setopt (c, CURLOPT_WRITEDATA, out);
   if (body)
@@ -435,8 +438,11 @@ http_tls (const char *method, const char *url, const char *body, const char *con
       curl_easy_setopt (c, CURLOPT_SSLCERT, client_cert);
       curl_easy_setopt (c, CURLOPT_SSLKEY, client_key);
     }
-  if (curl_easy_perform (c) == CURLE_OK)
+  CURLcode rc = curl_easy_perform (c);
+  if (rc == CURLE_OK)
     curl_easy_getinfo (c, CURLINFO_RESPONSE_CODE, status);
+  else
+    g_test_message ("%s %s: %s", method, url, curl_easy_strerror (rc));
   curl_slist_free_all (h);
   curl_easy_cleanup (c);
   return g_string_free (out, FALSE);

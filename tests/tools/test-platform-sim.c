@@ -592,6 +592,76 @@ test_oversized_body_is_413 (void)
   g_assert_cmpint (hb_test_sim_count (sim, "/_sim/applications"), ==, 1);
 }
 
+static GBytes *
+gunzip (const char *data, gsize len)
+{
+  g_autoptr(GZlibDecompressor) z = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) raw = g_memory_input_stream_new_from_data (data, (gssize) len, NULL);
+  g_autoptr(GInputStream) in = g_converter_input_stream_new (raw, G_CONVERTER (z));
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+  g_assert_no_error (error);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+static void
+test_catalog_is_gzipped_when_asked_and_only_then (void)
+{
+  g_autoptr(HbTestSim) sim = start_sim (NULL);
+  g_autofree char *path = g_build_filename (hb_test_srcdir (), "data", "catalog.json", NULL);
+  gsize len = 0;
+  g_autofree char *file = hb_test_read_file (path, &len);
+  const char *gzip[] = { "Accept-Encoding: deflate, gzip", NULL };
+  const char *refused[] = { "Accept-Encoding: gzip;q=0, identity", NULL };
+
+  g_autoptr(Reply) z = sim_http (sim, "GET", "/v1/catalog", NULL, gzip);
+  g_assert_cmpint (z->status, ==, 200);
+  g_autofree char *coding = reply_header (z, "Content-Encoding");
+  g_autofree char *vary = reply_header (z, "Vary");
+  g_assert_cmpstr (coding, ==, "gzip");
+  g_assert_cmpstr (vary, ==, "Accept-Encoding");
+  g_assert_cmpuint (z->body->len, <, len / 3);
+  g_autoptr(GBytes) plain = gunzip (z->body->str, z->body->len);
+  g_assert_cmpmem (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), file, len);
+
+  g_autoptr(Reply) q0 = sim_http (sim, "GET", "/v1/catalog", NULL, refused);
+  g_autoptr(Reply) none = sim_http (sim, "GET", "/v1/catalog", NULL, NULL);
+  g_autofree char *q0_coding = reply_header (q0, "Content-Encoding");
+  g_assert_null (q0_coding);
+  g_assert_cmpmem (q0->body->str, q0->body->len, file, len);
+  g_assert_cmpmem (none->body->str, none->body->len, file, len);
+
+  g_autoptr(Reply) stats = sim_http (sim, "GET", "/_sim/requests", NULL, NULL);
+  g_autoptr(JsonNode) root = parse_json (stats->body->str);
+  JsonObject *o = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (o, "catalog_gzipped"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (o, "catalog_bytes_sent"), ==,
+                   (gint64) (z->body->len + 2 * len));
+}
+
+static void
+test_sim_catalog_takes_more_than_the_body_limit (void)
+{
+  g_autoptr(HbTestSim) sim = start_sim (NULL);
+  /* A 3 MiB catalog: more than other bodies may be, far less than a real catalog. */
+  g_autoptr(GString) doc = g_string_new ("{\"version\":\"big-1\",\"services\":[");
+  for (guint i = 0; doc->len < 3 * MIB; i++)
+    g_string_append_printf (doc, "%s{\"code\":\"310000-T-%06u\",\"name\":\"测试事项%u\","
+                            "\"summary\":\"%0200u\"}", i ? "," : "", i, i, i);
+  g_string_append (doc, "]}");
+  g_autoptr(Reply) r = sim_http (sim, "POST", "/_sim/catalog", doc->str, NULL);
+  g_assert_cmpint (r->status, ==, 200);
+  g_autoptr(Reply) get = sim_http (sim, "GET", "/v1/catalog", NULL, NULL);
+  g_assert_cmpmem (get->body->str, get->body->len, doc->str, doc->len);
+  /* Other bodies keep their 1 MiB limit. */
+  g_autofree char *url = g_strconcat (hb_test_sim_url (sim), "/v1/applications", NULL);
+  const char *headers[] = { "Idempotency-Key: key-big", NULL };
+  g_autofree char *big = application_of_size ("key-big", MIB + 1);
+  g_autoptr(Reply) too_big = http_full ("POST", url, big, -1, headers, FALSE, 10000);
+  assert_error_code (too_big, 413, "too-large");
+}
+
 static void
 test_sim_applications_lists_exactly_the_accepted (void)
 {
@@ -1220,6 +1290,8 @@ main (int argc, char **argv)
   g_test_add_func ("/tools/platform-sim/catalog/is-the-data-file-with-its-version-as-etag", test_catalog_is_the_data_file_with_its_etag);
   g_test_add_func ("/tools/platform-sim/catalog/if-none-match-gives-304", test_catalog_if_none_match_gives_304);
   g_test_add_func ("/tools/platform-sim/catalog/follows-the-file-and-keeps-the-last-good-one", test_catalog_follows_the_file);
+  g_test_add_func ("/tools/platform-sim/catalog/is-gzipped-when-asked-and-only-then", test_catalog_is_gzipped_when_asked_and_only_then);
+  g_test_add_func ("/tools/platform-sim/catalog/publishing-takes-more-than-the-body-limit", test_sim_catalog_takes_more_than_the_body_limit);
   g_test_add_func ("/tools/platform-sim/applications/first-submission-gets-a-case-number", test_application_gets_a_case_number);
   g_test_add_func ("/tools/platform-sim/applications/replay-returns-the-original-answer", test_replay_returns_the_original_answer);
   g_test_add_func ("/tools/platform-sim/applications/key-reused-with-another-body-is-422", test_key_reused_with_another_body_is_422);

@@ -111,15 +111,26 @@ handle_catalog (HbSimContext *ctx, HbSimRequest *req)
                                        : NULL;
   const char *since = params ? g_hash_table_lookup (params, "since") : NULL;
   g_autoptr(GBytes) delta = since ? hb_sim_catalog_delta (ctx->catalog, since) : NULL;
+  gboolean gzip = hb_sim_accepts_gzip (msg);
+  g_autoptr(GBytes) body = NULL;
+  /* The representation depends on Accept-Encoding; caches must know (RFC 9110 §12.5.5). */
+  soup_message_headers_replace (out, "Vary", "Accept-Encoding");
   if (delta != NULL)
     {
       ctx->stats.catalog_deltas++;
       hb_sim_note (msg, "delta");
-      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), delta);
-      return;
+      body = gzip ? hb_sim_gzip (delta) : g_bytes_ref (delta);
     }
-  soup_message_body_append_bytes (soup_server_message_get_response_body (msg),
-                                  hb_sim_catalog_get_bytes (ctx->catalog));
+  else
+    body = g_bytes_ref (gzip ? hb_sim_catalog_get_gzipped (ctx->catalog)
+                             : hb_sim_catalog_get_bytes (ctx->catalog));
+  if (gzip)
+    {
+      ctx->stats.catalog_gzipped++;
+      soup_message_headers_replace (out, "Content-Encoding", "gzip");
+    }
+  ctx->stats.catalog_bytes_sent += (guint) MIN (g_bytes_get_size (body), G_MAXUINT);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), body);
 }
 
 /* --- POST /v1/applications, /v1/ratings ------------------------------------------- */

@@ -1,5 +1,6 @@
 /* hb-sim-catalog.c — the service catalog served by GET /v1/catalog. */
 #include "tools/platform-sim/hb-sim-catalog.h"
+#include "tools/platform-sim/hb-sim-http.h"
 
 #include "tools/platform-sim/hb-sim-file.h"
 #include "tools/platform-sim/hb-sim-json.h"
@@ -22,6 +23,7 @@ struct _HbSimCatalog
   char          *path;
   HbSimFileStamp stamp;
   GBytes        *bytes;
+  GBytes        *gzipped;   /* bytes, gzip-compressed; made at the first request for it */
   char          *etag;
   char          *version;
   GPtrArray     *history;   /* Version*, oldest first; the current one last when usable */
@@ -75,6 +77,7 @@ hb_sim_catalog_finalize (GObject *object)
   HbSimCatalog *self = HB_SIM_CATALOG (object);
   g_free (self->path);
   g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_clear_pointer (&self->gzipped, g_bytes_unref);
   g_free (self->etag);
   g_free (self->version);
   g_clear_pointer (&self->history, g_ptr_array_unref);
@@ -141,6 +144,7 @@ take (HbSimCatalog *self, const char *origin, char *data_in, gsize len, GError *
     g_ptr_array_remove_index (self->history, 0);
 
   g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_clear_pointer (&self->gzipped, g_bytes_unref);
   g_free (self->etag);
   g_free (self->version);
   self->version = g_strdup (version);
@@ -272,6 +276,14 @@ GBytes *
 hb_sim_catalog_get_bytes (HbSimCatalog *self)
 {
   return self->bytes;
+}
+
+GBytes *
+hb_sim_catalog_get_gzipped (HbSimCatalog *self)
+{
+  if (self->gzipped == NULL)
+    self->gzipped = hb_sim_gzip (self->bytes);
+  return self->gzipped;
 }
 
 const char *

@@ -5,9 +5,9 @@
 
 G_BEGIN_DECLS
 
-/* Larger than the terminal's 8 MiB limit on purpose: a test may serve an oversized
- * catalog to check that the terminal refuses it. */
-#define HB_SIM_CATALOG_MAX_SIZE (64u * 1024u * 1024u)
+/* Larger than the terminal's 64 MiB limit on purpose: a test may serve an oversized
+ * catalog to check that the terminal refuses it. Also the limit of POST /_sim/catalog. */
+#define HB_SIM_CATALOG_MAX_SIZE (96u * 1024u * 1024u)
 
 #define HB_TYPE_SIM_CATALOG (hb_sim_catalog_get_type ())
 G_DECLARE_FINAL_TYPE (HbSimCatalog, hb_sim_catalog, HB, SIM_CATALOG, GObject)
@@ -22,6 +22,8 @@ void          hb_sim_catalog_refresh (HbSimCatalog *self);
 /* The file's bytes as served, and the quoted version used as ETag. */
 GBytes       *hb_sim_catalog_get_bytes (HbSimCatalog *self);
 const char   *hb_sim_catalog_get_etag  (HbSimCatalog *self);
+/* The same bytes gzip-compressed (for Accept-Encoding: gzip), made once per version. */
+GBytes       *hb_sim_catalog_get_gzipped (HbSimCatalog *self);
 
 /* Whether an If-None-Match header value (a list of entity tags, or "*") names the
  * current version. */

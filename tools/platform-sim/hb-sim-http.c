@@ -152,3 +152,37 @@ hb_sim_get_note (SoupServerMessage *msg)
 {
   return g_object_get_qdata (G_OBJECT (msg), note_quark ());
 }
+
+GBytes *
+hb_sim_gzip (GBytes *bytes)
+{
+  g_autoptr(GZlibCompressor) gz = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (mem, G_CONVERTER (gz));
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  /* In memory: neither write nor close can fail. */
+  g_output_stream_write_all (out, data, len, NULL, NULL, NULL);
+  g_output_stream_close (out, NULL, NULL);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+}
+
+gboolean
+hb_sim_accepts_gzip (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *in = soup_server_message_get_request_headers (msg);
+  const char *list = soup_message_headers_get_list (in, "Accept-Encoding");
+  g_auto(GStrv) codings = list ? g_strsplit (list, ",", -1) : NULL;
+
+  for (guint i = 0; codings && codings[i]; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (codings[i], ";", 2);
+      const char *name = g_strstrip (parts[0]);
+      const char *q = parts[1] ? strstr (parts[1], "q=") : NULL;
+      if ((g_ascii_strcasecmp (name, "gzip") == 0 || g_strcmp0 (name, "*") == 0)
+          && (q == NULL || g_ascii_strtod (q + 2, NULL) > 0))
+        return TRUE;
+    }
+  return FALSE;
+}

@@ -27,6 +27,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbSimRequest, hb_sim_request_free)
  * personal data). */
 GBytes       *hb_sim_bytes_new_wiped (const guint8 *data, gsize len);
 
+/* gzip of bytes (the catalog is text that compresses ~10:1). (transfer full) */
+GBytes       *hb_sim_gzip (GBytes *bytes);
+/* Whether the request's Accept-Encoding allows gzip (listed, and not with q=0). */
+gboolean      hb_sim_accepts_gzip (SoupServerMessage *msg);
+
 /* Parses the body as JSON; on failure answers 400 {"error":"invalid-json"} and returns NULL. */
 JsonNode     *hb_sim_request_parse_json (HbSimRequest *req);
 /* The JSON body of a POST: answers 405 for any other method, 400 for a body that is not

@@ -2,6 +2,7 @@
 #include "tools/platform-sim/hb-sim-platform.h"
 
 #include "tools/platform-sim/hb-sim-api.h"
+#include "tools/platform-sim/hb-sim-catalog.h"
 #include "tools/platform-sim/hb-sim-context.h"
 #include "tools/platform-sim/hb-sim-fault-writer.h"
 #include "tools/platform-sim/hb-sim-http.h"
@@ -14,6 +15,7 @@
  * size stays bounded even for chunked uploads without a Content-Length. */
 typedef struct {
   GByteArray *data;
+  gsize       limit;
   gboolean    oversize;
 } BodyBuffer;
 
@@ -134,14 +136,23 @@ on_request_aborted (SoupServer *soup, SoupServerMessage *msg, gpointer user_data
 
 /* --- request bodies --------------------------------------------------------------- */
 
-static void
-reply_too_large (SoupServerMessage *msg)
+/* A catalog published through /_sim/catalog may be as large as one served from a file;
+ * every other body is small. */
+static gsize
+body_limit (const char *path)
 {
+  return g_strcmp0 (path, "/_sim/catalog") == 0 ? HB_SIM_CATALOG_MAX_SIZE : HB_SIM_MAX_BODY;
+}
+
+static void
+reply_too_large (SoupServerMessage *msg, gsize limit)
+{
+  g_autofree char *text = g_strdup_printf ("request bodies here are limited to %" G_GSIZE_FORMAT
+                                           " bytes", limit);
   /* Close afterwards: the rest of the body may still be on its way. */
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Connection", "close");
-  hb_sim_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large",
-                      "request bodies are limited to 1 MiB");
+  hb_sim_reply_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", text);
 }
 
 static void
@@ -152,7 +163,7 @@ on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
   const guint8 *data = g_bytes_get_data (chunk, &n);
   if (buf == NULL || buf->oversize)
     return;
-  if (n > HB_SIM_MAX_BODY - buf->data->len)
+  if (n > buf->limit - buf->data->len)
     {
       buf->oversize = TRUE;
       if (buf->data->len > 0)
@@ -170,14 +181,15 @@ early_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHash
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > HB_SIM_MAX_BODY)
+      && soup_message_headers_get_content_length (headers) > (goffset) body_limit (path))
     {
-      reply_too_large (msg);   /* libsoup then skips the body */
+      reply_too_large (msg, body_limit (path));   /* libsoup then skips the body */
       mark_answered (msg);
       return;
     }
   BodyBuffer *buf = g_new0 (BodyBuffer, 1);
   buf->data = g_byte_array_new ();
+  buf->limit = body_limit (path);
   g_object_set_qdata_full (G_OBJECT (msg), body_buffer_quark (), buf, body_buffer_free);
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), NULL);
@@ -274,7 +286,7 @@ handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable 
 
   if (buf && buf->oversize)
     {
-      reply_too_large (msg);
+      reply_too_large (msg, buf->limit);
       mark_answered (msg);
       return;
     }

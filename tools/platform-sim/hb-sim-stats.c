@@ -17,6 +17,8 @@ hb_sim_stats_to_json (const HbSimStats *s)
     { "unknown", s->unknown },
     { "catalog_not_modified", s->catalog_not_modified },
     { "catalog_deltas", s->catalog_deltas },
+    { "catalog_bytes_sent", s->catalog_bytes_sent },
+    { "catalog_gzipped", s->catalog_gzipped },
     { "assets", s->assets },
     { "replays", s->replays },
     { "faulted", s->faulted },

@@ -20,6 +20,8 @@ typedef struct {
   /* how some were answered */
   guint catalog_not_modified;  /* 304 */
   guint catalog_deltas;        /* 200 with a delta document (?since=) */
+  guint catalog_bytes_sent;    /* catalog bodies (full or delta) as sent, after gzip */
+  guint catalog_gzipped;       /* catalog answers sent gzip-compressed */
   guint assets;                /* GET /v1/assets/<sha256> */
   guint replays;               /* 200 Idempotent-Replayed (applications and ratings) */
   guint faulted;               /* answer replaced or broken by a fault: status, error_rate,

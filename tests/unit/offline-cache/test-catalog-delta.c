@@ -367,6 +367,78 @@ test_apply_is_all_or_nothing (Fixture *f, gconstpointer data)
   g_assert_cmpuint (gone->len, ==, 0);
 }
 
+/* 10,000 services shaped like data/catalog.json's (guide, form, English: ~3 KB each), so
+ * the document is several times the old 8 MiB limit. */
+static JsonNode *
+make_large (Fixture *f, const char *version, guint n)
+{
+  JsonArray *base = services_of (f->v1);
+  JsonNode *doc = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *root = json_object_new ();
+  JsonArray *services = json_array_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      /* json_node_copy shares the object: a deep copy goes through text. */
+      g_autofree char *text = json_to_string (json_array_get_element (base, i % json_array_get_length (base)), FALSE);
+      JsonNode *s = json_from_string (text, NULL);
+      JsonObject *o = json_node_get_object (s);
+      g_autofree char *code = g_strdup_printf ("310000-L-%05u", i);
+      g_autofree char *name = g_strdup_printf ("%s（%u）", json_object_get_string_member (o, "name"), i);
+      json_object_set_string_member (o, "code", code);
+      json_object_set_string_member (o, "name", name);
+      json_array_add_element (services, s);
+    }
+  json_object_set_string_member (root, "version", version);
+  json_object_set_array_member (root, "services", services);
+  json_node_take_object (doc, root);
+  return doc;
+}
+
+static void
+test_a_large_catalog_arrives_compressed (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Terminal) t = terminal_new (f, "large");
+#ifdef __SANITIZE_ADDRESS__
+  /* The same paths at a fifth of the size: with fast_unwind_on_malloc=0 (hb_test_init)
+   * every allocation of 20 MB of JSON costs a full unwind. */
+  const guint n = 2000;
+#else
+  const guint n = 10000;
+#endif
+  g_autoptr(JsonNode) v1 = make_large (f, "large-1", n);
+  g_autofree char *text = json_to_string (v1, FALSE);
+  gsize plain = strlen (text);
+  g_autofree char *last = g_strdup_printf ("310000-L-%05u", n - 1);
+
+  if (n == 10000)
+    g_assert_cmpuint (plain, >, 2 * 8 * 1024 * 1024);   /* twice the old limit */
+  sync_fixture_sim_post (f->sim, "/_sim/catalog", text);
+  terminal_sync (f, t);
+  wait_versions (t, 1);
+  g_assert_cmpstr (t->versions->pdata[0], ==, "large-1");
+  g_assert_cmpuint (hb_catalog_count (t->catalog), ==, n);
+  /* Asked with Accept-Encoding and sent gzipped: a fraction of the text on the wire. */
+  g_assert_cmpint (sync_fixture_sim_counter (f->sim, "catalog_gzipped"), ==, 1);
+  g_assert_cmpint (sync_fixture_sim_counter (f->sim, "catalog_bytes_sent"), <, plain / 5);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *json = hb_catalog_dup_service_json (t->catalog, last, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (json, "\"guide\""));
+  }
+
+  /* A delta against it is compressed too, and applies. */
+  json_object_set_string_member (json_node_get_object (v1), "version", "large-2");
+  json_object_set_string_member (json_array_get_object_element (services_of (v1), n / 2),
+                                 "summary", "改为全程网办");
+  publish (f, v1);
+  terminal_pull (t);
+  wait_versions (t, 2);
+  g_assert_cmpint (sync_fixture_sim_counter (f->sim, "catalog_deltas"), ==, 1);
+  g_assert_cmpint (sync_fixture_sim_counter (f->sim, "catalog_gzipped"), ==, 2);
+  g_assert_cmpuint (hb_catalog_count (t->catalog), ==, n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -379,5 +451,6 @@ main (int argc, char **argv)
   ADD ("a-delta-that-does-not-fit-falls-back-to-a-full-pull",
        test_a_delta_that_does_not_fit_falls_back_to_a_full_pull);
   ADD ("apply-is-all-or-nothing", test_apply_is_all_or_nothing);
+  ADD ("a-large-catalog-arrives-compressed", test_a_large_catalog_arrives_compressed);
   return g_test_run ();
 }
