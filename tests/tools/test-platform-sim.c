@@ -380,13 +380,20 @@ test_refuses_a_catalog_without_version (void)
 
 /* --- catalog ---------------------------------------------------------------------- */
 
+/* data/catalog.json as the sim serves it. */
+static char *
+read_data_catalog (gsize *len)
+{
+  g_autofree char *path = g_build_filename (hb_test_srcdir (), "data", "catalog.json", NULL);
+  return hb_test_read_file (path, len);
+}
+
 static void
 test_catalog_is_the_data_file_with_its_etag (void)
 {
   g_autoptr(HbTestSim) sim = start_sim (NULL);
-  g_autofree char *path = g_build_filename (hb_test_srcdir (), "data", "catalog.json", NULL);
   gsize len = 0;
-  g_autofree char *file = hb_test_read_file (path, &len);
+  g_autofree char *file = read_data_catalog (&len);
   g_autofree char *version = json_member (file, "version");
   g_autofree char *expected_etag = g_strdup_printf ("\"%s\"", version);
 
@@ -609,9 +616,8 @@ static void
 test_catalog_is_gzipped_when_asked_and_only_then (void)
 {
   g_autoptr(HbTestSim) sim = start_sim (NULL);
-  g_autofree char *path = g_build_filename (hb_test_srcdir (), "data", "catalog.json", NULL);
   gsize len = 0;
-  g_autofree char *file = hb_test_read_file (path, &len);
+  g_autofree char *file = read_data_catalog (&len);
   const char *gzip[] = { "Accept-Encoding: deflate, gzip", NULL };
   const char *refused[] = { "Accept-Encoding: gzip;q=0, identity", NULL };
 
