@@ -5,6 +5,7 @@
 #include "kiosk/hb-code-identity.h"
 #include "kiosk/hb-certificate.h"
 #include "kiosk/hb-code-slip.h"
+#include "kiosk/hb-rating.h"
 #include "kiosk/hb-receipt-ticket.h"
 #include "kiosk/hb-offline-code.h"
 #include "common/hb-json.h"
@@ -27,6 +28,7 @@ struct _HbCore
 
   HbConfig        *config;
   HbStore         *store;
+  guint            rated_visit;   /* the visit (hb_session_get_visit_number) last rated */
   HbCatalog       *catalog;
   HbOutbox        *outbox;
   HbDeviceManager *devices;
@@ -1490,21 +1492,22 @@ enqueued_rating (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 void
-hb_core_rate_async (HbCore *self, int level, GCancellable *cancellable,
-                    GAsyncReadyCallback callback, gpointer user_data)
+hb_core_rate_async (HbCore *self, int level, const char *const *indicators,
+                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   const HbSubmission *sub = hb_session_get_submission (self->session);
   HbService *service = hb_session_get_service (self->session);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *key = g_uuid_string_random ();
   g_autofree char *now = iso8601_now ();
+  g_autoptr(GError) error = NULL;
+  guint visit = hb_session_get_visit_number (self->session);
+  char *body;
   OutboxJob *job;
   GTask *enqueue;
 
   g_task_set_source_tag (task, hb_core_rate_async);
-  if (!self->started || level < 1 || level > 5 ||
+  if (!self->started ||
       (hb_session_get_state (self->session) != HB_SESSION_RATING &&
        hb_session_get_state (self->session) != HB_SESSION_DONE &&
        hb_session_get_state (self->session) != HB_SESSION_ABANDONED))
@@ -1513,31 +1516,33 @@ hb_core_rate_async (HbCore *self, int level, GCancellable *cancellable,
                                "no visit to rate");
       return;
     }
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "idempotency_key");
-  json_builder_add_string_value (b, key);
-  json_builder_set_member_name (b, "case_number");
-  if (sub)
-    json_builder_add_string_value (b, sub->reference);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "service_code");
-  if (service)
-    json_builder_add_string_value (b, hb_service_get_code (service));
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "terminal_id");
-  json_builder_add_string_value (b, hb_config_get_string (self->config, "terminal", "id"));
-  json_builder_set_member_name (b, "level");
-  json_builder_add_int_value (b, level);
-  json_builder_set_member_name (b, "rated_at");
-  json_builder_add_string_value (b, now);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
+  /* 一事一评: one rating per case, and so per visit. */
+  if (self->rated_visit == visit)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "this visit is already rated");
+      return;
+    }
+  HbRating rating = {
+    .idempotency_key = key,
+    .case_number = sub ? sub->reference : NULL,
+    .service_code = service ? hb_service_get_code (service) : NULL,
+    .terminal_id = hb_config_get_string (self->config, "terminal", "id"),
+    .level = level,
+    .indicators = indicators,
+    .outcome = sub ? HB_RATING_COMPLETED : HB_RATING_ABANDONED,
+    .rated_at = now,
+  };
+  body = hb_rating_build_body (&rating, &error);
+  if (body == NULL)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE, "%s", error->message);
+      return;
+    }
+  self->rated_visit = visit;
 
   job = outbox_job_new (self, key, sub ? sub->idempotency_key : NULL, "rating", "/v1/ratings",
-                        hb_json_to_string (root));
+                        body);
   enqueue = g_task_new (self, NULL, enqueued_rating, g_steal_pointer (&task));
   g_task_set_task_data (enqueue, job, (GDestroyNotify) outbox_job_free);
   g_task_run_in_thread (enqueue, enqueue_thread);

@@ -133,9 +133,12 @@ gboolean    hb_core_get_out_of_service (HbCore *self, const char **reason);
  * the status ("attention") until the visit ends. */
 void        hb_core_request_help (HbCore *self, const char *why);
 
-/* Queue a 好差评 rating (1 = 非常不满意 … 5 = 非常满意) for the current visit. */
-void        hb_core_rate_async  (HbCore *self, int level, GCancellable *cancellable,
-                                 GAsyncReadyCallback callback, gpointer user_data);
+/* Queue the visit's 好差评 rating (1 = 非常不满意 … 5 = 非常满意) with indicators offered for
+ * the level (kiosk/hb-rating.h; at least one for 1–2). One rating per visit: a second one
+ * fails with HB_CORE_ERROR_STATE. */
+void        hb_core_rate_async  (HbCore *self, int level, const char *const *indicators,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data);
 gboolean    hb_core_rate_finish (HbCore *self, GAsyncResult *result, GError **error);
 
 /* The application body for the current session (exposed for tests). (transfer full) */

@@ -341,7 +341,7 @@ one_visit (Selftest *t, const char *share_dir, guint sample, const char *service
       return FALSE;
     }
   step_reset (t);
-  hb_core_rate_async (t->core, 5, NULL, rated, t);
+  hb_core_rate_async (t->core, 5, NULL, NULL, rated, t);
   if (!wait_until (t, step_done, NULL) || !t->ok)
     goto step_failed;
   hb_session_finish (session);

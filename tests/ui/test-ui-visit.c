@@ -65,6 +65,11 @@ test_visit_through_every_page (Ui *ui, gconstpointer data)
   ui_snapshot (ui, "rating");
 
   ui_press (ui, "满意");
+  ui_wait_for (ui, "办事效率高");
+  ui_press (ui, "办事效率高");
+  ui_press (ui, "终端好用，操作简单");
+  ui_snapshot (ui, "rating-indicators");
+  ui_press (ui, "提交评价");
   hb_test_spin (500);
   ui_snapshot (ui, "thanks");
   ui_wait_page (ui, HB_PAGE_ATTRACT);
@@ -73,6 +78,18 @@ test_visit_through_every_page (Ui *ui, gconstpointer data)
   ui_snapshot (ui, "attract-again");
 
   g_assert_cmpint (hb_test_sim_count (ui->sim, "/_sim/applications"), ==, 1);
+  /* The rating reached the platform with the indicators ticked, for this case. */
+  for (guint i = 0; i < 100 && hb_test_sim_count (ui->sim, "/_sim/ratings") < 1; i++)
+    hb_test_spin (50);
+  {
+    long status = 0;
+    g_autofree char *ratings = hb_test_sim_request (ui->sim, "GET", "/_sim/ratings", NULL, &status);
+    g_assert_cmpint (status, ==, 200);
+    g_assert_nonnull (strstr (ratings, "\"level\":4"));
+    g_assert_nonnull (strstr (ratings, "\"efficiency\""));
+    g_assert_nonnull (strstr (ratings, "\"usability\""));
+    g_assert_nonnull (strstr (ratings, "\"outcome\":\"completed\""));
+  }
   /* Nothing of the visit survives in a widget: the pages that showed it are gone. */
   g_assert_null (hb_window_get_page (ui->window, HB_PAGE_FORM));
   g_assert_null (hb_window_get_page (ui->window, HB_PAGE_CHECK));
