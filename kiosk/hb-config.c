@@ -38,6 +38,8 @@ static const KeySpec keys[] = {
   { "platform", "heartbeat_interval", T_INT,    "60",     10, 3600 },
   { "platform", "park_after_failures", T_INT,   "20",     1, 1000 },
   { "platform", "park_after_hours",   T_INT,    "72",     1, 8760 },
+  /* 帮办: how often a help call asks whether an agent answered (kiosk/hb-help-call.h). */
+  { "platform", "help_poll_ms",       T_INT,    "2000",   200, 30000 },
   /* Transport security (docs/transport-security.md); the files are checked at sync start. */
   { "platform", "ca_file",            T_PATH,   NULL },
   { "platform", "pin_sha256",         T_PINS,   NULL },

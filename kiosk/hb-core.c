@@ -6,6 +6,7 @@
 #include "kiosk/hb-certificate.h"
 #include "kiosk/hb-code-slip.h"
 #include "kiosk/hb-rating.h"
+#include "kiosk/hb-report.h"
 #include "kiosk/hb-receipt-ticket.h"
 #include "kiosk/hb-offline-code.h"
 #include "common/hb-json.h"
@@ -1489,6 +1490,79 @@ enqueued_rating (GObject *source, GAsyncResult *result, gpointer data)
     }
   hb_sync_kick (self->sync);
   g_task_return_boolean (task, TRUE);
+}
+
+/* --- 办不成事 and 帮办 ----------------------------------------------------------------- */
+
+void
+hb_core_report_async (HbCore *self, const char *step, const char *reason, const char *detail,
+                      const char *contact_phone, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  const HbSubmission *sub = hb_session_get_submission (self->session);
+  HbService *service = hb_session_get_service (self->session);
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *now = iso8601_now ();
+  g_autoptr(GError) error = NULL;
+  HbReport report = {
+    .idempotency_key = key,
+    .terminal_id = hb_config_get_string (self->config, "terminal", "id"),
+    .service_code = service ? hb_service_get_code (service) : NULL,
+    .step = step,
+    .reason = reason,
+    .detail = detail,
+    .contact_phone = contact_phone,
+    .reported_at = now,
+  };
+  char *body;
+  OutboxJob *job;
+  GTask *enqueue;
+
+  g_task_set_source_tag (task, hb_core_report_async);
+  if (!self->started)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE, "not started");
+      return;
+    }
+  body = hb_report_build_body (&report, &error);
+  if (body == NULL)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE, "%s", error->message);
+      return;
+    }
+  g_message ("core: 办不成事 reported at %s (%s)", report.step ? report.step : "?", reason);
+  /* Queued like an application: delivered exactly once, offline included; after the
+   * visit's own items (order within the visit). */
+  job = outbox_job_new (self, key, sub ? sub->idempotency_key : NULL, "report", "/v1/reports",
+                        body);
+  enqueue = g_task_new (self, NULL, enqueued_rating, g_steal_pointer (&task));
+  g_task_set_task_data (enqueue, job, (GDestroyNotify) outbox_job_free);
+  g_task_run_in_thread (enqueue, enqueue_thread);
+  g_object_unref (enqueue);
+}
+
+gboolean
+hb_core_report_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+HbHelpCall *
+hb_core_call_help (HbCore *self, const char *page)
+{
+  HbService *service = hb_session_get_service (self->session);
+  HbHelpCall *call;
+
+  g_return_val_if_fail (self->started, NULL);
+  hb_core_request_help (self, "resident");   /* staff on site see it too */
+  call = hb_help_call_new (self->sync, hb_config_get_string (self->config, "terminal", "id"),
+                           service ? hb_service_get_code (service) : NULL, page,
+                           hb_i18n_get_language (),
+                           (guint) hb_config_get_int (self->config, "platform", "help_poll_ms"));
+  hb_help_call_start (call);
+  return call;
 }
 
 void

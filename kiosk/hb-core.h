@@ -10,6 +10,7 @@
 #include "kiosk/hb-session.h"
 #include "kiosk/hb-print-service.h"
 #include "kiosk/hb-code-identity.h"
+#include "kiosk/hb-help-call.h"
 #include "drivers/hb-device-manager.h"
 #include "offline-cache/hb-store.h"
 #include "offline-cache/hb-catalog.h"
@@ -132,6 +133,19 @@ gboolean    hb_core_get_out_of_service (HbCore *self, const char **reason);
 /* A resident asks for a clerk (why: a short keyword, e.g. "printer"): shown to staff in
  * the status ("attention") until the visit ends. */
 void        hb_core_request_help (HbCore *self, const char *why);
+
+/* 办不成事: queue a report (reason from hb_report_reasons (); detail and an 11-digit mobile
+ * for the call back optional) for the page the resident is on (step). Works with or without
+ * a visit; delivered exactly once through the outbox. */
+void        hb_core_report_async  (HbCore *self, const char *step, const char *reason,
+                                   const char *detail, const char *contact_phone,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+gboolean    hb_core_report_finish (HbCore *self, GAsyncResult *result, GError **error);
+
+/* 帮办: call the platform's help desk from page (also flags staff on site, as
+ * hb_core_request_help). The call is started; watch its "changed". (transfer full) */
+HbHelpCall *hb_core_call_help (HbCore *self, const char *page);
 
 /* Queue the visit's 好差评 rating (1 = 非常不满意 … 5 = 非常满意) with indicators offered for
  * the level (kiosk/hb-rating.h; at least one for 1–2). One rating per visit: a second one

@@ -1043,6 +1043,7 @@ typedef struct {
   char  *path;
   char  *body;        /* may be personal data: wiped */
   gsize  body_length;
+  char  *idempotency_key;   /* or NULL */
 } RequestData;
 
 typedef struct {
@@ -1058,6 +1059,7 @@ request_data_free (gpointer data)
   g_free (d->method);
   g_free (d->url);
   g_free (d->path);
+  g_free (d->idempotency_key);
   if (d->body)
     explicit_bzero (d->body, d->body_length);
   g_free (d->body);
@@ -1096,6 +1098,7 @@ request_worker (GTask *task, gpointer source, gpointer task_data, GCancellable *
   req.abort_data = cancellable;
   req.body = d->body;
   req.body_length = d->body_length;
+  req.idempotency_key = d->idempotency_key;
 
   curl = curl_easy_init ();
   if (curl == NULL)
@@ -1137,10 +1140,34 @@ path_ok (const char *path)
   return TRUE;
 }
 
+/* What the platform takes as an Idempotency-Key (docs/platform-api.md): 1–128 printable
+ * ASCII characters; ours are UUIDs. */
+static gboolean
+key_ok (const char *key)
+{
+  gsize n = strlen (key);
+  if (n == 0 || n > 128)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (key[i] <= 0x20 || key[i] >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
 void
 hb_sync_request_async (HbSync *self, const char *method, const char *path,
                        const char *body_json, GCancellable *cancellable,
                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  hb_sync_request_with_key_async (self, method, path, body_json, NULL, cancellable, callback,
+                                  user_data);
+}
+
+void
+hb_sync_request_with_key_async (HbSync *self, const char *method, const char *path,
+                                const char *body_json, const char *idempotency_key,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data)
 {
   g_autoptr(GTask) task = NULL;
   RequestData *d;
@@ -1151,7 +1178,8 @@ hb_sync_request_async (HbSync *self, const char *method, const char *path,
   g_task_set_source_tag (task, hb_sync_request_async);
   g_task_set_name (task, "[haoban] platform request");
 
-  if (method == NULL || !g_strv_contains (methods, method) || !path_ok (path))
+  if (method == NULL || !g_strv_contains (methods, method) || !path_ok (path)
+      || (idempotency_key != NULL && !key_ok (idempotency_key)))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                "invalid platform request (method or path)");
@@ -1167,6 +1195,7 @@ hb_sync_request_async (HbSync *self, const char *method, const char *path,
   d->method = g_strdup (method);
   d->path = g_strdup (path);
   d->url = g_strconcat (self->platform_url, path, NULL);
+  d->idempotency_key = g_strdup (idempotency_key);
   if (body_json)
     {
       d->body_length = strlen (body_json);

@@ -60,6 +60,13 @@ void     hb_sync_request_catalog (HbSync *self);
 void     hb_sync_request_async  (HbSync *self, const char *method, const char *path,
                                  const char *body_json, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data);
+/* The same with an Idempotency-Key header (a short printable token), for online calls that
+ * create something at the platform and may be retried by the caller. Finish with
+ * hb_sync_request_finish. */
+void     hb_sync_request_with_key_async (HbSync *self, const char *method, const char *path,
+                                         const char *body_json, const char *idempotency_key,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
 char    *hb_sync_request_finish (HbSync *self, GAsyncResult *result, guint *http_status,
                                  GError **error);
 

@@ -2,6 +2,8 @@
 #include "ui/hb-window.h"
 #include "ui/hb-ui-util.h"
 #include "ui/pages/hb-pages.h"
+#include "ui/widgets/hb-help-panel.h"
+#include "ui/widgets/hb-report-panel.h"
 #include "ui/widgets/hb-sim-panel.h"
 #include "kiosk/hb-i18n.h"
 
@@ -21,6 +23,8 @@ struct _HbWindow
   GtkLabel   *site_label;
   GtkLabel   *network_label;
   GtkButton  *exit_button;
+  GtkButton  *help_button;
+  GtkButton  *report_button;
   GtkWidget  *idle_scrim;
   GtkLabel   *idle_title;
   GtkLabel   *idle_text;
@@ -29,6 +33,7 @@ struct _HbWindow
   /* Owned */
   HbCore     *core;
   GtkWidget  *pages[HB_N_PAGES];   /* children of stack, or NULL until first shown */
+  GtkWidget  *panel;               /* 帮办 or 办不成事 over the page, or NULL */
   GtkWidget  *sim_panel;
   HbPageId    current;
   gboolean    allow_close;
@@ -102,6 +107,46 @@ update_chrome (HbWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->exit_button), in_visit);
   gtk_button_set_label (self->exit_button, exit_label);
   hb_ui_set_accessible_label (GTK_WIDGET (self->exit_button), exit_label);
+  /* On every page: human help, and "I couldn't get it done". */
+  gtk_button_set_label (self->help_button, _("帮办"));
+  hb_ui_set_accessible_label (GTK_WIDGET (self->help_button), _("呼叫帮办"));
+  gtk_button_set_label (self->report_button, _("办不成事"));
+  hb_ui_set_accessible_label (GTK_WIDGET (self->report_button), _("办不成事反映"));
+}
+
+/* --- 帮办 and 办不成事 panels --------------------------------------------------------- */
+
+static void
+close_panel (HbWindow *self)
+{
+  if (self->panel == NULL)
+    return;
+  gtk_overlay_remove_overlay (self->overlay, self->panel);
+  self->panel = NULL;
+}
+
+static void
+open_panel (HbWindow *self, GtkWidget *panel)
+{
+  close_panel (self);
+  self->panel = panel;
+  g_signal_connect_object (panel, "closed", G_CALLBACK (close_panel), self, G_CONNECT_SWAPPED);
+  gtk_overlay_add_overlay (self->overlay, panel);
+  hb_session_touch (hb_core_get_session (self->core));
+}
+
+static void
+on_help_clicked (HbWindow *self)
+{
+  g_autoptr(HbHelpCall) call = hb_core_call_help (self->core,
+                                                  hb_page_id_to_string (self->current));
+  open_panel (self, hb_help_panel_new (call));
+}
+
+static void
+on_report_clicked (HbWindow *self)
+{
+  open_panel (self, hb_report_panel_new (self->core, hb_page_id_to_string (self->current)));
 }
 
 void
@@ -144,6 +189,7 @@ on_state_changed (HbSession *session, HbSessionState old, HbSessionState state, 
       hb_window_show_page (self, HB_PAGE_ATTRACT);
       /* Nothing of the visit may survive in a widget. */
       drop_pages (self, HB_PAGE_ATTRACT);
+      close_panel (self);
       break;
     case HB_SESSION_IDENTIFIED:
       hb_window_show_page (self, HB_PAGE_CATALOG);
@@ -400,17 +446,35 @@ hb_window_class_init (HbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HbWindow, site_label);
   gtk_widget_class_bind_template_child (widget_class, HbWindow, network_label);
   gtk_widget_class_bind_template_child (widget_class, HbWindow, exit_button);
+  gtk_widget_class_bind_template_child (widget_class, HbWindow, help_button);
+  gtk_widget_class_bind_template_child (widget_class, HbWindow, report_button);
   gtk_widget_class_bind_template_child (widget_class, HbWindow, idle_scrim);
   gtk_widget_class_bind_template_child (widget_class, HbWindow, idle_title);
   gtk_widget_class_bind_template_child (widget_class, HbWindow, idle_text);
   gtk_widget_class_bind_template_child (widget_class, HbWindow, idle_continue);
   gtk_widget_class_bind_template_callback (widget_class, on_lang_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_exit_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_help_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_report_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_idle_continue);
 
   signals[SIGNAL_PAGE_SHOWN] =
     g_signal_new ("page-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_INT, HB_TYPE_PAGE);
+}
+
+/* Cross-fading two full-screen pages is cheap on a GPU, but the cairo (software)
+ * renderer spends 15–17 ms of main-thread time per frame on it at 1080×1920, more than a
+ * frame, sync or no sync (tests/bench/bench-ui-sync.c, scene "transitions"; ≤ 7 ms with
+ * no transition). Without a GPU renderer, pages switch at once. */
+static void
+on_realize (GtkWidget *widget)
+{
+  HbWindow *self = HB_WINDOW (widget);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
+
+  if (renderer && GSK_IS_CAIRO_RENDERER (renderer))
+    gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
 }
 
 static void
@@ -419,6 +483,7 @@ hb_window_init (HbWindow *self)
   GtkEventController *legacy;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_after (self, "realize", G_CALLBACK (on_realize), NULL);
   lock_down (self);
   legacy = gtk_event_controller_legacy_new ();
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);

@@ -3,6 +3,10 @@
  * Starts cupsd (-f, own config, spool, logs in a temp dir, loopback ports picked free) and
  * ippeveprinter behind it (queue "kiosk", its print command a shell script that copies each
  * document to out/ and can simulate faults), both as our own children, stopped by PID.
+ * The queue's ipp backend is wrapped (own ServerBin) so that a document the printer fails
+ * always ends canceled in CUPS (CUPS 2.4's backend sometimes says "completed": see the .c).
+ * Start checks that the cupsd and the printer on its ports are its own (a unique token in
+ * the printer's name and the queue's location) and moves to other ports if not.
  * Never touches the system cupsd. Needs root (cupsd drops filters to lp) and a C compiler
  * (a tiny LD_PRELOAD stub lets ippeveprinter run without avahi/D-Bus): without them start
  * fails with G_IO_ERROR_NOT_SUPPORTED and the test should g_test_skip. */
