@@ -10,19 +10,24 @@ static const char *const LEVELS[] = {
   NULL, N_("非常不满意"), N_("不满意"), N_("基本满意"), N_("满意"), N_("非常满意"),
 };
 
+/* The national offline set (自助终端 is an offline channel), as docs/platform-api.md lists
+ * it: the id sent is the indicator itself. No local additions (GB/T 39734). */
 static const HbRatingIndicator GOOD[] = {
-  { "efficiency",     N_("办事效率高") },
-  { "guide_accuracy", N_("办事指南准确清楚") },
-  { "convenience",    N_("材料少，办事方便") },
-  { "usability",      N_("终端好用，操作简单") },
+  { "服务效率高", N_("服务效率高") },
+  { "服务水平高", N_("服务水平高") },
+  { "服务态度好", N_("服务态度好") },
+};
+
+static const HbRatingIndicator FAIR[] = {
+  { "服务效率一般", N_("服务效率一般") },
+  { "服务水平一般", N_("服务水平一般") },
+  { "服务态度一般", N_("服务态度一般") },
 };
 
 static const HbRatingIndicator BAD[] = {
-  { "efficiency",     N_("办事慢，等待时间长") },
-  { "guide_accuracy", N_("办事指南不准确、看不懂") },
-  { "convenience",    N_("材料多，要跑多次") },
-  { "usability",      N_("终端难用或有故障") },
-  { "not_done",       N_("事情没有办成") },
+  { "服务效率低", N_("服务效率低") },
+  { "服务水平低", N_("服务水平低") },
+  { "服务态度差", N_("服务态度差") },
 };
 
 const char *
@@ -45,8 +50,13 @@ hb_rating_indicators (int level, guint *n)
       *n = 0;
       return NULL;
     }
-  *n = hb_rating_level_is_bad (level) ? G_N_ELEMENTS (BAD) : G_N_ELEMENTS (GOOD);
-  return hb_rating_level_is_bad (level) ? BAD : GOOD;
+  if (hb_rating_level_is_bad (level))
+    {
+      *n = G_N_ELEMENTS (BAD);
+      return BAD;
+    }
+  *n = level == 3 ? G_N_ELEMENTS (FAIR) : G_N_ELEMENTS (GOOD);
+  return level == 3 ? FAIR : GOOD;
 }
 
 static gboolean

@@ -1,9 +1,8 @@
 /* hb-rating.h — 好差评: the five national levels, the indicators offered with each, and the
  * rating the platform receives (POST /v1/ratings).
  *
- * Indicators follow GB/T 39735's online set (办事效率, 办事指南精确度, 办事便捷度, 平台操作性)
- * — an unattended terminal is an online channel in all but place — said positively for
- * levels 3–5 and as the problem for levels 1–2 (差评), plus "not done" for 差评.
+ * Indicators are the national offline set (服务效率, 服务水平, 服务态度), said for the level:
+ * 高/好 for 4–5, 一般 for 3, 低/差 for 1–2 (docs/platform-api.md "POST /v1/ratings").
  * docs/decisions.md says why. */
 #pragma once
 
@@ -11,11 +10,11 @@
 
 G_BEGIN_DECLS
 
-#define HB_RATING_INDICATOR_VERSION "GB/T39735-2020/online/1"
-#define HB_RATING_MAX_COMMENT 200   /* characters */
+#define HB_RATING_INDICATOR_VERSION "offline-2019"
+#define HB_RATING_MAX_COMMENT 500   /* characters */
 
 typedef struct {
-  const char *id;      /* "efficiency" … : what the platform receives */
+  const char *id;      /* what the platform receives: the indicator itself */
   const char *label;   /* untranslated (N_); _() it to show */
 } HbRatingIndicator;
 

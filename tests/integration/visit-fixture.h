@@ -348,7 +348,7 @@ visit_rate_and_finish (Visit *v, int level)
   g_assert_true (hb_session_begin_rating (s));
   visit_reset_async (v);
   /* A 差评 (1–2) says what went wrong. */
-  static const char *const bad[] = { "not_done", NULL };
+  static const char *const bad[] = { "服务效率低", NULL };
   hb_core_rate_async (v->core, level, level <= 2 ? bad : NULL, NULL, rated_cb, v);
   g_assert_true (hb_test_wait_until (async_done, v, 30000));
   g_assert_no_error (v->error);

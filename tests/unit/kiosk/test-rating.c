@@ -28,27 +28,26 @@ test_five_national_levels_with_two_bad_ones (void)
     {
       guint n = 0;
       const HbRatingIndicator *all = hb_rating_indicators (level, &n);
-      g_assert_cmpuint (n, >=, 4);
+      g_assert_cmpuint (n, ==, 3);
       g_assert_cmpint (hb_rating_level_is_bad (level), ==, level <= 2);
-      /* Only a 差评 offers "not done". */
-      gboolean not_done = FALSE;
-      for (guint i = 0; i < n; i++)
-        not_done |= g_str_equal (all[i].id, "not_done");
-      g_assert_cmpint (not_done, ==, level <= 2);
+      /* The offline set, worded for the level. */
+      const char *efficiency = level >= 4 ? "服务效率高" : level == 3 ? "服务效率一般" : "服务效率低";
+      g_assert_cmpstr (all[0].id, ==, efficiency);
+      g_assert_true (g_str_has_prefix (all[2].id, "服务态度"));
     }
 }
 
 static void
 test_body_carries_level_indicators_version_and_outcome (void)
 {
-  const char *const ids[] = { "efficiency", "usability", NULL };
+  const char *const ids[] = { "服务效率高", "服务态度好", NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) o = build (4, ids, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (json_object_get_int_member (o, "level"), ==, 4);
   JsonArray *a = json_object_get_array_member (o, "indicators");
   g_assert_cmpuint (json_array_get_length (a), ==, 2);
-  g_assert_cmpstr (json_array_get_string_element (a, 1), ==, "usability");
+  g_assert_cmpstr (json_array_get_string_element (a, 1), ==, "服务态度好");
   g_assert_cmpstr (json_object_get_string_member (o, "indicator_version"), ==,
                    HB_RATING_INDICATOR_VERSION);
   g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "completed");
@@ -59,7 +58,7 @@ test_body_carries_level_indicators_version_and_outcome (void)
 static void
 test_a_bad_rating_must_say_what_went_wrong (void)
 {
-  const char *const why[] = { "not_done", NULL };
+  const char *const why[] = { "服务效率低", NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) none = build (2, NULL, NULL, &error);
   g_assert_null (none);
@@ -76,11 +75,11 @@ test_a_bad_rating_must_say_what_went_wrong (void)
 static void
 test_indicators_must_belong_to_the_level (void)
 {
-  const char *const wrong[] = { "not_done", NULL };           /* not offered with 5 */
-  const char *const unknown[] = { "price", NULL };
-  const char *const twice[] = { "efficiency", "efficiency", NULL };
+  const char *const wrong[] = { "服务效率低", NULL };          /* not offered with 5 */
+  const char *const unknown[] = { "价格便宜", NULL };
+  const char *const twice[] = { "服务效率高", "服务效率高", NULL };
   g_autofree char *long_comment = g_strnfill (HB_RATING_MAX_COMMENT + 1, 'x');
-  const char *const why[] = { "usability", NULL };
+  const char *const why[] = { "服务态度差", NULL };
   g_assert_null (build (5, wrong, NULL, NULL));
   g_assert_null (build (3, unknown, NULL, NULL));
   g_assert_null (build (4, twice, NULL, NULL));
