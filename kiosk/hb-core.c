@@ -5,6 +5,8 @@
 #include "kiosk/hb-code-identity.h"
 #include "kiosk/hb-certificate.h"
 #include "kiosk/hb-code-slip.h"
+#include "kiosk/hb-benefits.h"
+#include "kiosk/hb-cases.h"
 #include "kiosk/hb-rating.h"
 #include "kiosk/hb-report.h"
 #include "kiosk/hb-receipt-ticket.h"
@@ -30,6 +32,8 @@ struct _HbCore
   HbConfig        *config;
   HbStore         *store;
   guint            rated_visit;   /* the visit (hb_session_get_visit_number) last rated */
+  GHashTable      *benefit_keys;  /* benefit id → Idempotency-Key, for benefit_keys_visit */
+  guint            benefit_keys_visit;
   HbCatalog       *catalog;
   HbOutbox        *outbox;
   HbDeviceManager *devices;
@@ -65,7 +69,7 @@ struct _HbCore
 G_DEFINE_FINAL_TYPE (HbCore, hb_core, G_TYPE_OBJECT)
 
 enum { SIGNAL_IDENTIFY_FAILED, SIGNAL_CATALOG_CHANGED, SIGNAL_STATUS_CHANGED,
-       SIGNAL_PLACE_SCANNED, N_SIGNALS };
+       SIGNAL_PLACE_SCANNED, SIGNAL_CASE_SCANNED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void write_status_soon (HbCore *self);
@@ -102,6 +106,7 @@ hb_core_finalize (GObject *object)
   g_free (self->print_failure);
   g_free (self->help_requested);
   g_free (self->out_of_service_reason);
+  g_hash_table_unref (self->benefit_keys);
   G_OBJECT_CLASS (hb_core_parent_class)->finalize (object);
 }
 
@@ -118,6 +123,9 @@ hb_core_class_init (HbCoreClass *klass)
   signals[SIGNAL_PLACE_SCANNED] =
     g_signal_new ("place-scanned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, HB_TYPE_PLACE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SIGNAL_CASE_SCANNED] =
+    g_signal_new ("case-scanned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_CATALOG_CHANGED] =
     g_signal_new ("catalog-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 0);
@@ -131,6 +139,7 @@ hb_core_init (HbCore *self)
 {
   g_mutex_init (&self->writer_lock);
   self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->benefit_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 HbCore *
@@ -381,6 +390,12 @@ hb_core_identify_with_code (HbCore *self, const char *text)
   if (hb_offline_code_looks_offline (text, strlen (text)))
     {
       identify_with_offline_code (self, text);
+      return;
+    }
+  /* A receipt's QR carries its case number: show the case, start no visit. */
+  if (hb_cases_is_reference (text))
+    {
+      g_signal_emit (self, signals[SIGNAL_CASE_SCANNED], 0, text);
       return;
     }
 
@@ -1547,6 +1562,155 @@ hb_core_report_finish (HbCore *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- 免申即享 --------------------------------------------------------------------------- */
+
+/* The identified resident's ID number, or NULL (an offline code names a subject only; a
+ * business login is not a resident). */
+static const char *
+resident_id_number (HbCore *self)
+{
+  HbPerson *person = hb_session_get_person (self->session);
+  if (person == NULL || hb_person_get_principal (person) != HB_PRINCIPAL_PERSON
+      || !hb_person_has_card_data (person))
+    return NULL;
+  return hb_person_get_id_number (person);
+}
+
+static void
+benefits_listed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  GPtrArray *list = hb_benefits_list_finish (result, &error);
+  if (list == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, list, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+hb_core_list_benefits_async (HbCore *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  const char *id_number = resident_id_number (self);
+
+  g_task_set_source_tag (task, hb_core_list_benefits_async);
+  if (!self->started || id_number == NULL)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "benefits are looked up for a resident identified by card");
+      g_object_unref (task);
+      return;
+    }
+  hb_benefits_list_async (self->sync, id_number, cancellable, benefits_listed, task);
+}
+
+GPtrArray *
+hb_core_list_benefits_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+benefit_confirmed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  char *case_number = hb_benefits_confirm_finish (result, &error);
+  if (case_number == NULL)
+    g_task_return_error (task, error);
+  else
+    {
+      g_message ("core: benefit confirmed as case %s", case_number);
+      g_task_return_pointer (task, case_number, g_free);
+    }
+}
+
+void
+hb_core_confirm_benefit_async (HbCore *self, const char *benefit_id, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  const char *id_number = resident_id_number (self);
+  guint visit = hb_session_get_visit_number (self->session);
+  const char *key;
+
+  g_task_set_source_tag (task, hb_core_confirm_benefit_async);
+  if (!self->started || id_number == NULL || benefit_id == NULL)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "benefits are confirmed for a resident identified by card");
+      g_object_unref (task);
+      return;
+    }
+  /* One key per benefit per visit: a second tap (or a retry after a lost answer) is the
+   * same confirmation at the platform, never a second one. */
+  if (self->benefit_keys_visit != visit)
+    {
+      g_hash_table_remove_all (self->benefit_keys);
+      self->benefit_keys_visit = visit;
+    }
+  key = g_hash_table_lookup (self->benefit_keys, benefit_id);
+  if (key == NULL)
+    {
+      char *k = g_uuid_string_random ();
+      g_hash_table_insert (self->benefit_keys, g_strdup (benefit_id), k);
+      key = k;
+    }
+  hb_benefits_confirm_async (self->sync, id_number, benefit_id, key, cancellable,
+                             benefit_confirmed, task);
+}
+
+char *
+hb_core_confirm_benefit_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* --- 进度查询 ---------------------------------------------------------------------------- */
+
+static void
+cases_queried (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  GPtrArray *cases = hb_cases_query_finish (result, &error);
+  if (cases == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, cases, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+hb_core_query_cases_async (HbCore *self, const char *reference, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  const char *id_number = reference ? NULL : resident_id_number (self);
+
+  g_task_set_source_tag (task, hb_core_query_cases_async);
+  if (!self->started || (reference == NULL && id_number == NULL)
+      || (reference != NULL && !hb_cases_is_reference (reference)))
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "cases are looked up by a receipt's number or for a resident "
+                               "identified by card");
+      g_object_unref (task);
+      return;
+    }
+  hb_cases_query_async (self->sync, reference, id_number, cancellable, cases_queried, task);
+}
+
+GPtrArray *
+hb_core_query_cases_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 HbHelpCall *

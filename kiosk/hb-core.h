@@ -143,6 +143,26 @@ void        hb_core_report_async  (HbCore *self, const char *step, const char *r
                                    gpointer user_data);
 gboolean    hb_core_report_finish (HbCore *self, GAsyncResult *result, GError **error);
 
+/* 免申即享: the benefits the identified resident (by card) gets without applying
+ * (HbBenefit*, kiosk/hb-benefits.h), and the one-tap confirmation of one (returns the case
+ * number; a repeat in the same visit is the same confirmation). Online only. */
+void        hb_core_list_benefits_async  (HbCore *self, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray  *hb_core_list_benefits_finish (HbCore *self, GAsyncResult *result, GError **error);
+void        hb_core_confirm_benefit_async  (HbCore *self, const char *benefit_id,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+char       *hb_core_confirm_benefit_finish (HbCore *self, GAsyncResult *result,
+                                            GError **error);
+
+/* 进度查询: cases (HbCase*, kiosk/hb-cases.h) by a receipt's number (reference), or, with
+ * reference NULL, every case of the resident identified by card. Online only; an unknown
+ * number is G_IO_ERROR_NOT_FOUND. */
+void        hb_core_query_cases_async  (HbCore *self, const char *reference,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray  *hb_core_query_cases_finish (HbCore *self, GAsyncResult *result, GError **error);
+
 /* 帮办: call the platform's help desk from page (also flags staff on site, as
  * hb_core_request_help). The call is started; watch its "changed". (transfer full) */
 HbHelpCall *hb_core_call_help (HbCore *self, const char *page);
@@ -169,6 +189,8 @@ HbSync     *hb_core_new_sync (HbConfig *config);
  *   "identify-failed" (const char *message) — translated, for the screen
  *   "place-scanned"   (const HbPlace *place) — a place code (场所码) was scanned at ATTRACT:
  *                      show the place; no visit starts
+ *   "case-scanned"    (const char *reference) — a receipt's QR (a case number) was scanned
+ *                      at ATTRACT: show its progress; no visit starts
  *   "catalog-changed" ()
  *   "status-changed"  () — devices, reachability or outbox changed */
 

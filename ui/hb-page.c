@@ -12,6 +12,7 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (HbPage, hb_page, GTK_TYPE_WIDGET)
 static const char *const page_names[HB_N_PAGES] = {
   "attract", "identify", "catalog", "guide", "form", "check", "result", "print", "rating",
   "place",
+  "progress",
 };
 
 const char *

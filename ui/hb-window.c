@@ -59,6 +59,7 @@ page_type (HbPageId id)
     case HB_PAGE_PRINT:    return HB_TYPE_PRINT_PAGE;
     case HB_PAGE_RATING:   return HB_TYPE_RATING_PAGE;
     case HB_PAGE_PLACE:    return HB_TYPE_PLACE_PAGE;
+    case HB_PAGE_PROGRESS: return HB_TYPE_PROGRESS_PAGE;
     default:               g_assert_not_reached ();
     }
 }
@@ -279,10 +280,20 @@ on_place_scanned (HbCore *core, const HbPlace *place, HbWindow *self)
   hb_window_show_page (self, HB_PAGE_PLACE);
 }
 
+/* A receipt's QR scanned on the attract screen: that case's progress, no visit. */
+static void
+on_case_scanned (HbCore *core, const char *reference, HbWindow *self)
+{
+  GtkWidget *page = ensure_page (self, HB_PAGE_PROGRESS);
+  hb_progress_page_set_reference (HB_PROGRESS_PAGE (page), reference);
+  hb_window_show_page (self, HB_PAGE_PROGRESS);
+}
+
 static void
 on_identify_failed (HbCore *core, const char *message, HbWindow *self)
 {
-  if (self->current != HB_PAGE_ATTRACT && self->current != HB_PAGE_PLACE)
+  if (self->current != HB_PAGE_ATTRACT && self->current != HB_PAGE_PLACE
+      && self->current != HB_PAGE_PROGRESS)
     return;
   hb_window_show_page (self, HB_PAGE_IDENTIFY);
   hb_identify_page_show_error (HB_IDENTIFY_PAGE (self->pages[HB_PAGE_IDENTIFY]), message);
@@ -503,6 +514,7 @@ hb_window_new (GtkApplication *app, HbCore *core)
   g_signal_connect_object (session, "idle-warning", G_CALLBACK (on_idle_warning), self, 0);
   g_signal_connect_object (session, "idle-extended", G_CALLBACK (on_idle_extended), self, 0);
   g_signal_connect_object (core, "place-scanned", G_CALLBACK (on_place_scanned), self, 0);
+  g_signal_connect_object (core, "case-scanned", G_CALLBACK (on_case_scanned), self, 0);
   g_signal_connect_object (core, "identify-failed", G_CALLBACK (on_identify_failed), self, 0);
 
   gtk_window_set_default_size (GTK_WINDOW (self),

@@ -25,12 +25,17 @@ G_DECLARE_FINAL_TYPE (HbPrintPage, hb_print_page, HB, PRINT_PAGE, HbPage)
 G_DECLARE_FINAL_TYPE (HbRatingPage, hb_rating_page, HB, RATING_PAGE, HbPage)
 #define HB_TYPE_PLACE_PAGE (hb_place_page_get_type ())
 G_DECLARE_FINAL_TYPE (HbPlacePage, hb_place_page, HB, PLACE_PAGE, HbPage)
+#define HB_TYPE_PROGRESS_PAGE (hb_progress_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbProgressPage, hb_progress_page, HB, PROGRESS_PAGE, HbPage)
 
 /* The form page scrolls to and focuses this field when shown next ("修改" on the check page). */
 void hb_form_page_focus_field (HbFormPage *self, const char *field_id);
 
 /* The place the place page shows (copied). */
 void hb_place_page_set_place (HbPlacePage *self, const HbPlace *place);
+/* What the progress page looks up when shown next: a receipt's number, or NULL for every
+ * case of the identified resident. */
+void hb_progress_page_set_reference (HbProgressPage *self, const char *reference);
 /* Shows a failed identification (a code scanned on the attract screen). */
 void hb_identify_page_show_error (HbIdentifyPage *self, const char *message);
 
