@@ -7,6 +7,7 @@
 #include "kiosk/hb-code-slip.h"
 #include "kiosk/hb-benefits.h"
 #include "kiosk/hb-cases.h"
+#include "kiosk/hb-licences.h"
 #include "kiosk/hb-rating.h"
 #include "kiosk/hb-report.h"
 #include "kiosk/hb-receipt-ticket.h"
@@ -33,6 +34,8 @@ struct _HbCore
   HbStore         *store;
   guint            rated_visit;   /* the visit (hb_session_get_visit_number) last rated */
   GHashTable      *benefit_keys;  /* benefit id → Idempotency-Key, for benefit_keys_visit */
+  GStrv            licences;      /* the visit's electronic licence types, once known */
+  GCancellable    *licences_fetch;
   guint            benefit_keys_visit;
   HbCatalog       *catalog;
   HbOutbox        *outbox;
@@ -69,10 +72,11 @@ struct _HbCore
 G_DEFINE_FINAL_TYPE (HbCore, hb_core, G_TYPE_OBJECT)
 
 enum { SIGNAL_IDENTIFY_FAILED, SIGNAL_CATALOG_CHANGED, SIGNAL_STATUS_CHANGED,
-       SIGNAL_PLACE_SCANNED, SIGNAL_CASE_SCANNED, N_SIGNALS };
+       SIGNAL_PLACE_SCANNED, SIGNAL_CASE_SCANNED, SIGNAL_LICENCES_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void write_status_soon (HbCore *self);
+static const char *resident_id_number (HbCore *self);
 static void load_out_of_service (HbCore *self);
 
 /* --- object ----------------------------------------------------------------------- */
@@ -107,6 +111,8 @@ hb_core_finalize (GObject *object)
   g_free (self->help_requested);
   g_free (self->out_of_service_reason);
   g_hash_table_unref (self->benefit_keys);
+  g_strfreev (self->licences);
+  g_clear_object (&self->licences_fetch);
   G_OBJECT_CLASS (hb_core_parent_class)->finalize (object);
 }
 
@@ -123,6 +129,9 @@ hb_core_class_init (HbCoreClass *klass)
   signals[SIGNAL_PLACE_SCANNED] =
     g_signal_new ("place-scanned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, HB_TYPE_PLACE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SIGNAL_LICENCES_CHANGED] =
+    g_signal_new ("licences-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_CASE_SCANNED] =
     g_signal_new ("case-scanned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -439,13 +448,57 @@ on_session_wiped (HbSession *session, int reason, HbCore *self)
     g_cancellable_cancel (self->resolving);
   /* The resident who asked for a clerk has gone. */
   g_clear_pointer (&self->help_requested, g_free);
+  /* Their licences too. */
+  if (self->licences_fetch)
+    g_cancellable_cancel (self->licences_fetch);
+  g_clear_object (&self->licences_fetch);
+  g_clear_pointer (&self->licences, g_strfreev);
   write_status_soon (self);
+}
+
+static void
+licences_fetched (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(HbCore) self = data;
+  g_autoptr(GError) error = NULL;
+  GStrv types = hb_licences_fetch_finish (result, &error);
+
+  if (types == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("core: electronic licences unknown: %s", error->message);
+      return;   /* every material is asked for, as without the platform */
+    }
+  if (hb_session_get_person (self->session) == NULL)
+    {
+      g_strfreev (types);
+      return;
+    }
+  g_strfreev (self->licences);
+  self->licences = types;
+  g_message ("core: %u electronic licences on file", g_strv_length (types));
+  g_signal_emit (self, signals[SIGNAL_LICENCES_CHANGED], 0);
 }
 
 static void
 on_session_state (HbSession *session, HbSessionState old, HbSessionState state, HbCore *self)
 {
+  /* 两个免于提交: learn at once which materials electronic licences replace. */
+  if (state == HB_SESSION_IDENTIFIED && old == HB_SESSION_ATTRACT && self->sync
+      && resident_id_number (self) != NULL)
+    {
+      g_clear_object (&self->licences_fetch);
+      self->licences_fetch = g_cancellable_new ();
+      hb_licences_fetch_async (self->sync, resident_id_number (self), self->licences_fetch,
+                               licences_fetched, g_object_ref (self));
+    }
   write_status_soon (self);
+}
+
+const char *const *
+hb_core_get_licences (HbCore *self)
+{
+  return (const char *const *) self->licences;
 }
 
 /* --- catalog ---------------------------------------------------------------------- */

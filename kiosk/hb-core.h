@@ -155,6 +155,11 @@ void        hb_core_confirm_benefit_async  (HbCore *self, const char *benefit_id
 char       *hb_core_confirm_benefit_finish (HbCore *self, GAsyncResult *result,
                                             GError **error);
 
+/* 两个免于提交: the electronic licence types the platform holds for the identified
+ * resident (fetched when a card identifies them; NULL until known, and without the
+ * platform). "licences-changed" tells when they arrive. */
+const char *const *hb_core_get_licences (HbCore *self);
+
 /* 进度查询: cases (HbCase*, kiosk/hb-cases.h) by a receipt's number (reference), or, with
  * reference NULL, every case of the resident identified by card. Online only; an unknown
  * number is G_IO_ERROR_NOT_FOUND. */
@@ -191,6 +196,7 @@ HbSync     *hb_core_new_sync (HbConfig *config);
  *                      show the place; no visit starts
  *   "case-scanned"    (const char *reference) — a receipt's QR (a case number) was scanned
  *                      at ATTRACT: show its progress; no visit starts
+ *   "licences-changed" () — the visit's electronic licences are known
  *   "catalog-changed" ()
  *   "status-changed"  () — devices, reachability or outbox changed */
 

@@ -12,6 +12,7 @@ struct _HbGuidePage
   GtkLabel  *department;
   GtkBox    *sections;
   GtkWidget *start_button;
+  gulong     licences_handler;
 };
 
 G_DEFINE_FINAL_TYPE (HbGuidePage, hb_guide_page, HB_TYPE_PAGE)
@@ -38,6 +39,7 @@ fill (HbGuidePage *self, HbService *service)
   GPtrArray *conditions = hb_service_get_conditions (service);
   GPtrArray *materials = hb_service_get_materials (service);
   const char *note = hb_text_get (hb_service_get_channel_note (service));
+  const char *const *licences = hb_core_get_licences (hb_page_get_core (HB_PAGE (self)));
   GtkWidget *list;
 
   gtk_label_set_text (self->title, hb_text_get (hb_service_get_name (service)));
@@ -64,8 +66,14 @@ fill (HbGuidePage *self, HbService *service)
         {
           HbMaterial *m = materials->pdata[i];
           const char *mnote = hb_text_get (&m->note);
-          g_autofree char *t = *mnote ? g_strdup_printf ("• %s（%s）", hb_text_get (&m->name), mnote)
-                                      : g_strdup_printf ("• %s", hb_text_get (&m->name));
+          g_autofree char *t = NULL;
+          /* 两个免于提交: the platform holds this one as an electronic licence. */
+          if (m->licence && licences && g_strv_contains (licences, m->licence))
+            t = g_strdup_printf (_("• %s — 免于提交：已调取电子证照"), hb_text_get (&m->name));
+          else if (*mnote)
+            t = g_strdup_printf ("• %s（%s）", hb_text_get (&m->name), mnote);
+          else
+            t = g_strdup_printf ("• %s", hb_text_get (&m->name));
           gtk_box_append (GTK_BOX (list), hb_ui_label (t, NULL));
         }
       add_section (self, _("所需材料"), list);
@@ -93,9 +101,22 @@ current_service (HbGuidePage *self)
   return preview ? hb_core_get_service (core, preview, NULL) : NULL;
 }
 
+static void hb_guide_page_switch_to (HbPage *page);
+
+static void
+on_licences_changed (HbGuidePage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    hb_guide_page_switch_to (HB_PAGE (self));
+}
+
 static void
 hb_guide_page_switch_to (HbPage *page)
 {
+  if (HB_GUIDE_PAGE (page)->licences_handler == 0)
+    HB_GUIDE_PAGE (page)->licences_handler =
+      g_signal_connect_object (hb_page_get_core (page), "licences-changed",
+                               G_CALLBACK (on_licences_changed), page, G_CONNECT_SWAPPED);
   g_autoptr(HbService) service = current_service (HB_GUIDE_PAGE (page));
   if (service)
     fill (HB_GUIDE_PAGE (page), service);
