@@ -1,9 +1,16 @@
 /* hb-sim-api.c — the /v1 endpoints of docs/platform-api.md. */
 #include "tools/platform-sim/hb-sim-api.h"
 
+#include "tools/platform-sim/hb-sim-benefits.h"
+#include "tools/platform-sim/hb-sim-cases.h"
 #include "tools/platform-sim/hb-sim-clock.h"
+#include "tools/platform-sim/hb-sim-enterprises.h"
+#include "tools/platform-sim/hb-sim-help.h"
+#include "tools/platform-sim/hb-sim-idempotency.h"
 #include "tools/platform-sim/hb-sim-json.h"
+#include "tools/platform-sim/hb-sim-profile.h"
 #include "tools/platform-sim/hb-sim-proofs.h"
+#include "tools/platform-sim/hb-sim-ratings.h"
 
 #include <string.h>
 
@@ -18,13 +25,38 @@ static const char *const endpoint_paths[] = {
   [HB_SIM_EP_DELIVERIES] = "/v1/deliveries",
   [HB_SIM_EP_PROOFS] = "/v1/proofs",
   [HB_SIM_EP_ASSETS] = "/v1/assets",   /* + "/<sha256>" */
+  [HB_SIM_EP_PROFILE] = "/v1/profile",
+  [HB_SIM_EP_LICENCES] = "/v1/licences",
+  [HB_SIM_EP_BENEFITS] = "/v1/benefits",
+  [HB_SIM_EP_BENEFITS_CONFIRM] = "/v1/benefits/confirm",
+  [HB_SIM_EP_HELP_REQUESTS] = "/v1/help-requests",
+  [HB_SIM_EP_HELP_REQUEST] = "/v1/help-requests/",   /* + "<id>" */
+  [HB_SIM_EP_REPORTS] = "/v1/reports",
+  [HB_SIM_EP_CASES_QUERY] = "/v1/cases/query",
+  [HB_SIM_EP_ENTERPRISES_LOGIN] = "/v1/enterprises/login",
 };
+
+/* A help request id as the sim hands them out: logged, so nothing else passes. */
+static gboolean
+help_request_id (const char *s)
+{
+  gsize n = strlen (s);
+  if (n < 3 || n > 32 || s[0] != 'H' || s[1] != 'R')
+    return FALSE;
+  for (s += 2; *s; s++)
+    if (!g_ascii_isdigit (*s))
+      return FALSE;
+  return TRUE;
+}
 
 HbSimEndpoint
 hb_sim_api_route (const char *path)
 {
   if (g_str_has_prefix (path, "/v1/assets/"))
     return HB_SIM_EP_ASSETS;
+  if (g_str_has_prefix (path, "/v1/help-requests/"))
+    return help_request_id (path + strlen ("/v1/help-requests/")) ? HB_SIM_EP_HELP_REQUEST
+                                                                  : HB_SIM_EP_UNKNOWN;
   for (gsize i = 0; i < G_N_ELEMENTS (endpoint_paths); i++)
     if (g_str_equal (path, endpoint_paths[i]))
       return (HbSimEndpoint) i;
@@ -41,7 +73,8 @@ gboolean
 hb_sim_api_commits (HbSimEndpoint endpoint, const char *method)
 {
   return (endpoint == HB_SIM_EP_APPLICATIONS || endpoint == HB_SIM_EP_RATINGS ||
-          endpoint == HB_SIM_EP_DELIVERIES)
+          endpoint == HB_SIM_EP_DELIVERIES || endpoint == HB_SIM_EP_BENEFITS_CONFIRM ||
+          endpoint == HB_SIM_EP_HELP_REQUESTS || endpoint == HB_SIM_EP_REPORTS)
          && g_str_equal (method, SOUP_METHOD_POST);
 }
 
@@ -61,6 +94,15 @@ hb_sim_api_count (HbSimContext *ctx, HbSimEndpoint endpoint)
     case HB_SIM_EP_DELIVERIES:    s->deliveries++; break;
     case HB_SIM_EP_PROOFS:        s->proofs++; break;
     case HB_SIM_EP_ASSETS:        s->assets++; break;
+    case HB_SIM_EP_PROFILE:       s->profile++; break;
+    case HB_SIM_EP_LICENCES:      s->licences++; break;
+    case HB_SIM_EP_BENEFITS:      s->benefits++; break;
+    case HB_SIM_EP_BENEFITS_CONFIRM: s->benefits_confirm++; break;
+    case HB_SIM_EP_HELP_REQUESTS: s->help_requests++; break;
+    case HB_SIM_EP_HELP_REQUEST:  s->help_request_status++; break;
+    case HB_SIM_EP_REPORTS:       s->reports++; break;
+    case HB_SIM_EP_CASES_QUERY:   s->cases_query++; break;
+    case HB_SIM_EP_ENTERPRISES_LOGIN: s->enterprises_login++; break;
     case HB_SIM_EP_UNKNOWN:
     default:                      s->unknown++; break;
     }
@@ -164,58 +206,19 @@ delivery_is_valid (JsonObject *body)
          (g_str_equal (channel, "suishenban") || g_str_equal (channel, "mail"));
 }
 
-static gboolean
-rating_is_valid (JsonObject *body)
-{
-  gint64 level = 0;
-  return non_empty_string (body, "case_number")
-         && hb_sim_json_get_int (body, "level", &level) && level >= 1 && level <= 5;
-}
-
 static void
 handle_submission (HbSimContext *ctx, HbSimRequest *req, HbSimKind kind, gboolean fail_after_commit)
 {
   SoupServerMessage *msg = req->msg;
   g_autoptr(GError) error = NULL;
   const char *key = NULL, *response = NULL;
-
-  if (!g_str_equal (req->method, SOUP_METHOD_POST))
-    {
-      hb_sim_reply_method_not_allowed (msg, "POST");
-      return;
-    }
-  switch (hb_sim_request_key (msg, &key))
-    {
-    case HB_SIM_KEY_MISSING:
-      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "missing-idempotency-key",
-                          "the Idempotency-Key header is required");
-      return;
-    case HB_SIM_KEY_INVALID:
-      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid-idempotency-key",
-                          "the Idempotency-Key header must be 1 to 128 printable ASCII characters");
-      return;
-    case HB_SIM_KEY_OK:
-    default:
-      break;
-    }
-
-  g_autoptr(JsonNode) root = hb_sim_request_parse_json (req);
-  if (root == NULL)
-    return;
-  JsonObject *body = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
   const char *invalid_code = kind == HB_SIM_KIND_APPLICATION ? "invalid-application"
                            : kind == HB_SIM_KIND_DELIVERY ? "invalid-delivery" : "invalid-rating";
-  if (body == NULL)
-    {
-      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, invalid_code, "the body must be a JSON object");
-      return;
-    }
-  if (g_strcmp0 (hb_sim_json_get_string (body, "idempotency_key"), key) != 0)
-    {
-      hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "idempotency-key-mismatch",
-                          "the body's idempotency_key differs from the Idempotency-Key header");
-      return;
-    }
+
+  g_autoptr(JsonNode) root = hb_sim_request_idempotent_json (req, invalid_code, TRUE, &key);
+  if (root == NULL)
+    return;
+  JsonObject *body = json_node_get_object (root);
 
   switch (hb_sim_store_lookup (ctx->store, kind, key, req->body, &response))
     {
@@ -240,15 +243,23 @@ handle_submission (HbSimContext *ctx, HbSimRequest *req, HbSimKind kind, gboolea
       break;
     }
 
-  if (!(kind == HB_SIM_KIND_APPLICATION ? application_is_valid (body)
-         : kind == HB_SIM_KIND_DELIVERY ? delivery_is_valid (body) : rating_is_valid (body)))
+  if (kind == HB_SIM_KIND_RATING)
+    {
+      /* Level, indicators, outcome, one rating per case (H19: hb-sim-ratings.c). */
+      const char *code = NULL, *message = NULL;
+      guint status = hb_sim_ratings_check (ctx, body, &code, &message);
+      if (status != 0)
+        {
+          hb_sim_reply_error (msg, status, code, message);
+          return;
+        }
+    }
+  else if (!(kind == HB_SIM_KIND_APPLICATION ? application_is_valid (body) : delivery_is_valid (body)))
     {
       hb_sim_reply_error (msg, SOUP_STATUS_BAD_REQUEST, invalid_code,
                           kind == HB_SIM_KIND_APPLICATION
                             ? "service_code and applicant.id_number, .subject or .uscc are required"
-                          : kind == HB_SIM_KIND_DELIVERY
-                            ? "reference and a channel (suishenban or mail) are required"
-                            : "case_number and a level from 1 to 5 are required");
+                            : "reference and a channel (suishenban or mail) are required");
       return;
     }
 
@@ -474,6 +485,33 @@ hb_sim_api_handle (HbSimContext *ctx, HbSimRequest *req, HbSimEndpoint endpoint,
       break;
     case HB_SIM_EP_ASSETS:
       handle_asset (ctx, req);
+      break;
+    case HB_SIM_EP_PROFILE:
+      hb_sim_profile_handle (ctx, req);
+      break;
+    case HB_SIM_EP_LICENCES:
+      hb_sim_licences_handle (ctx, req);
+      break;
+    case HB_SIM_EP_BENEFITS:
+      hb_sim_benefits_handle (ctx, req);
+      break;
+    case HB_SIM_EP_BENEFITS_CONFIRM:
+      hb_sim_benefits_confirm_handle (ctx, req, fail_after_commit);
+      break;
+    case HB_SIM_EP_HELP_REQUESTS:
+      hb_sim_help_create_handle (ctx, req, fail_after_commit);
+      break;
+    case HB_SIM_EP_HELP_REQUEST:
+      hb_sim_help_status_handle (ctx, req);
+      break;
+    case HB_SIM_EP_REPORTS:
+      hb_sim_reports_handle (ctx, req, fail_after_commit);
+      break;
+    case HB_SIM_EP_CASES_QUERY:
+      hb_sim_cases_handle (ctx, req);
+      break;
+    case HB_SIM_EP_ENTERPRISES_LOGIN:
+      hb_sim_enterprises_login_handle (ctx, req);
       break;
     case HB_SIM_EP_UNKNOWN:
     default:

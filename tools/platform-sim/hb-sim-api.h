@@ -17,6 +17,16 @@ typedef enum {
   HB_SIM_EP_DELIVERIES,
   HB_SIM_EP_PROOFS,
   HB_SIM_EP_ASSETS,         /* GET /v1/assets/<sha256> (H12) */
+  /* resident services (H19) */
+  HB_SIM_EP_PROFILE,
+  HB_SIM_EP_LICENCES,
+  HB_SIM_EP_BENEFITS,
+  HB_SIM_EP_BENEFITS_CONFIRM,
+  HB_SIM_EP_HELP_REQUESTS,  /* POST /v1/help-requests */
+  HB_SIM_EP_HELP_REQUEST,   /* GET, DELETE /v1/help-requests/<id> */
+  HB_SIM_EP_REPORTS,
+  HB_SIM_EP_CASES_QUERY,
+  HB_SIM_EP_ENTERPRISES_LOGIN,
   HB_SIM_EP_UNKNOWN,
 } HbSimEndpoint;
 

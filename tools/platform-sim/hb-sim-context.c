@@ -17,6 +17,7 @@ hb_sim_context_init (HbSimContext *ctx, HbSimCatalog *catalog, HbSimCodes *codes
   g_queue_init (&ctx->heartbeats);
   hb_sim_commands_init (&ctx->commands);
   hb_sim_assets_init (&ctx->assets);
+  hb_sim_services_init (&ctx->services);
 }
 
 void
@@ -24,6 +25,7 @@ hb_sim_context_forget (HbSimContext *ctx)
 {
   g_queue_clear_full (&ctx->heartbeats, (GDestroyNotify) json_node_unref);
   hb_sim_commands_forget (&ctx->commands);
+  hb_sim_services_forget (&ctx->services);
   memset (&ctx->faults, 0, sizeof ctx->faults);
   memset (&ctx->stats, 0, sizeof ctx->stats);
 }
@@ -33,6 +35,7 @@ hb_sim_context_clear (HbSimContext *ctx)
 {
   hb_sim_context_forget (ctx);
   hb_sim_assets_clear (&ctx->assets);
+  hb_sim_services_clear (&ctx->services);
   g_clear_object (&ctx->catalog);
   g_clear_object (&ctx->codes);
   g_clear_object (&ctx->store);

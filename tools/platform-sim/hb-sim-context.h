@@ -8,6 +8,7 @@
 #include "tools/platform-sim/hb-sim-commands.h"
 #include "tools/platform-sim/hb-sim-faults.h"
 #include "tools/platform-sim/hb-sim-keys.h"
+#include "tools/platform-sim/hb-sim-services.h"
 #include "tools/platform-sim/hb-sim-stats.h"
 #include "tools/platform-sim/hb-sim-store.h"
 
@@ -26,6 +27,7 @@ typedef struct {
   GQueue        heartbeats;   /* JsonNode* bodies, oldest first */
   HbSimCommands commands;     /* for the terminal, via heartbeat replies (H12) */
   HbSimAssets   assets;       /* GET /v1/assets/<sha256> (H12); kept over resets, like the catalog */
+  HbSimServices services;     /* resident-service endpoints (H19): help, reports, benefits … */
 } HbSimContext;
 
 void hb_sim_context_init  (HbSimContext *ctx, HbSimCatalog *catalog, HbSimCodes *codes,

@@ -13,6 +13,7 @@
 #include "tools/platform-sim/hb-sim-codes.h"
 #include "tools/platform-sim/hb-sim-keys.h"
 #include "tools/platform-sim/hb-sim-platform.h"
+#include "tools/platform-sim/hb-sim-services.h"
 #include "tools/platform-sim/hb-sim-store.h"
 
 #include <gio/gio.h>
@@ -268,6 +269,12 @@ run (Options *o, GError **error)
 {
   g_autofree char *catalog_path = g_build_filename (o->data, "catalog.json", NULL);
   g_autofree char *cards_path = g_build_filename (o->data, "sample-cards.json", NULL);
+
+  /* Resident services read sample-cards.json and sample-enterprises.json there, and keep
+   * their records next to the state file (<state>.services) (H19). */
+  hb_sim_services_set_data_dir (o->data);
+  g_autofree char *services_path = o->state ? g_strconcat (o->state, ".services", NULL) : NULL;
+  hb_sim_services_set_state_path (services_path);
 
   g_autoptr(HbSimCatalog) catalog = hb_sim_catalog_new (catalog_path, error);
   if (catalog == NULL)

@@ -16,6 +16,15 @@ typedef struct {
   guint codes_offline;
   guint deliveries;
   guint proofs;
+  guint profile;               /* resident services (H19) */
+  guint licences;
+  guint benefits;
+  guint benefits_confirm;
+  guint help_requests;         /* POST /v1/help-requests */
+  guint help_request_status;   /* GET, DELETE /v1/help-requests/<id> */
+  guint reports;
+  guint cases_query;
+  guint enterprises_login;
   guint unknown;               /* /v1 paths that are no endpoint */
   /* how some were answered */
   guint catalog_not_modified;  /* 304 */

@@ -1,6 +1,7 @@
 /* hb-sim-test-api.c — the test-only /_sim/ endpoints. */
 #include "tools/platform-sim/hb-sim-test-api.h"
 
+#include "tools/platform-sim/hb-sim-help.h"
 #include "tools/platform-sim/hb-sim-json.h"
 
 #include <string.h>
@@ -17,7 +18,7 @@ hb_sim_test_api_knows (const char *path)
   for (gsize i = 0; i < G_N_ELEMENTS (sim_paths); i++)
     if (g_str_equal (path, sim_paths[i]))
       return TRUE;
-  return FALSE;
+  return hb_sim_services_test_knows (path);   /* /_sim/help, /_sim/cases, /_sim/reports (H19) */
 }
 
 static gboolean
@@ -74,7 +75,8 @@ handle_reset (HbSimContext *ctx, HbSimRequest *req)
   if (!want (req, SOUP_METHOD_POST))
     return;
   hb_sim_context_forget (ctx);
-  if (!hb_sim_store_reset (ctx->store, &error) || !hb_sim_keys_reset (ctx->keys, &error))
+  if (!hb_sim_store_reset (ctx->store, &error) || !hb_sim_keys_reset (ctx->keys, &error)
+      || !hb_sim_services_reset (&ctx->services, &error))
     {
       hb_sim_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "state-not-saved",
                           error->message);
@@ -321,6 +323,8 @@ hb_sim_test_api_handle (HbSimContext *ctx, HbSimRequest *req)
     handle_publish_catalog (ctx, req);
   else if (g_str_equal (path, "/_sim/assets"))
     handle_add_asset (ctx, req);
+  else if (hb_sim_services_test_knows (path))
+    hb_sim_services_test_handle (ctx, req);
   else if (g_str_equal (path, "/_sim/keys/override"))
     {
       /* POST: serve the body verbatim as GET /v1/keys; DELETE: back to the real one. */
