@@ -213,11 +213,27 @@ hb_help_call_start (HbHelpCall *self)
                                   self->cancellable, requested, g_object_ref (self));
 }
 
+static void
+withdrawn (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_free (hb_sync_request_finish (HB_SYNC (source), result, NULL, &error));
+  if (error)
+    g_message ("help: could not withdraw the request: %s", error->message);
+}
+
 void
 hb_help_call_cancel (HbHelpCall *self)
 {
   g_cancellable_cancel (self->cancellable);
   stop_timers (self);
+  /* The resident left before an agent answered: tell the desk, so nobody calls an empty
+   * terminal (best effort; the desk closes stale requests itself). */
+  if (self->state == HB_HELP_WAITING && self->id)
+    {
+      g_autofree char *path = g_strdup_printf ("/v1/help-requests/%s", self->id);
+      hb_sync_request_async (self->sync, "DELETE", path, NULL, NULL, withdrawn, NULL);
+    }
   if (self->state == HB_HELP_CALLING || self->state == HB_HELP_WAITING)
     self->state = HB_HELP_CLOSED;
 }
@@ -226,6 +242,12 @@ HbHelpState
 hb_help_call_get_state (HbHelpCall *self)
 {
   return self->state;
+}
+
+const char *
+hb_help_call_get_id (HbHelpCall *self)
+{
+  return self->id;
 }
 
 guint

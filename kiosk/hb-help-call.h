@@ -29,10 +29,13 @@ G_DECLARE_FINAL_TYPE (HbHelpCall, hb_help_call, HB, HELP_CALL, GObject)
 HbHelpCall  *hb_help_call_new (HbSync *sync, const char *terminal_id, const char *service_code,
                                const char *page, const char *language, guint poll_ms);
 void         hb_help_call_start  (HbHelpCall *self);
-/* The resident closed the panel: no more polling (the desk's request stays). */
+/* The resident closed the panel: no more polling; a request still waiting is withdrawn
+ * (DELETE). */
 void         hb_help_call_cancel (HbHelpCall *self);
 
 HbHelpState  hb_help_call_get_state (HbHelpCall *self);
+/* The desk's id of the request once it has one (WAITING and after), else NULL. */
+const char  *hb_help_call_get_id (HbHelpCall *self);
 /* Seconds left to the desk's target (0 once passed); the panel's countdown. */
 guint        hb_help_call_get_seconds_left (HbHelpCall *self);
 guint        hb_help_call_get_waited_seconds (HbHelpCall *self);

@@ -97,6 +97,12 @@ ensure_page (HbWindow *self, HbPageId id)
   return self->pages[id];
 }
 
+HbPage *
+hb_window_ensure_page (HbWindow *self, HbPageId id)
+{
+  return HB_PAGE (ensure_page (self, id));
+}
+
 static void
 update_chrome (HbWindow *self)
 {

@@ -22,6 +22,8 @@ void      hb_window_show_page (HbWindow *self, HbPageId id);
 HbPageId  hb_window_get_page_id (HbWindow *self);
 /* The page widget if it has been built, else NULL. */
 HbPage   *hb_window_get_page (HbWindow *self, HbPageId id);
+/* The page, built now if it was not (to hand it something before it is shown). */
+HbPage   *hb_window_ensure_page (HbWindow *self, HbPageId id);
 
 /* "zh_CN" or "en": switch and rebuild the pages in the new language. */
 void      hb_window_set_language (HbWindow *self, const char *language);

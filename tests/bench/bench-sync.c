@@ -5,8 +5,8 @@
  * one haoban-platform-sim started here on a generated catalog (its --data folder is ours):
  *
  *  1. Full sync of SERVICES services (default 10,000; names, summaries, a guide and a form
- *     per service, shaped like data/catalog.json but leaner so 10,000 fit the terminal's
- *     8 MiB limit): a fresh HbSync per round, time from hb_sync_start (the thread pulls at
+ *     per service, shaped like data/catalog.json but leaner: tests/bench/bench-catalog-gen.h;
+ *     bench-catalog-size has services of realistic size): a fresh HbSync per round, time from hb_sync_start (the thread pulls at
  *     once) to "catalog-updated"; bytes = the document served. Apply alone: the same
  *     document through hb_catalog_apply_reply on a fresh store, no network.
  *  2. A delta of 100 changes (60 changed, 20 new, 20 removed services), published by
@@ -38,7 +38,7 @@
 #include "offline-cache/hb-store.h"
 #include "offline-cache/hb-sync.h"
 #include "tests/common/hb-test-util.h"
-#include "tests/bench/bench-catalog-words.h"
+#include "tests/bench/bench-catalog-gen.h"
 #include "tests/bench/bench-util.h"
 
 #include <curl/curl.h>
@@ -58,55 +58,6 @@
 
 /* --- the generated catalog ----------------------------------------------------------- */
 
-static const char *const CATEGORIES[] = {
-  "户籍与居住", "社会保障", "医疗卫生", "住房", "婚育收养", "就业创业", "交通出行", "企业开办",
-  "税费缴纳", "教育", "民政", "司法公证",
-};
-
-static const char *const CONDITIONS[] = {
-  "本人持有效居民身份证", "在本市连续缴纳社会保险满六个月", "已办理上海市居住证且在有效期内",
-  "无未结清的相关业务", "申请人年满十八周岁",
-};
-
-/* One service object, compact. variant changes its summary (a delta's "changed"). */
-static void
-append_service (GString *s, guint i, guint variant)
-{
-  guint ns = G_N_ELEMENTS (SUBJECTS), na = G_N_ELEMENTS (ACTIONS), np = G_N_ELEMENTS (PLACES);
-  guint subject = i % ns, action = (i / ns) % na, place = (i / (ns * na)) % np;
-  guint round = i / (ns * na * np);
-  guint days = i % 7;
-
-  g_string_append_printf (s,
-    "{\"code\":\"310000-B-%05u\",\"name\":\"%s%s%s%s\",\"name_en\":\"%s %s\","
-    "\"category\":\"%s\",\"summary\":\"%s%s。\",",
-    i, SUBJECTS[subject][0], ACTIONS[action][0], PLACES[place], round ? "（续）" : "",
-    SUBJECTS[subject][1], ACTIONS[action][1], CATEGORIES[i % G_N_ELEMENTS (CATEGORIES)],
-    SUMMARY_PARTS[i % G_N_ELEMENTS (SUMMARY_PARTS)], variant ? "（已更新）" : "");
-  g_string_append_printf (s,
-    "\"kiosk\":{\"available\":true,\"hardware_needed\":[\"idcard\",\"printer\"]},"
-    "\"guide\":{\"conditions\":[{\"text\":\"%s\"}],"
-    "\"materials\":[{\"name\":\"居民身份证\",\"form\":\"original\"}],"
-    "\"time_limit\":{\"promised_workdays\":%u,\"text\":\"%s\"},"
-    "\"fee\":{\"charged\":false}},",
-    CONDITIONS[i % G_N_ELEMENTS (CONDITIONS)], days, days ? "限时办结" : "即时办结");
-  g_string_append (s,
-    "\"form\":{\"fields\":["
-    "{\"id\":\"name\",\"label\":\"姓名\",\"type\":\"text\",\"prefill\":\"person.name\","
-    "\"readonly\":true},"
-    "{\"id\":\"phone\",\"label\":\"联系电话\",\"type\":\"phone\",\"required\":true},"
-    "{\"id\":\"pickup\",\"label\":\"领取方式\",\"type\":\"choice\",\"required\":true,"
-    "\"options\":[{\"value\":\"print\",\"label\":\"本机打印\"},"
-    "{\"value\":\"mail\",\"label\":\"邮寄\"}]}]},");
-  /* Business services, as in data/catalog.json: the kiosk filters the list by audience. */
-  if (subject == 7 || subject == 32 || subject == 33)
-    g_string_append (s, "\"audience\":\"enterprise\",");
-  else if (subject == 8)
-    g_string_append (s, "\"audience\":[\"person\",\"enterprise\"],");
-  g_string_append_printf (s, "\"keywords\":[\"%s\",\"%s\"],\"popularity\":%u}",
-                          SUBJECTS[subject][0], ACTIONS[action][0], (i * 7919u) % 5000u);
-}
-
 /* The base catalog (services 0 … n-1), or a delta version of it: the first DELTA_REMOVED
  * removed, the next DELTA_CHANGED changed, DELTA_ADDED new ones appended. */
 static char *
@@ -121,7 +72,7 @@ make_catalog (const char *version, guint n, gboolean delta)
       if (!first)
         g_string_append_c (s, ',');
       first = FALSE;
-      append_service (s, i, delta && i < DELTA_REMOVED + DELTA_CHANGED);
+      bench_append_service (s, i, delta && i < DELTA_REMOVED + DELTA_CHANGED);
     }
   g_string_append (s, "]}");
   return g_string_free (s, FALSE);

@@ -56,6 +56,27 @@ test_help_counts_down_then_shows_the_agent (Visit *v, gconstpointer data)
 }
 
 static void
+test_a_resident_who_leaves_withdraws_the_request (Visit *v, gconstpointer data)
+{
+  sim_post (v, "/_sim/help", "{\"answer_after_ms\": -1}");
+  g_autoptr(HbHelpCall) call = hb_core_call_help (v->core, "catalog");
+  wait_call (call, HB_HELP_WAITING, 10000);
+  hb_help_call_cancel (call);
+  g_assert_cmpint (hb_help_call_get_state (call), ==, HB_HELP_CLOSED);
+  /* The desk sees it closed. */
+  g_autofree char *path = g_strdup_printf ("/v1/help-requests/%s", hb_help_call_get_id (call));
+  for (guint i = 0; i < 100; i++)
+    {
+      long status = 0;
+      g_autofree char *body = hb_test_sim_request (v->sim, "GET", path, NULL, &status);
+      if (status == 200 && strstr (body, "\"closed\""))
+        return;
+      hb_test_spin (50);
+    }
+  g_error ("the help request was not withdrawn");
+}
+
+static void
 test_help_without_the_platform_says_12345_at_once (Visit *v, gconstpointer data)
 {
   visit_fault (v, "{\"status\": 503}");
@@ -115,6 +136,8 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add ("/integration/help-and-report/" path, Visit, NULL, \
                                   visit_setup, fn, visit_teardown)
   ADD ("help-counts-down-then-shows-the-agent", test_help_counts_down_then_shows_the_agent);
+  ADD ("a-resident-who-leaves-withdraws-the-request",
+       test_a_resident_who_leaves_withdraws_the_request);
   ADD ("help-without-the-platform-says-12345-at-once",
        test_help_without_the_platform_says_12345_at_once);
   ADD ("a-report-reaches-the-platform-exactly-once",

@@ -52,11 +52,48 @@ test_a_scanned_receipt_shows_its_timeline (Ui *ui, gconstpointer data)
   ui_snapshot (ui, "unknown");
 }
 
+static gboolean
+confirm_button_gone (gpointer data)
+{
+  return ui_find (data, "确认领取高龄老人营养补贴") == NULL;
+}
+
+static void
+test_an_elderly_resident_confirms_a_benefit_then_sees_the_case (Ui *ui, gconstpointer data)
+{
+  ui->prefix = "benefits-";
+  ui_wait_page (ui, HB_PAGE_ATTRACT);
+  ui_press (ui, "开始办理");
+  ui_wait_page (ui, HB_PAGE_IDENTIFY);
+  ui_press (ui, "放身份证 2");   /* 李秀英, 74 */
+  ui_wait_page (ui, HB_PAGE_CATALOG);
+  /* 免申即享: offered without applying, confirmed with one tap. */
+  ui_wait_for (ui, "确认领取高龄老人营养补贴");
+  ui_snapshot (ui, "offered");
+  ui_press (ui, "确认领取高龄老人营养补贴");
+  g_assert_true (hb_test_wait_until (confirm_button_gone, ui, 15000));
+  ui_snapshot (ui, "confirmed");
+
+  /* The confirmation is a case, in the resident's progress. */
+  ui_press (ui, "查询我的办件进度");
+  ui_wait_page (ui, HB_PAGE_PROGRESS);
+  ui_wait_for (ui, "返回事项列表");
+  ui_wait_for (ui, "高龄老人营养补贴");
+  ui_snapshot (ui, "progress");
+  ui_press (ui, "返回事项列表");
+  ui_wait_page (ui, HB_PAGE_CATALOG);
+  /* Already confirmed: no second button, and the platform has one case of it. */
+  g_assert_null (ui_find (ui, "确认领取高龄老人营养补贴"));
+}
+
 int
 main (int argc, char **argv)
 {
   ui_test_init (&argc, &argv);
   g_test_add ("/ui/progress/a-scanned-receipt-shows-its-timeline", Ui, NULL, ui_setup,
               test_a_scanned_receipt_shows_its_timeline, ui_teardown);
+  g_test_add ("/ui/benefits/an-elderly-resident-confirms-one-then-sees-the-case", Ui, NULL,
+              ui_setup, test_an_elderly_resident_confirms_a_benefit_then_sees_the_case,
+              ui_teardown);
   return g_test_run ();
 }

@@ -1,6 +1,8 @@
 /* hb-catalog-page.c — the services this terminal knows, as big buttons. */
 #include "ui/pages/hb-pages.h"
 #include "ui/hb-ui-util.h"
+#include "ui/hb-window.h"
+#include "ui/widgets/hb-benefits-box.h"
 
 #include <glib/gi18n.h>
 
@@ -20,6 +22,10 @@ struct _HbCatalogPage
   GCancellable *proof_printing;
   GCancellable *listing;
   gulong    catalog_handler;
+  GtkBox    *benefits_slot;  /* 免申即享, filled once per visit (the page dies with it) */
+  GPtrArray *pending;        /* entries still to turn into buttons (HbCatalogEntry*) */
+  guint     pending_next, shown;
+  guint     fill_tick;
 };
 
 G_DEFINE_FINAL_TYPE (HbCatalogPage, hb_catalog_page, HB_TYPE_PAGE)
@@ -82,6 +88,62 @@ service_button (HbCatalogPage *self, HbService *service)
 /* Buttons on the page at most: a resident scrolls through a few dozen, never thousands
  * (search and browsing reach the rest); and building each costs main-thread time. */
 #define CATALOG_PAGE_MAX 48
+/* Buttons are added a few per frame: all 48 at once (a service parsed and a button built
+ * each, ~11 ms, then their first layout and paint, ~20 ms) held the main loop 30+ ms when
+ * a 10,000-service sync landed; 4 per frame cost ~5 ms a frame (tests/bench/
+ * bench-ui-sync.c). At most FILL_PER_FRAME per frame, and no more once FILL_BUDGET_US of
+ * the frame went to them. */
+#define FILL_PER_FRAME 4
+#define FILL_BUDGET_US 3000
+
+static void
+stop_filling (HbCatalogPage *self)
+{
+  if (self->fill_tick)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->fill_tick);
+  self->fill_tick = 0;
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+}
+
+/* One frame's share of the buttons; as a tick callback, once per frame until done. */
+static gboolean
+fill_step (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  HbCatalogPage *self = HB_CATALOG_PAGE (widget);
+  HbCore *core = hb_page_get_core (HB_PAGE (self));
+  gint64 start = g_get_monotonic_time ();
+  guint added = 0;
+
+  if (core == NULL)
+    {
+      /* The page left its window (the visit ended, the window closed) meanwhile. */
+      self->fill_tick = 0;
+      stop_filling (self);
+      return G_SOURCE_REMOVE;
+    }
+  while (self->pending_next < self->pending->len && self->shown < CATALOG_PAGE_MAX &&
+         added < FILL_PER_FRAME && g_get_monotonic_time () - start < FILL_BUDGET_US)
+    {
+      HbCatalogEntry *e = self->pending->pdata[self->pending_next++];
+      g_autoptr(HbService) service = hb_core_get_service (core, e->code, NULL);
+      if (service == NULL)
+        continue;   /* unusable data from the platform: not offered */
+      gtk_box_append (self->list, service_button (self, service));
+      self->shown++;
+      added++;
+    }
+  if (self->pending_next < self->pending->len && self->shown < CATALOG_PAGE_MAX)
+    {
+      if (self->fill_tick == 0)
+        self->fill_tick = gtk_widget_add_tick_callback (widget, fill_step, NULL, NULL);
+      return G_SOURCE_CONTINUE;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), self->shown == 0);
+  /* Returning G_SOURCE_REMOVE drops the callback itself: only forget its id. */
+  self->fill_tick = 0;
+  stop_filling (self);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 listed (GObject *source, GAsyncResult *result, gpointer data)
@@ -89,25 +151,20 @@ listed (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(HbCatalogPage) self = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) entries = hb_core_list_services_finish (HB_CORE (source), result, &error);
-  HbCore *core = HB_CORE (source);
-  guint shown = 0;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->listing);
+  stop_filling (self);
   hb_ui_box_clear (self->list);
-  for (guint i = 0; entries && i < entries->len && shown < CATALOG_PAGE_MAX; i++)
-    {
-      HbCatalogEntry *e = entries->pdata[i];
-      g_autoptr(HbService) service = hb_core_get_service (core, e->code, NULL);
-      if (service == NULL)
-        continue;   /* unusable data from the platform: not offered */
-      gtk_box_append (self->list, service_button (self, service));
-      shown++;
-    }
   gtk_label_set_text (self->empty_label,
                       _("暂时没有可办理的事项。请稍后再试，或到人工窗口办理。"));
-  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), shown == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), FALSE);
+  self->pending = entries ? g_ptr_array_ref (entries) : g_ptr_array_new ();
+  self->pending_next = 0;
+  self->shown = 0;
+  /* The first buttons in this frame, the rest in the next ones. */
+  fill_step (GTK_WIDGET (self), NULL, NULL);
 }
 
 /* The list is read on a worker (a large catalog takes longer than a frame) and the page
@@ -244,6 +301,20 @@ update_offline (HbCatalogPage *self)
   /* Residents only: a business's code is issued to the business, not at a terminal. */
   gtk_widget_set_visible (self->offline_box,
                           person && hb_person_get_principal (person) == HB_PRINCIPAL_PERSON);
+  /* 免申即享 for a resident the card identified: the platform needs the ID number. */
+  if (person && hb_person_get_principal (person) == HB_PRINCIPAL_PERSON
+      && hb_person_has_card_data (person)
+      && gtk_widget_get_first_child (GTK_WIDGET (self->benefits_slot)) == NULL)
+    gtk_box_append (self->benefits_slot, hb_benefits_box_new (core));
+}
+
+static void
+on_progress_clicked (HbCatalogPage *self)
+{
+  HbWindow *window = hb_page_get_window (HB_PAGE (self));
+  HbPage *page = hb_window_ensure_page (window, HB_PAGE_PROGRESS);
+  hb_progress_page_set_reference (HB_PROGRESS_PAGE (page), NULL);
+  hb_page_show (HB_PAGE (self), HB_PAGE_PROGRESS);
 }
 
 static void
@@ -272,6 +343,7 @@ hb_catalog_page_dispose (GObject *object)
   if (self->listing)
     g_cancellable_cancel (self->listing);
   g_clear_object (&self->listing);
+  stop_filling (self);
   gtk_widget_dispose_template (GTK_WIDGET (object), HB_TYPE_CATALOG_PAGE);
   G_OBJECT_CLASS (hb_catalog_page_parent_class)->dispose (object);
 }
@@ -296,6 +368,8 @@ hb_catalog_page_class_init (HbCatalogPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, proof_status);
   gtk_widget_class_bind_template_callback (widget_class, on_offline_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_proof_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_progress_clicked);
+  gtk_widget_class_bind_template_child (widget_class, HbCatalogPage, benefits_slot);
 }
 
 static void
