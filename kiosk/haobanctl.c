@@ -3,7 +3,7 @@
  *   haobanctl [--config FILE] status [--json]
  *   haobanctl sim card-insert [--sample N] | card-remove | scan TEXT | scan --sample N
  *                 | paper-out on|off | unplug KIND | plug KIND | status
- *   haobanctl catalog list [--json] | catalog search TEXT [--json]
+ *   haobanctl catalog list [--json] | catalog search TEXT [--json] | catalog stats [--json]
  *   haobanctl outbox [list [--state S] [--json] | retry KEY|--all | park KEY [--reason T]]
  *   haobanctl sync [--once] [--timeout S]
  *   haobanctl selftest visits [--count N] [--timeout S]
@@ -67,7 +67,7 @@ usage (void)
            "  idcard read [--device D] [--reveal] [--timeout S]\n"
            "                               read the card on a reader; D: usb[:VID:PID],\n"
            "                               serial:PATH[@BAUD], sim[:N] (simulated, sample card N)\n"
-           "  catalog list [--json] | catalog search TEXT [--json]\n"
+           "  catalog list [--json] | catalog search TEXT [--json] | catalog stats [--json]\n"
            "                               cached services; search ranks like the kiosk\n"
            "  outbox                       queued submissions: pending, parked, dead, sent\n"
            "  outbox list [--state pending|parked|dead|sent] [--json]\n"

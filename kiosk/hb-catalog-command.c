@@ -1,5 +1,6 @@
 /* hb-catalog-command.c — `haobanctl catalog`. */
 #include "kiosk/hb-catalog-command.h"
+#include "kiosk/hb-catalog-stats.h"
 #include "offline-cache/hb-catalog.h"
 #include "common/hb-json.h"
 
@@ -8,7 +9,8 @@
 static int
 usage (void)
 {
-  fprintf (stderr, "usage: haobanctl catalog list [--json] | catalog search QUERY [--json]\n");
+  fprintf (stderr, "usage: haobanctl catalog list [--json] | catalog search QUERY [--json] |"
+           " catalog stats [--json]\n");
   return 2;
 }
 
@@ -54,6 +56,34 @@ print_json (GPtrArray *list)
   printf ("%s\n", text);
 }
 
+static int
+print_stats (HbCatalog *catalog, gboolean as_json)
+{
+  g_autoptr(GError) error = NULL;
+  HbCatalogStats st;
+
+  if (!hb_catalog_stats_compute (catalog, &st, &error))
+    {
+      fprintf (stderr, "haobanctl: catalog: %s\n", error->message);
+      return 1;
+    }
+  if (as_json)
+    {
+      g_autofree char *text = hb_catalog_stats_to_text (&st);
+      printf ("%s\n", text);
+      return 0;
+    }
+  printf ("services            %u (%u bundles, %u invalid)\n", st.services, st.bundles, st.invalid);
+  printf ("personal / legal    %u / %u\n", st.person, st.legal);
+  printf ("pre-filled fields   %u of %u (%.1f%%)\n", st.prefilled_fields, st.form_fields,
+          st.prefilled_share * 100);
+  printf ("pre-reviewed        %u services (%.1f%%)\n", st.prereviewed,
+          st.prereviewed_share * 100);
+  printf ("with situations     %u\n", st.with_situations);
+  printf ("with e-licences     %u\n", st.with_licence_materials);
+  return 0;
+}
+
 int
 hb_catalog_command_run (HbConfig *config, int argc, char **argv)
 {
@@ -64,12 +94,13 @@ hb_catalog_command_run (HbConfig *config, int argc, char **argv)
   g_autofree char *db = hb_config_dup_db_path (config);
   g_autofree char *key = hb_config_dup_key_path (config);
   const char *query = NULL;
-  gboolean as_json = FALSE, search;
+  gboolean as_json = FALSE, search, stats;
 
   if (argc < 1)
     return usage ();
   search = g_str_equal (argv[0], "search");
-  if (!search && !g_str_equal (argv[0], "list"))
+  stats = g_str_equal (argv[0], "stats");
+  if (!search && !stats && !g_str_equal (argv[0], "list"))
     return usage ();
   for (int i = 1; i < argc; i++)
     {
@@ -90,6 +121,8 @@ hb_catalog_command_run (HbConfig *config, int argc, char **argv)
       return 1;
     }
   catalog = hb_catalog_new (store);
+  if (stats)
+    return print_stats (catalog, as_json);
   list = search ? hb_catalog_search (catalog, query, &error) : hb_catalog_list (catalog);
   if (list == NULL)
     {

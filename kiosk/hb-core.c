@@ -463,10 +463,12 @@ licences_fetched (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(GError) error = NULL;
   GStrv types = hb_licences_fetch_finish (result, &error);
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the visit ended; a newer fetch may be running */
+  g_clear_object (&self->licences_fetch);
   if (types == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("core: electronic licences unknown: %s", error->message);
+      g_message ("core: electronic licences unknown: %s", error->message);
       return;   /* every material is asked for, as without the platform */
     }
   if (hb_session_get_person (self->session) == NULL)
@@ -499,6 +501,12 @@ const char *const *
 hb_core_get_licences (HbCore *self)
 {
   return (const char *const *) self->licences;
+}
+
+gboolean
+hb_core_is_fetching_licences (HbCore *self)
+{
+  return self->licences_fetch != NULL;
 }
 
 /* --- catalog ---------------------------------------------------------------------- */

@@ -159,6 +159,8 @@ char       *hb_core_confirm_benefit_finish (HbCore *self, GAsyncResult *result,
  * resident (fetched when a card identifies them; NULL until known, and without the
  * platform). "licences-changed" tells when they arrive. */
 const char *const *hb_core_get_licences (HbCore *self);
+/* TRUE while the platform is being asked for them. */
+gboolean    hb_core_is_fetching_licences (HbCore *self);
 
 /* 进度查询: cases (HbCase*, kiosk/hb-cases.h) by a receipt's number (reference), or, with
  * reference NULL, every case of the resident identified by card. Online only; an unknown

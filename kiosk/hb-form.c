@@ -68,8 +68,80 @@ hb_form_init (HbForm *self)
   self->by_platform = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
+/* A member of a platform object as text: strings as they are, whole numbers printed. */
+static char *
+member_text (JsonObject *o, const char *member)
+{
+  JsonNode *n = o ? json_object_get_member (o, member) : NULL;
+  const char *s;
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
+    return NULL;
+  if (json_node_get_value_type (n) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n));
+  if (json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  s = json_node_get_string (n);
+  if (strlen (s) > HB_SERVICE_TEXT_MAX || !g_utf8_validate (s, -1, NULL))
+    return NULL;
+  return g_strdup (s);
+}
+
+static char *
+enterprise_value (JsonObject *e, const char *what)
+{
+  JsonNode *fen;
+  if (g_str_equal (what, "legal_person"))   /* the version-1 name */
+    what = "legal_rep";
+  if (!g_str_equal (what, "registered_capital") || json_object_has_member (e, what))
+    return member_text (e, what);
+  /* The platform gives capital in fen (分); forms show yuan. */
+  fen = json_object_get_member (e, "registered_capital_fen");
+  if (fen && JSON_NODE_HOLDS_VALUE (fen) && json_node_get_value_type (fen) == G_TYPE_INT64 &&
+      json_node_get_int (fen) >= 0)
+    {
+      gint64 v = json_node_get_int (fen);
+      return v % 100 ? g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", v / 100, (int) (v % 100))
+                     : g_strdup_printf ("%" G_GINT64_FORMAT, v / 100);
+    }
+  return NULL;
+}
+
+/* The value of a field's pre-fill source, or NULL. */
+static char *
+prefill_value (const HbFormField *f, HbPerson *person, const HbPrefill *sources)
+{
+  const char *src = f->prefill;
+  char *v = NULL;
+
+  if (g_str_has_prefix (src, "profile."))
+    return sources ? member_text (sources->profile, src + strlen ("profile.")) : NULL;
+  if (g_str_has_prefix (src, "history."))
+    return sources ? member_text (sources->history, src + strlen ("history.")) : NULL;
+  if (g_str_has_prefix (src, "enterprise.") && sources && sources->enterprise)
+    return enterprise_value (sources->enterprise, src + strlen ("enterprise."));
+  if (person == NULL)
+    return NULL;
+  if (g_str_equal (src, "enterprise.legal_rep"))
+    src = "enterprise.legal_person";
+  v = hb_person_dup_prefill (person, src);
+  /* The card says 19850615; a date field holds 1985-06-15. */
+  if (v && f->type == HB_FIELD_DATE && strlen (v) == 8 && hb_condition_parse_date (v, NULL))
+    {
+      char *dashed = g_strdup_printf ("%.4s-%.2s-%.2s", v, v + 4, v + 6);
+      hb_secure_free (v);
+      v = dashed;
+    }
+  return v;
+}
+
 HbForm *
 hb_form_new (HbService *service, HbPerson *person)
+{
+  return hb_form_new_full (service, person, NULL);
+}
+
+HbForm *
+hb_form_new_full (HbService *service, HbPerson *person, const HbPrefill *sources)
 {
   HbForm *self = g_object_new (HB_TYPE_FORM, NULL);
   GPtrArray *fields = hb_service_get_fields (service);
@@ -79,8 +151,8 @@ hb_form_new (HbService *service, HbPerson *person)
     {
       const HbFormField *f = fields->pdata[i];
       char *v = NULL;
-      if (f->prefill && person)
-        v = hb_person_dup_prefill (person, f->prefill);
+      if (f->prefill)
+        v = prefill_value (f, person, sources);
       if (v != NULL && *v != '\0')
         {
           g_hash_table_insert (self->values, g_strdup (f->id), v);
@@ -223,6 +295,42 @@ has_control_chars (const char *v)
   return FALSE;
 }
 
+gboolean
+hb_uscc_is_valid (const char *code)
+{
+  static const char charset[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  static const int weights[17] = { 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28 };
+  int sum = 0, check;
+
+  if (code == NULL || strlen (code) != 18)
+    return FALSE;
+  for (int i = 0; i < 18; i++)
+    if (code[i] == '\0' || strchr (charset, code[i]) == NULL)
+      return FALSE;
+  for (int i = 0; i < 17; i++)
+    sum += (int) (strchr (charset, code[i]) - charset) * weights[i];
+  check = (31 - sum % 31) % 31;
+  return code[17] == charset[check];
+}
+
+static gboolean
+all_digits (const char *v, gsize min, gsize max)
+{
+  gsize n = strlen (v);
+  if (n < min || n > max)
+    return FALSE;
+  for (const char *p = v; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+const char *
+hb_form_lookup_value (gpointer form, const char *field_id)
+{
+  return hb_form_get_value (HB_FORM (form), field_id);
+}
+
 char *
 hb_form_validate_field (HbForm *self, const char *field_id)
 {
@@ -256,6 +364,26 @@ hb_form_validate_field (HbForm *self, const char *field_id)
         if (g_str_equal (((HbFieldOption *) f->options->pdata[i])->value, v))
           return NULL;
       return g_strdup_printf (_("请选择%s"), label);
+    case HB_FIELD_DATE:
+      if (strlen (v) != 10 || v[4] != '-' || v[7] != '-')
+        return g_strdup_printf (_("%s请按“年-月-日”填写，例如2026-01-31"), label);
+      if (!hb_condition_parse_date (v, NULL))
+        return g_strdup_printf (_("%s不是日历上的日期，请核对月份和日"), label);
+      return NULL;
+    case HB_FIELD_NUMBER:
+      if (!all_digits (v, 1, 15))
+        return g_strdup_printf (_("%s请只填写数字，例如3"), label);
+      return NULL;
+    case HB_FIELD_USCC:
+      if (strlen (v) != 18)
+        return g_strdup (_("统一社会信用代码为18位，请对照营业执照填写"));
+      if (!hb_uscc_is_valid (v))
+        return g_strdup (_("统一社会信用代码不正确，请核对营业执照上的18位代码（字母须大写）"));
+      return NULL;
+    case HB_FIELD_POSTCODE:
+      if (!all_digits (v, 6, 6))
+        return g_strdup (_("邮政编码为6位数字，例如200030"));
+      return NULL;
     case HB_FIELD_TEXT:
     default:
       {

@@ -19,8 +19,26 @@ void hb_form_problem_free (HbFormProblem *problem);
 #define HB_TYPE_FORM (hb_form_get_type ())
 G_DECLARE_FINAL_TYPE (HbForm, hb_form, HB, FORM, GObject)
 
+/* Where pre-filled values come from besides the ID card (docs/service-format.md
+ * "Pre-fill sources"). Any member may be NULL. The objects are only read while the form is
+ * made; the form keeps copies of the values it takes (wiped with it).
+ *   profile:    POST /v1/profile's "profile"  → profile.phone, profile.address, …
+ *   history:    POST /v1/profile's "history"  → history.<field id>
+ *   enterprise: POST /v1/enterprises/login's "enterprise" → enterprise.name, .uscc,
+ *               .legal_rep, .address, .type, .registered_capital (from registered_capital_fen,
+ *               in yuan) */
+typedef struct {
+  JsonObject *profile;
+  JsonObject *history;
+  JsonObject *enterprise;
+} HbPrefill;
+
 /* Pre-fills from person (may be NULL) and applies defaults. */
 HbForm     *hb_form_new (HbService *service, HbPerson *person);
+/* Same, with the platform's sources too (sources may be NULL). A source that has no value
+ * for a field leaves it to its default. Values longer than HB_SERVICE_TEXT_MAX bytes or not
+ * UTF-8 are not taken. */
+HbForm     *hb_form_new_full (HbService *service, HbPerson *person, const HbPrefill *sources);
 HbService  *hb_form_get_service (HbForm *self);
 
 const char *hb_form_get_value (HbForm *self, const char *field_id);
@@ -39,6 +57,13 @@ char       *hb_form_dup_display_value (HbForm *self, const char *field_id);
 /* What a printed receipt shows: paper leaves the terminal and may be left behind, so
  * ID numbers, phone numbers and free text are masked; choices print their label. */
 char       *hb_form_dup_receipt_value (HbForm *self, const char *field_id);
+
+/* A field value as conditions read it (hb-condition.h's field_value; data is the form). */
+const char *hb_form_lookup_value (gpointer form, const char *field_id);
+
+/* GB 32100 统一社会信用代码: 18 characters of 0-9 and A-Z without I, O, S, V, Z, the last
+ * a check character. */
+gboolean    hb_uscc_is_valid (const char *code);
 
 /* NULL when the field's value is acceptable, else a translated message. */
 char       *hb_form_validate_field (HbForm *self, const char *field_id);

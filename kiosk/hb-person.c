@@ -289,6 +289,8 @@ hb_person_dup_prefill (HbPerson *self, const char *source)
     return g_strdup (self->card->address);
   if (g_str_equal (source, "person.birth_date"))
     return g_strdup (self->card->birth_date);
+  if (g_str_equal (source, "person.nation"))
+    return g_strdup (self->card->nation);
   if (g_str_equal (source, "person.sex"))
     {
       switch (self->card->sex)

@@ -74,7 +74,7 @@ char            *hb_mask_phone     (const char *phone);          /* 138****5678 
 char            *hb_mask_address   (const char *address);
 
 /* Value of a pre-fill source: "person.name", "person.id_number", "person.address",
- * "person.birth_date", "person.sex" ("男"/"女" or "male"/"female" by language),
+ * "person.birth_date", "person.sex" ("男"/"女" or "male"/"female" by language), "person.nation",
  * "enterprise.name", "enterprise.uscc", "enterprise.legal_person". NULL for an unknown
  * source or one this identity does not carry. (transfer full) */
 char            *hb_person_dup_prefill (HbPerson *self, const char *source);

@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* Upper bound of a catalog document accepted from the platform. */
-#define HB_CATALOG_MAX_BYTES (64 * 1024 * 1024)
+#define HB_CATALOG_MAX_BYTES (128 * 1024 * 1024)
 /* Search: longer queries are rejected (HB_STORE_ERROR_INVALID); results are capped. */
 #define HB_CATALOG_QUERY_MAX_CHARS    64
 #define HB_CATALOG_SEARCH_MAX_RESULTS 100

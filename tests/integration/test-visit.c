@@ -303,7 +303,7 @@ test_status_json_tells_the_truth (Visit *v, gconstpointer data)
       g_assert_cmpstr (st, ==, g_str_equal (kind, "scanner") ? "no-device" : "online");
     }
   catalog = json_object_get_object_member (o, "catalog");
-  g_assert_cmpstr (json_object_get_string_member (catalog, "version"), ==, "2026.11.27-1");
+  g_assert_cmpstr (json_object_get_string_member (catalog, "version"), ==, "2026.11.27-2");
   outbox = json_object_get_object_member (o, "outbox");
   g_assert_cmpint (json_object_get_int_member (outbox, "pending"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (outbox, "oldest_pending_age_s"), >=, 0);

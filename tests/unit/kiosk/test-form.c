@@ -2,6 +2,7 @@
 #include "kiosk/hb-form.h"
 #include "kiosk/hb-i18n.h"
 #include "kiosk-test-data.h"
+#include "kiosk-v2-sample.h"
 
 #include <string.h>
 
@@ -175,6 +176,118 @@ test_form_without_person_uses_defaults (void)
   g_assert_cmpstr (hb_form_get_value (f, "pickup"), ==, "print");
 }
 
+
+static void
+assert_problem (HbForm *f, const char *field, const char *value, gboolean ok)
+{
+  g_autofree char *msg = NULL;
+  hb_form_set_value (f, field, value);
+  msg = hb_form_validate_field (f, field);
+  if (ok && msg)
+    g_error ("%s: rejected a good value: %s", field, msg);
+  if (!ok && msg == NULL)
+    g_error ("%s: accepted a bad value", field);
+  if (msg)
+    g_assert_null (strstr (msg, value));   /* never echoes the value */
+}
+
+static void
+test_new_field_types_are_validated (void)
+{
+  g_autoptr(HbService) s = kv2_service ();
+  g_autoptr(HbForm) f = hb_form_new (s, NULL);
+
+  hb_i18n_set_language ("zh_CN");
+  assert_problem (f, "wedding_date", "2026-12-01", TRUE);
+  assert_problem (f, "wedding_date", "2024-02-29", TRUE);
+  assert_problem (f, "wedding_date", "2023-02-29", FALSE);   /* not a real day */
+  assert_problem (f, "wedding_date", "2026/12/01", FALSE);
+  assert_problem (f, "wedding_date", "20261201", FALSE);
+  assert_problem (f, "guests", "12", TRUE);
+  assert_problem (f, "guests", "12.5", FALSE);
+  assert_problem (f, "guests", "-3", FALSE);
+  assert_problem (f, "postcode", "200030", TRUE);
+  assert_problem (f, "postcode", "12345", FALSE);
+  assert_problem (f, "postcode", "1234567", FALSE);
+  assert_problem (f, "employer_uscc", "91350100M000100Y43", TRUE);
+  assert_problem (f, "employer_uscc", "91350100M000100Y44", FALSE);   /* check character */
+  assert_problem (f, "employer_uscc", "91350100m000100Y43", FALSE);   /* lower case */
+  assert_problem (f, "employer_uscc", "91350100M000100Y4", FALSE);
+  assert_problem (f, "employer_uscc", "91350100M00O100Y43", FALSE);   /* O is not used */
+  {
+    g_autofree char *msg = NULL;
+    hb_form_set_value (f, "postcode", "1234");
+    msg = hb_form_validate_field (f, "postcode");
+    g_assert_nonnull (strstr (msg, "6"));                  /* says what a postcode is */
+    hb_form_set_value (f, "wedding_date", "tomorrow");
+    g_clear_pointer (&msg, g_free);
+    msg = hb_form_validate_field (f, "wedding_date");
+    g_assert_nonnull (strstr (msg, "2026-01-31"));         /* shows the format */
+  }
+  g_assert_true (hb_uscc_is_valid ("91350100M000100Y43"));
+  g_assert_false (hb_uscc_is_valid (NULL));
+}
+
+static void
+test_prefill_from_profile_history_and_enterprise (void)
+{
+  g_autoptr(HbService) s = kv2_service ();
+  g_autoptr(HbPerson) p = kt_person (3);   /* 马晓东, 回族, born 1993-09-21 */
+  g_autoptr(JsonObject) profile = hb_json_parse_object (
+    "{\"phone\":\"13900001111\",\"employer\":\"上海某科技有限公司\",\"email\":7}", -1, 4096, 8, NULL);
+  g_autoptr(JsonObject) history = hb_json_parse_object ("{\"postcode\":\"200120\"}", -1, 4096, 8, NULL);
+  g_autoptr(JsonObject) enterprise = hb_json_parse_object (
+    "{\"name\":\"上海某科技有限公司\",\"uscc\":\"91350100M000100Y43\",\"legal_rep\":\"马*东\","
+    "\"registered_capital_fen\":123456}", -1, 4096, 8, NULL);
+  HbPrefill sources = { profile, history, enterprise };
+  g_autoptr(HbForm) f = hb_form_new_full (s, p, &sources);
+
+  g_assert_cmpstr (hb_form_get_value (f, "nation"), ==, "回");
+  g_assert_cmpstr (hb_form_get_value (f, "birth_date"), ==, "1993-09-21");   /* a date field */
+  g_assert_null (hb_form_validate_field (f, "birth_date"));
+  g_assert_cmpstr (hb_form_get_value (f, "phone"), ==, "13900001111");
+  g_assert_cmpstr (hb_form_get_value (f, "employer"), ==, "上海某科技有限公司");
+  g_assert_cmpstr (hb_form_get_value (f, "postcode"), ==, "200120");
+  g_assert_cmpstr (hb_form_get_value (f, "employer_uscc"), ==, "91350100M000100Y43");
+  g_assert_true (hb_form_is_prefilled (f, "phone"));
+  g_assert_true (hb_form_is_prefilled (f, "postcode"));
+  g_assert_false (hb_form_is_prefilled (f, "partner_name"));
+  /* name, id, sex, nation, birth date, phone, employer, postcode, uscc of 13 fields */
+  g_assert_cmpuint (hb_form_get_prefill_percent (f), ==, 9 * 100 / 13);
+  hb_form_wipe (f);
+  g_assert_null (hb_form_get_value (f, "phone"));
+  g_assert_null (hb_form_get_value (f, "postcode"));
+}
+
+static void
+test_missing_sources_leave_fields_empty (void)
+{
+  g_autoptr(HbService) s = kv2_service ();
+  HbPrefill none = { NULL, NULL, NULL };
+  g_autoptr(HbForm) f = hb_form_new_full (s, NULL, &none);
+  g_autoptr(HbForm) g = hb_form_new (s, NULL);
+  g_assert_null (hb_form_get_value (f, "phone"));
+  g_assert_null (hb_form_get_value (f, "postcode"));
+  g_assert_null (hb_form_get_value (g, "employer_uscc"));
+  g_assert_cmpuint (hb_form_get_prefill_percent (f), ==, 0);
+}
+
+static void
+test_registered_capital_in_yuan (void)
+{
+  const char *json =
+    "{\"code\":\"c\",\"name\":\"n\",\"form\":{\"fields\":["
+    "{\"id\":\"cap\",\"label\":\"注册资本\",\"type\":\"text\",\"prefill\":\"enterprise.registered_capital\"},"
+    "{\"id\":\"rep\",\"label\":\"法定代表人\",\"type\":\"text\",\"prefill\":\"enterprise.legal_person\"}]}}";
+  g_autoptr(HbService) s = hb_service_new_from_json (json, -1, NULL);
+  g_autoptr(JsonObject) e = hb_json_parse_object (
+    "{\"registered_capital_fen\":1000000000,\"legal_rep\":\"王*\"}", -1, 4096, 8, NULL);
+  HbPrefill sources = { NULL, NULL, e };
+  g_autoptr(HbForm) f = hb_form_new_full (s, NULL, &sources);
+  g_assert_cmpstr (hb_form_get_value (f, "cap"), ==, "10000000");
+  g_assert_cmpstr (hb_form_get_value (f, "rep"), ==, "王*");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -189,5 +302,13 @@ main (int argc, char **argv)
   g_test_add_func ("/kiosk/form/json-carries-the-answers", test_json_carries_the_answers);
   g_test_add_func ("/kiosk/form/wipe-forgets-answers", test_wipe_forgets_answers);
   g_test_add_func ("/kiosk/form/without-a-person-uses-defaults", test_form_without_person_uses_defaults);
+  g_test_add_func ("/kiosk/form/date-number-uscc-postcode-are-validated-with-how-to-fix",
+                   test_new_field_types_are_validated);
+  g_test_add_func ("/kiosk/form/prefill-from-card-profile-history-and-enterprise",
+                   test_prefill_from_profile_history_and_enterprise);
+  g_test_add_func ("/kiosk/form/missing-sources-leave-fields-empty",
+                   test_missing_sources_leave_fields_empty);
+  g_test_add_func ("/kiosk/form/registered-capital-comes-in-yuan",
+                   test_registered_capital_in_yuan);
   return g_test_run ();
 }
