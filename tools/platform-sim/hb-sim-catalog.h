@@ -5,9 +5,9 @@
 
 G_BEGIN_DECLS
 
-/* Larger than the terminal's 64 MiB limit on purpose: a test may serve an oversized
+/* Larger than the terminal's 128 MiB limit on purpose: a test may serve an oversized
  * catalog to check that the terminal refuses it. Also the limit of POST /_sim/catalog. */
-#define HB_SIM_CATALOG_MAX_SIZE (96u * 1024u * 1024u)
+#define HB_SIM_CATALOG_MAX_SIZE (192u * 1024u * 1024u)
 
 #define HB_TYPE_SIM_CATALOG (hb_sim_catalog_get_type ())
 G_DECLARE_FINAL_TYPE (HbSimCatalog, hb_sim_catalog, HB, SIM_CATALOG, GObject)
