@@ -180,3 +180,26 @@ hb_json_to_string (JsonNode *node)
   json_generator_set_root (gen, node);
   return json_generator_to_data (gen, NULL);
 }
+
+char *
+hb_json_dup_text_member (JsonObject *o, const char *name, gsize max, gboolean *bad)
+{
+  JsonNode *n = json_object_get_member (o, name);
+  const char *s;
+
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    return NULL;
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING
+      || strlen (s = json_node_get_string (n)) > max || !g_utf8_validate (s, -1, NULL))
+    {
+      *bad = TRUE;
+      return NULL;
+    }
+  for (const char *p = s; *p; p++)
+    if ((guchar) *p < 0x20)
+      {
+        *bad = TRUE;
+        return NULL;
+      }
+  return g_strdup (s);
+}

@@ -33,6 +33,12 @@ JsonNode *hb_json_parse (const char *data, gssize length, gsize max_bytes, guint
 JsonObject *hb_json_parse_object (const char *data, gssize length, gsize max_bytes,
                                   guint max_depth, GError **error);
 
+/* A string member of at most max bytes, valid UTF-8 without control characters: a copy.
+ * NULL when absent or null; NULL with *bad set to TRUE when present but anything else
+ * (so one check after reading several members refuses the object). (transfer full) */
+char     *hb_json_dup_text_member (JsonObject *object, const char *name, gsize max,
+                                   gboolean *bad);
+
 /* Compact JSON text of a node. (transfer full) */
 char     *hb_json_to_string (JsonNode *node);
 

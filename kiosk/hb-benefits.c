@@ -26,34 +26,6 @@ hb_benefit_free (HbBenefit *b)
   g_free (b);
 }
 
-/* A string member of at most max bytes without control characters; NULL when absent or
- * null; *bad when present but wrong. */
-static char *
-text (JsonObject *o, const char *name, gsize max, gboolean *bad)
-{
-  JsonNode *n = json_object_get_member (o, name);
-  const char *s;
-  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
-    return NULL;
-  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    {
-      *bad = TRUE;
-      return NULL;
-    }
-  s = json_node_get_string (n);
-  if (strlen (s) > max || !g_utf8_validate (s, -1, NULL))
-    {
-      *bad = TRUE;
-      return NULL;
-    }
-  for (const char *p = s; *p; p++)
-    if ((guchar) *p < 0x20)
-      {
-        *bad = TRUE;
-        return NULL;
-      }
-  return g_strdup (s);
-}
 
 static gboolean
 id_ok (const char *id)
@@ -77,14 +49,14 @@ parse_one (JsonNode *node)
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   o = json_node_get_object (node);
-  b->id = text (o, "id", ID_MAX, &bad);
-  b->name.zh = text (o, "name", TEXT_MAX, &bad);
-  b->name.en = text (o, "name_en", TEXT_MAX, &bad);
-  b->description.zh = text (o, "description", TEXT_MAX, &bad);
-  b->description.en = text (o, "description_en", TEXT_MAX, &bad);
-  b->department = text (o, "department", TEXT_MAX, &bad);
-  b->period = text (o, "period", 16, &bad);
-  b->case_number = text (o, "case_number", ID_MAX, &bad);
+  b->id = hb_json_dup_text_member (o, "id", ID_MAX, &bad);
+  b->name.zh = hb_json_dup_text_member (o, "name", TEXT_MAX, &bad);
+  b->name.en = hb_json_dup_text_member (o, "name_en", TEXT_MAX, &bad);
+  b->description.zh = hb_json_dup_text_member (o, "description", TEXT_MAX, &bad);
+  b->description.en = hb_json_dup_text_member (o, "description_en", TEXT_MAX, &bad);
+  b->department = hb_json_dup_text_member (o, "department", TEXT_MAX, &bad);
+  b->period = hb_json_dup_text_member (o, "period", 16, &bad);
+  b->case_number = hb_json_dup_text_member (o, "case_number", ID_MAX, &bad);
   amount = json_object_get_member (o, "amount_fen");
   if (amount && !JSON_NODE_HOLDS_NULL (amount))
     {
@@ -249,7 +221,7 @@ confirmed (GObject *source, GAsyncResult *result, gpointer data)
                                "the platform does not grant this benefit (%u)", status);
       return;
     }
-  case_number = (status == 200 || status == 201) && o ? text (o, "case_number", ID_MAX, &bad)
+  case_number = (status == 200 || status == 201) && o ? hb_json_dup_text_member (o, "case_number", ID_MAX, &bad)
                                                       : NULL;
   if (case_number == NULL || bad || !id_ok (case_number))
     {

@@ -35,29 +35,6 @@ hb_case_free (HbCase *c)
   g_free (c);
 }
 
-/* A string member of at most max bytes without control characters; NULL when absent or
- * null; *bad when present but wrong. */
-static char *
-text (JsonObject *o, const char *name, gsize max, gboolean *bad)
-{
-  JsonNode *n = json_object_get_member (o, name);
-  const char *s;
-  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
-    return NULL;
-  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING
-      || strlen (s = json_node_get_string (n)) > max)
-    {
-      *bad = TRUE;
-      return NULL;
-    }
-  for (const char *p = s; *p; p++)
-    if ((guchar) *p < 0x20)
-      {
-        *bad = TRUE;
-        return NULL;
-      }
-  return g_strdup (s);
-}
 
 static HbCase *
 parse_case (JsonNode *node)
@@ -70,14 +47,14 @@ parse_case (JsonNode *node)
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return NULL;
   o = json_node_get_object (node);
-  c->case_number = text (o, "case_number", ID_MAX, &bad);
-  c->service_code = text (o, "service_code", ID_MAX, &bad);
-  c->service_name.zh = text (o, "service_name", TEXT_MAX, &bad);
-  c->service_name.en = text (o, "service_name_en", TEXT_MAX, &bad);
-  c->submitted_at = text (o, "submitted_at", 64, &bad);
-  c->status = text (o, "status", 32, &bad);
-  c->status_name.zh = text (o, "status_name", TEXT_MAX, &bad);
-  c->status_name.en = text (o, "status_name_en", TEXT_MAX, &bad);
+  c->case_number = hb_json_dup_text_member (o, "case_number", ID_MAX, &bad);
+  c->service_code = hb_json_dup_text_member (o, "service_code", ID_MAX, &bad);
+  c->service_name.zh = hb_json_dup_text_member (o, "service_name", TEXT_MAX, &bad);
+  c->service_name.en = hb_json_dup_text_member (o, "service_name_en", TEXT_MAX, &bad);
+  c->submitted_at = hb_json_dup_text_member (o, "submitted_at", 64, &bad);
+  c->status = hb_json_dup_text_member (o, "status", 32, &bad);
+  c->status_name.zh = hb_json_dup_text_member (o, "status_name", TEXT_MAX, &bad);
+  c->status_name.en = hb_json_dup_text_member (o, "status_name_en", TEXT_MAX, &bad);
   c->timeline = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
   if (bad || c->case_number == NULL || c->status == NULL)
     return NULL;
@@ -96,10 +73,10 @@ parse_case (JsonNode *node)
             return NULL;
           s = g_new0 (HbCaseStep, 1);
           g_ptr_array_add (c->timeline, s);
-          s->status = text (json_node_get_object (e), "status", 32, &bad);
-          s->at = text (json_node_get_object (e), "at", 64, &bad);
-          s->note.zh = text (json_node_get_object (e), "note", TEXT_MAX, &bad);
-          s->note.en = text (json_node_get_object (e), "note_en", TEXT_MAX, &bad);
+          s->status = hb_json_dup_text_member (json_node_get_object (e), "status", 32, &bad);
+          s->at = hb_json_dup_text_member (json_node_get_object (e), "at", 64, &bad);
+          s->note.zh = hb_json_dup_text_member (json_node_get_object (e), "note", TEXT_MAX, &bad);
+          s->note.en = hb_json_dup_text_member (json_node_get_object (e), "note_en", TEXT_MAX, &bad);
           if (bad || s->status == NULL)
             return NULL;
         }

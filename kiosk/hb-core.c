@@ -1639,16 +1639,24 @@ resident_id_number (HbCore *self)
   return hb_person_get_id_number (person);
 }
 
+/* Hands the pointer result of a platform call (the GTasks of kiosk/hb-benefits.c,
+ * hb-cases.c) to the core's own task; free_func frees it if the caller never takes it. */
+static void
+forward_pointer (GTask *outer, GAsyncResult *inner, GDestroyNotify free_func)
+{
+  GError *error = NULL;
+  gpointer value = g_task_propagate_pointer (G_TASK (inner), &error);
+  if (value == NULL)
+    g_task_return_error (outer, error);
+  else
+    g_task_return_pointer (outer, value, free_func);
+}
+
 static void
 benefits_listed (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(GTask) task = data;
-  GError *error = NULL;
-  GPtrArray *list = hb_benefits_list_finish (result, &error);
-  if (list == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, list, (GDestroyNotify) g_ptr_array_unref);
+  forward_pointer (task, result, (GDestroyNotify) g_ptr_array_unref);
 }
 
 void
@@ -1680,15 +1688,8 @@ static void
 benefit_confirmed (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(GTask) task = data;
-  GError *error = NULL;
-  char *case_number = hb_benefits_confirm_finish (result, &error);
-  if (case_number == NULL)
-    g_task_return_error (task, error);
-  else
-    {
-      g_message ("core: benefit confirmed as case %s", case_number);
-      g_task_return_pointer (task, case_number, g_free);
-    }
+  g_message ("core: benefit confirmation answered");
+  forward_pointer (task, result, g_free);
 }
 
 void
@@ -1739,12 +1740,7 @@ static void
 cases_queried (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(GTask) task = data;
-  GError *error = NULL;
-  GPtrArray *cases = hb_cases_query_finish (result, &error);
-  if (cases == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, cases, (GDestroyNotify) g_ptr_array_unref);
+  forward_pointer (task, result, (GDestroyNotify) g_ptr_array_unref);
 }
 
 void

@@ -138,6 +138,28 @@ test_length_limits_what_is_read (void)
   g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
 }
 
+static void
+test_text_members_are_bounded_and_printable (void)
+{
+  g_autoptr(JsonObject) o = hb_json_parse_object (
+    "{\"ok\":\"上海\",\"null\":null,\"num\":1,\"ctl\":\"a\\u0007\",\"long\":\"abcdef\"}",
+    -1, 1024, 4, NULL);
+  gboolean bad = FALSE;
+  g_autofree char *ok = hb_json_dup_text_member (o, "ok", 16, &bad);
+  g_assert_cmpstr (ok, ==, "上海");
+  g_assert_null (hb_json_dup_text_member (o, "absent", 16, &bad));
+  g_assert_null (hb_json_dup_text_member (o, "null", 16, &bad));
+  g_assert_false (bad);
+  g_assert_null (hb_json_dup_text_member (o, "num", 16, &bad));
+  g_assert_true (bad);
+  bad = FALSE;
+  g_assert_null (hb_json_dup_text_member (o, "ctl", 16, &bad));
+  g_assert_true (bad);
+  bad = FALSE;
+  g_assert_null (hb_json_dup_text_member (o, "long", 5, &bad));
+  g_assert_true (bad);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -152,5 +174,7 @@ main (int argc, char **argv)
   g_test_add_func ("/common/json/rejects-malformed-and-empty-documents", test_rejects_malformed_and_empty);
   g_test_add_func ("/common/json/parse-object-requires-an-object", test_object_required_for_parse_object);
   g_test_add_func ("/common/json/length-bounds-what-is-read", test_length_limits_what_is_read);
+  g_test_add_func ("/common/json/text-members-are-bounded-and-printable",
+                   test_text_members_are_bounded_and_printable);
   return g_test_run ();
 }
