@@ -7,6 +7,7 @@
 #include "kiosk/hb-code-slip.h"
 #include "kiosk/hb-benefits.h"
 #include "kiosk/hb-cases.h"
+#include "kiosk/hb-guidance.h"
 #include "kiosk/hb-licences.h"
 #include "kiosk/hb-rating.h"
 #include "kiosk/hb-report.h"
@@ -35,6 +36,7 @@ struct _HbCore
   guint            rated_visit;   /* the visit (hb_session_get_visit_number) last rated */
   GHashTable      *benefit_keys;  /* benefit id → Idempotency-Key, for benefit_keys_visit */
   GStrv            licences;      /* the visit's electronic licence types, once known */
+  GHashTable      *answers;       /* 情形: situation id → option value, for the service */
   GCancellable    *licences_fetch;
   guint            benefit_keys_visit;
   HbCatalog       *catalog;
@@ -111,6 +113,7 @@ hb_core_finalize (GObject *object)
   g_free (self->help_requested);
   g_free (self->out_of_service_reason);
   g_hash_table_unref (self->benefit_keys);
+  g_hash_table_unref (self->answers);
   g_strfreev (self->licences);
   g_clear_object (&self->licences_fetch);
   G_OBJECT_CLASS (hb_core_parent_class)->finalize (object);
@@ -149,6 +152,7 @@ hb_core_init (HbCore *self)
   g_mutex_init (&self->writer_lock);
   self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->benefit_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 HbCore *
@@ -453,6 +457,7 @@ on_session_wiped (HbSession *session, int reason, HbCore *self)
     g_cancellable_cancel (self->licences_fetch);
   g_clear_object (&self->licences_fetch);
   g_clear_pointer (&self->licences, g_strfreev);
+  g_hash_table_remove_all (self->answers);
   write_status_soon (self);
 }
 
@@ -507,6 +512,27 @@ gboolean
 hb_core_is_fetching_licences (HbCore *self)
 {
   return self->licences_fetch != NULL;
+}
+
+GHashTable *
+hb_core_get_answers (HbCore *self)
+{
+  return self->answers;
+}
+
+void
+hb_core_set_answer (HbCore *self, const char *situation, const char *value)
+{
+  HbService *service = hb_session_get_service (self->session);
+
+  g_return_if_fail (situation != NULL);
+  if (value)
+    g_hash_table_insert (self->answers, g_strdup (situation), g_strdup (value));
+  else
+    g_hash_table_remove (self->answers, situation);
+  /* An earlier answer changed: answers to questions that no longer apply go. */
+  if (service)
+    hb_guidance_prune_answers (service, self->answers);
 }
 
 /* --- catalog ---------------------------------------------------------------------- */
@@ -676,6 +702,7 @@ hb_core_choose_service (HbCore *self, const char *code, GError **error)
     return FALSE;
   if (hb_session_get_state (self->session) == HB_SESSION_IN_SERVICE)
     hb_session_leave_service (self->session);
+  g_hash_table_remove_all (self->answers);   /* a service's situations are its own */
   if (!hb_session_begin_service (self->session, service))
     {
       g_set_error (error, HB_CORE_ERROR, HB_CORE_ERROR_STATE,

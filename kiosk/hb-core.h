@@ -162,6 +162,13 @@ const char *const *hb_core_get_licences (HbCore *self);
 /* TRUE while the platform is being asked for them. */
 gboolean    hb_core_is_fetching_licences (HbCore *self);
 
+/* 情形 (smart guidance): the answers to the current service's situation questions
+ * (situation id → option value; transfer none), kept for the service and wiped with the
+ * visit. Setting one (NULL removes it) drops answers that no longer apply
+ * (hb_guidance_prune_answers). */
+GHashTable *hb_core_get_answers (HbCore *self);
+void        hb_core_set_answer  (HbCore *self, const char *situation, const char *value);
+
 /* 进度查询: cases (HbCase*, kiosk/hb-cases.h) by a receipt's number (reference), or, with
  * reference NULL, every case of the resident identified by card. Online only; an unknown
  * number is G_IO_ERROR_NOT_FOUND. */

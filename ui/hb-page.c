@@ -13,6 +13,7 @@ static const char *const page_names[HB_N_PAGES] = {
   "attract", "identify", "catalog", "guide", "form", "check", "result", "print", "rating",
   "place",
   "progress",
+  "situation",
 };
 
 const char *

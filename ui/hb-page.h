@@ -22,8 +22,9 @@ typedef enum {
   HB_PAGE_RATING,
   HB_PAGE_PLACE,      /* a place code was scanned (no visit) */
   HB_PAGE_PROGRESS,   /* 进度查询: a receipt's QR scanned (no visit), or a resident's cases */
+  HB_PAGE_SITUATION,  /* 情形: the service's situation questions, one per page */
 } HbPageId;
-#define HB_N_PAGES 11
+#define HB_N_PAGES 12
 
 const char *hb_page_id_to_string (HbPageId id);   /* "attract", "identify" … */
 

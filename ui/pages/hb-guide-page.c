@@ -2,6 +2,7 @@
  * terminal spares the resident), time limit, fee, who to call. */
 #include "ui/pages/hb-pages.h"
 #include "ui/hb-ui-util.h"
+#include "kiosk/hb-guidance.h"
 
 #include <glib/gi18n.h>
 
@@ -13,6 +14,7 @@ struct _HbGuidePage
   GtkBox    *sections;
   GtkWidget *start_button;
   gulong     licences_handler;
+  gboolean   ask_first;        /* situations to answer before the form */
 };
 
 G_DEFINE_FINAL_TYPE (HbGuidePage, hb_guide_page, HB_TYPE_PAGE)
@@ -33,13 +35,87 @@ bullets (void)
   return gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
 }
 
+/* "• 户口簿" with what the resident needs to know about it. (transfer full) */
+static char *
+material_line (const HbMaterial *m, const char *const *licences, gboolean exempt)
+{
+  const char *note = hb_text_get (&m->note);
+  /* 两个免于提交: the platform holds this one as an electronic licence. */
+  if (exempt || (m->licence && licences && g_strv_contains (licences, m->licence)))
+    return g_strdup_printf (_("• %s — 免于提交：已调取电子证照"), hb_text_get (&m->name));
+  if (m->count > 1)
+    /* TRANSLATORS: a material, then how many copies */
+    return *note ? g_strdup_printf (_("• %s（%u份；%s）"), hb_text_get (&m->name), m->count, note)
+                 : g_strdup_printf (_("• %s（%u份）"), hb_text_get (&m->name), m->count);
+  return *note ? g_strdup_printf ("• %s（%s）", hb_text_get (&m->name), note)
+               : g_strdup_printf ("• %s", hb_text_get (&m->name));
+}
+
+static void
+on_change_answers_clicked (HbGuidePage *self)
+{
+  HbCore *core = hb_page_get_core (HB_PAGE (self));
+  g_hash_table_remove_all (hb_core_get_answers (core));
+  hb_page_show (HB_PAGE (self), HB_PAGE_SITUATION);
+}
+
+/* The resident's situation as answered, and exactly the materials it needs. */
+static void
+add_personal (HbGuidePage *self, HbService *service, const char *const *licences)
+{
+  HbCore *core = hb_page_get_core (HB_PAGE (self));
+  GHashTable *answers = hb_core_get_answers (core);
+  HbPerson *person = hb_session_get_person (hb_core_get_session (core));
+  g_autoptr(GPtrArray) asked = hb_guidance_asked_situations (service, answers);
+  g_autoptr(GPtrArray) items = hb_guidance_materials (service, answers, person, licences);
+  GtkWidget *list = bullets ();
+  GtkWidget *change;
+
+  for (guint i = 0; i < asked->len; i++)
+    {
+      const HbSituation *q = asked->pdata[i];
+      const char *value = g_hash_table_lookup (answers, q->id);
+      for (guint j = 0; value && j < q->options->len; j++)
+        {
+          HbFieldOption *o = q->options->pdata[j];
+          if (g_str_equal (o->value, value))
+            {
+              g_autofree char *t = g_strdup_printf ("• %s %s", hb_text_get (&q->question),
+                                                    hb_text_get (&o->label));
+              gtk_box_append (GTK_BOX (list), hb_ui_label (t, NULL));
+            }
+        }
+    }
+  change = hb_ui_button (_("修改我的情况"), "secondary");
+  hb_ui_set_accessible_label (change, _("修改我的情况"));
+  g_signal_connect_swapped (change, "clicked", G_CALLBACK (on_change_answers_clicked), self);
+  gtk_box_append (GTK_BOX (list), change);
+  add_section (self, _("您的情况"), list);
+
+  list = bullets ();
+  for (guint i = 0; i < items->len; i++)
+    {
+      HbGuideItem *it = items->pdata[i];
+      g_autofree char *t = material_line (it->material, NULL, it->exempt);
+      gtk_box_append (GTK_BOX (list), hb_ui_label (t, NULL));
+    }
+  add_section (self, _("根据您的情况，需要准备的材料"), list);
+}
+
 static void
 fill (HbGuidePage *self, HbService *service)
 {
   GPtrArray *conditions = hb_service_get_conditions (service);
   GPtrArray *materials = hb_service_get_materials (service);
   const char *note = hb_text_get (hb_service_get_channel_note (service));
-  const char *const *licences = hb_core_get_licences (hb_page_get_core (HB_PAGE (self)));
+  HbCore *core = hb_page_get_core (HB_PAGE (self));
+  const char *const *licences = hb_core_get_licences (core);
+  /* 智能导办: once the situations are answered (in a visit), the list is this resident's. */
+  gboolean in_service = hb_session_get_service (hb_core_get_session (core)) == service;
+  GPtrArray *situations = hb_service_get_situations (service);
+  gboolean to_ask = in_service && situations->len > 0
+                    && hb_guidance_next_situation (service, hb_core_get_answers (core)) != NULL;
+  gboolean personal = in_service && situations->len > 0 && !to_ask;
   GtkWidget *list;
 
   gtk_label_set_text (self->title, hb_text_get (hb_service_get_name (service)));
@@ -59,21 +135,14 @@ fill (HbGuidePage *self, HbService *service)
         }
       add_section (self, _("办理条件"), list);
     }
-  if (materials->len)
+  if (personal)
+    add_personal (self, service, licences);
+  else if (materials->len)
     {
       list = bullets ();
       for (guint i = 0; i < materials->len; i++)
         {
-          HbMaterial *m = materials->pdata[i];
-          const char *mnote = hb_text_get (&m->note);
-          g_autofree char *t = NULL;
-          /* 两个免于提交: the platform holds this one as an electronic licence. */
-          if (m->licence && licences && g_strv_contains (licences, m->licence))
-            t = g_strdup_printf (_("• %s — 免于提交：已调取电子证照"), hb_text_get (&m->name));
-          else if (*mnote)
-            t = g_strdup_printf ("• %s（%s）", hb_text_get (&m->name), mnote);
-          else
-            t = g_strdup_printf ("• %s", hb_text_get (&m->name));
+          g_autofree char *t = material_line (materials->pdata[i], licences, FALSE);
           gtk_box_append (GTK_BOX (list), hb_ui_label (t, NULL));
         }
       add_section (self, _("所需材料"), list);
@@ -86,6 +155,12 @@ fill (HbGuidePage *self, HbService *service)
     add_section (self, _("咨询电话"), hb_ui_label (hb_service_get_consult_phone (service), NULL));
 
   gtk_widget_set_visible (self->start_button, hb_service_is_available (service));
+  /* With questions still to answer, "start" asks them first. */
+  gtk_button_set_label (GTK_BUTTON (self->start_button),
+                        to_ask ? _("开始办理：先了解您的情况") : _("开始填写"));
+  hb_ui_set_accessible_label (self->start_button,
+                              to_ask ? _("开始办理：先了解您的情况") : _("开始填写"));
+  self->ask_first = to_ask;
 }
 
 static HbService *
@@ -135,7 +210,7 @@ on_back_clicked (HbGuidePage *self)
 static void
 on_start_clicked (HbGuidePage *self)
 {
-  hb_page_show (HB_PAGE (self), HB_PAGE_FORM);
+  hb_page_show (HB_PAGE (self), self->ask_first ? HB_PAGE_SITUATION : HB_PAGE_FORM);
 }
 
 static void

@@ -25,6 +25,8 @@ G_DECLARE_FINAL_TYPE (HbPrintPage, hb_print_page, HB, PRINT_PAGE, HbPage)
 G_DECLARE_FINAL_TYPE (HbRatingPage, hb_rating_page, HB, RATING_PAGE, HbPage)
 #define HB_TYPE_PLACE_PAGE (hb_place_page_get_type ())
 G_DECLARE_FINAL_TYPE (HbPlacePage, hb_place_page, HB, PLACE_PAGE, HbPage)
+#define HB_TYPE_SITUATION_PAGE (hb_situation_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbSituationPage, hb_situation_page, HB, SITUATION_PAGE, HbPage)
 #define HB_TYPE_PROGRESS_PAGE (hb_progress_page_get_type ())
 G_DECLARE_FINAL_TYPE (HbProgressPage, hb_progress_page, HB, PROGRESS_PAGE, HbPage)
 
