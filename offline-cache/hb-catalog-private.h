@@ -63,6 +63,9 @@ gboolean hb_catalog_replace_in_txn (HbStore *store, HbCatalogDocument *doc, cons
 #define HB_CATALOG_ENTRY_COLUMNS \
   "s.code, s.name, s.name_en, s.category, s.summary, json_extract (s.json, '$.audience')"
 HbCatalogEntry *hb_catalog_entry_from_row (struct sqlite3_stmt *stmt);
+/* Every row of a prepared query with those columns (NULL with error on a database error). */
+GPtrArray      *hb_catalog_collect_entries (HbCatalog *self, struct sqlite3_stmt *stmt,
+                                            GError **error);
 
 /* The search tables (catalog_fts, catalog_search, catalog_gram, catalog_pinyin_fts) are
  * written only through an indexer, inside the transaction that changes catalog_service

@@ -256,8 +256,8 @@ hb_catalog_entry_from_row (sqlite3_stmt *stmt)
 }
 
 /* Runs a prepared query whose columns are HB_CATALOG_ENTRY_COLUMNS. */
-static GPtrArray *
-collect_entries (HbCatalog *self, sqlite3_stmt *stmt, GError **error)
+GPtrArray *
+hb_catalog_collect_entries (HbCatalog *self, sqlite3_stmt *stmt, GError **error)
 {
   g_autoptr(GPtrArray) out =
     g_ptr_array_new_with_free_func ((GDestroyNotify) hb_catalog_entry_free);
@@ -292,7 +292,7 @@ hb_catalog_list (HbCatalog *self)
                            " LEFT JOIN catalog_search cs ON cs.position = s.position"
                            " ORDER BY s.position", &error);
   if (stmt != NULL)
-    out = collect_entries (self, stmt, &error);
+    out = hb_catalog_collect_entries (self, stmt, &error);
   sqlite3_finalize (stmt);
   hb_store_unlock (self->store);
   if (out == NULL)

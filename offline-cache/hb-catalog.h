@@ -52,6 +52,24 @@ char      *hb_catalog_dup_etag    (HbCatalog *self);
 guint      hb_catalog_count       (HbCatalog *self);
 /* All services in catalog order. Element type HbCatalogEntry*. */
 GPtrArray *hb_catalog_list (HbCatalog *self);
+
+/* Browsing (hb-catalog-browse.c): the services of one life event and/or one department,
+ * in catalog order or most used first (popularity plus this terminal's uses). */
+typedef struct {
+  const char *life_event;     /* an id of docs/service-format.md ("birth" …); NULL: any */
+  const char *department;     /* the service's "department" as written; NULL: any */
+  gboolean    most_used;      /* order by use instead of catalog order */
+} HbCatalogBrowse;
+GPtrArray *hb_catalog_browse (HbCatalog *self, const HbCatalogBrowse *browse, GError **error);
+
+typedef struct {
+  char  *value;               /* a life event id or a department */
+  guint  services;
+} HbCatalogFacet;
+void       hb_catalog_facet_free (HbCatalogFacet *facet);
+/* What there is to browse by: "life_events" or "department", with how many services each,
+ * most services first. (element type HbCatalogFacet*) */
+GPtrArray *hb_catalog_facets (HbCatalog *self, const char *member, GError **error);
 /* Search names, summaries, name_en, the optional "keywords" array and the pinyin of the
  * names (initials `jzz` or full `juzhuzheng` → 居住证签注): FTS5 trigram for queries of ≥ 3
  * characters, an index of 1- and 2-character grams below. Leading/trailing blanks are
