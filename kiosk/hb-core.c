@@ -1679,6 +1679,26 @@ forward_pointer (GTask *outer, GAsyncResult *inner, GDestroyNotify free_func)
     g_task_return_pointer (outer, value, free_func);
 }
 
+/* The online calls below start with a check: TRUE to go on; else the task (owned) answers
+ * HB_CORE_ERROR_STATE with why and is dropped. */
+static gboolean
+go_on_if (GTask *task, gboolean ok, const char *why)
+{
+  if (ok)
+    return TRUE;
+  g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE, "%s", why);
+  g_object_unref (task);
+  return FALSE;
+}
+
+/* The finish of those calls: the pointer the task of this core returns. */
+static gpointer
+core_task_pointer (HbCore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static void
 benefits_listed (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -1694,21 +1714,15 @@ hb_core_list_benefits_async (HbCore *self, GCancellable *cancellable,
   const char *id_number = resident_id_number (self);
 
   g_task_set_source_tag (task, hb_core_list_benefits_async);
-  if (!self->started || id_number == NULL)
-    {
-      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
-                               "benefits are looked up for a resident identified by card");
-      g_object_unref (task);
-      return;
-    }
-  hb_benefits_list_async (self->sync, id_number, cancellable, benefits_listed, task);
+  if (go_on_if (task, self->started && id_number != NULL,
+                "benefits are looked up for a resident identified by card"))
+    hb_benefits_list_async (self->sync, id_number, cancellable, benefits_listed, task);
 }
 
 GPtrArray *
 hb_core_list_benefits_finish (HbCore *self, GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return core_task_pointer (self, result, error);
 }
 
 static void
@@ -1729,13 +1743,9 @@ hb_core_confirm_benefit_async (HbCore *self, const char *benefit_id, GCancellabl
   const char *key;
 
   g_task_set_source_tag (task, hb_core_confirm_benefit_async);
-  if (!self->started || id_number == NULL || benefit_id == NULL)
-    {
-      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
-                               "benefits are confirmed for a resident identified by card");
-      g_object_unref (task);
-      return;
-    }
+  if (!go_on_if (task, self->started && id_number != NULL && benefit_id != NULL,
+                 "benefits are confirmed for a resident identified by card"))
+    return;
   /* One key per benefit per visit: a second tap (or a retry after a lost answer) is the
    * same confirmation at the platform, never a second one. */
   if (self->benefit_keys_visit != visit)
@@ -1757,8 +1767,7 @@ hb_core_confirm_benefit_async (HbCore *self, const char *benefit_id, GCancellabl
 char *
 hb_core_confirm_benefit_finish (HbCore *self, GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return core_task_pointer (self, result, error);
 }
 
 /* --- 进度查询 ---------------------------------------------------------------------------- */
@@ -1778,23 +1787,17 @@ hb_core_query_cases_async (HbCore *self, const char *reference, GCancellable *ca
   const char *id_number = reference ? NULL : resident_id_number (self);
 
   g_task_set_source_tag (task, hb_core_query_cases_async);
-  if (!self->started || (reference == NULL && id_number == NULL)
-      || (reference != NULL && !hb_cases_is_reference (reference)))
-    {
-      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
-                               "cases are looked up by a receipt's number or for a resident "
-                               "identified by card");
-      g_object_unref (task);
-      return;
-    }
-  hb_cases_query_async (self->sync, reference, id_number, cancellable, cases_queried, task);
+  if (go_on_if (task, self->started && (reference != NULL || id_number != NULL)
+                      && (reference == NULL || hb_cases_is_reference (reference)),
+                "cases are looked up by a receipt's number or for a resident identified by "
+                "card"))
+    hb_cases_query_async (self->sync, reference, id_number, cancellable, cases_queried, task);
 }
 
 GPtrArray *
 hb_core_query_cases_finish (HbCore *self, GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return core_task_pointer (self, result, error);
 }
 
 HbHelpCall *

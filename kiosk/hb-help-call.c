@@ -50,21 +50,15 @@ set_state (HbHelpCall *self, HbHelpState state)
   changed (self);
 }
 
-/* A short printable token from the desk (an id, a status, a name is shown: any UTF-8 text
- * of bounded length without control characters). */
-static const char *
+/* A short text from the desk (an id, a status, a name that is shown), or NULL when absent,
+ * empty or not printable text. (transfer full) */
+static char *
 member_text (JsonObject *o, const char *name, gsize max)
 {
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-  const char *s;
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  s = json_node_get_string (n);
-  if (*s == '\0' || strlen (s) > max)
-    return NULL;
-  for (const char *p = s; *p; p++)
-    if ((guchar) *p < 0x20)
-      return NULL;
+  gboolean bad = FALSE;
+  char *s = o ? hb_json_dup_text_member (o, name, max, &bad) : NULL;
+  if (s && *s == '\0')
+    g_clear_pointer (&s, g_free);
   return s;
 }
 
@@ -73,7 +67,7 @@ static gboolean poll_now (gpointer data);
 static void
 apply_status (HbHelpCall *self, JsonObject *o)
 {
-  const char *status = member_text (o, "status", 32);
+  g_autofree char *status = member_text (o, "status", 32);
   JsonObject *agent = o && json_object_has_member (o, "agent")
                       && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "agent"))
                       ? json_object_get_object_member (o, "agent") : NULL;
@@ -82,8 +76,8 @@ apply_status (HbHelpCall *self, JsonObject *o)
     {
       g_free (self->agent_name);
       g_free (self->agent_number);
-      self->agent_name = g_strdup (member_text (agent, "name", 64));
-      self->agent_number = g_strdup (member_text (agent, "number", 32));
+      self->agent_name = member_text (agent, "name", 64);
+      self->agent_number = member_text (agent, "number", 32);
       set_state (self, HB_HELP_CONNECTED);
     }
   else if (g_strcmp0 (status, "closed") == 0)
@@ -151,7 +145,7 @@ requested (GObject *source, GAsyncResult *result, gpointer data)
   guint status = 0;
   g_autofree char *body = hb_sync_request_finish (HB_SYNC (source), result, &status, &error);
   g_autoptr(JsonObject) o = NULL;
-  const char *id;
+  g_autofree char *id = NULL;
 
   if (self->state != HB_HELP_CALLING)
     return;
@@ -165,7 +159,7 @@ requested (GObject *source, GAsyncResult *result, gpointer data)
       set_state (self, HB_HELP_OFFLINE);
       return;
     }
-  self->id = g_strdup (id);
+  self->id = g_steal_pointer (&id);
   if (json_object_has_member (o, "target_seconds")
       && JSON_NODE_HOLDS_VALUE (json_object_get_member (o, "target_seconds")))
     {

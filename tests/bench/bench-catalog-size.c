@@ -1,5 +1,6 @@
 /* bench-catalog-size.c — a catalog of realistic size: 10,000 services shaped like
- * data/catalog.json's (guide, form, receipt, English; ~1.9 KB each compact, ~19 MB in all).
+ * data/catalog.json's (version 2: guide, situations, form, pre-review, English; ~5 KB each
+ * compact, ~50 MB in all).
  *
  * Issue 6: the terminal must take a 10,000-service catalog of real services, not only of
  * lean ones. Measured in one run against one haoban-platform-sim:

@@ -39,6 +39,7 @@
 #include "offline-cache/hb-sync.h"
 #include "tests/common/hb-test-util.h"
 #include "tests/bench/bench-catalog-gen.h"
+#include "tests/bench/bench-sim.h"
 #include "tests/bench/bench-util.h"
 
 #include <curl/curl.h>
@@ -81,42 +82,15 @@ make_catalog (const char *version, guint n, gboolean delta)
 /* --- the sim ---------------------------------------------------------------------------- */
 
 typedef struct {
-  GSubprocess *proc;
-  char        *url;
+  BenchSim     base;           /* first: sim->base.url … */
   char        *catalog_path;   /* NULL: the source tree's data/ */
 } Sim;
-
-/* In the child before exec: a bench that aborts on a failed assertion must not leave its
- * sims running. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
 
 static Sim *
 sim_start (const char *data_dir, const char *catalog_path)
 {
-  g_autofree char *bin = g_build_filename (hb_test_builddir (), "haoban-platform-sim", NULL);
-  g_autoptr(GError) error = NULL;
   Sim *sim = g_new0 (Sim, 1);
-
-  /* stderr (one line per request) is dropped: 1,000 lines per flush are not the point. */
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  sim->proc = g_subprocess_launcher_spawn (launcher, &error, bin, "--port", "0", "--data",
-                                           data_dir, NULL);
-  g_assert_no_error (error);
-  g_autoptr(GDataInputStream) in =
-    g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->proc));
-  g_autofree char *line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  const char *p = strstr (line, "http://127.0.0.1:");
-  g_assert_nonnull (p);
-  sim->url = g_strstrip (g_strdup (p));
-  g_input_stream_close (G_INPUT_STREAM (in), NULL, NULL);
+  bench_sim_start (&sim->base, data_dir, FALSE);
   sim->catalog_path = g_strdup (catalog_path);
   return sim;
 }
@@ -124,10 +98,7 @@ sim_start (const char *data_dir, const char *catalog_path)
 static void
 sim_free (Sim *sim)
 {
-  g_subprocess_force_exit (sim->proc);
-  g_subprocess_wait (sim->proc, NULL, NULL);
-  g_object_unref (sim->proc);
-  g_free (sim->url);
+  bench_sim_stop (&sim->base);
   g_free (sim->catalog_path);
   g_free (sim);
 }
@@ -145,7 +116,7 @@ static char *
 sim_http (Sim *sim, const char *method, const char *path, const char *body,
           const char *const *headers, long *status, gsize *length)
 {
-  g_autofree char *url = g_strconcat (sim->url, path, NULL);
+  g_autofree char *url = g_strconcat (sim->base.url, path, NULL);
   CURL *curl = curl_easy_init ();
   GString *reply = g_string_new (NULL);
   struct curl_slist *h = NULL;
@@ -312,7 +283,7 @@ run_catalog (const char *root, Sim *sim, const char *base, guint services, guint
 
       sim_publish (sim, base, "bench-base");
       g_mkdir_with_parents (dir, 0700);
-      g_autoptr(HbSync) sync = sync_new (dir, sim->url, &w);
+      g_autoptr(HbSync) sync = sync_new (dir, sim->base.url, &w);
 
       /* Full: the thread pulls at once; nothing stored, so no ?since. */
       t0 = g_get_monotonic_time ();
@@ -430,11 +401,12 @@ run_flush (const char *root, Sim *small, guint items, FlushFigures *f)
   g_autofree char *dir = g_build_filename (root, "flush", NULL);
   g_autoptr(GError) error = NULL;
   Watch w = { 0 };
-  Until u = { &w, "2026.11.27-1", 0 };
+  g_autofree char *demo_version = hb_test_demo_catalog_version ();
+  Until u = { &w, demo_version, 0 };
   gint64 t0;
 
   g_mkdir_with_parents (dir, 0700);
-  g_autoptr(HbSync) sync = sync_new (dir, small->url, &w);
+  g_autoptr(HbSync) sync = sync_new (dir, small->base.url, &w);
   g_assert_true (hb_sync_start (sync, &error));
   g_assert_no_error (error);
   g_assert_true (hb_test_wait_until (until_version, &u, WAIT_MS));
@@ -453,7 +425,7 @@ run_flush (const char *root, Sim *small, guint items, FlushFigures *f)
   g_clear_object (&sync);
   hb_test_rmdir (dir);
 
-  f->bare_ms = bare_posts (small->url, items);
+  f->bare_ms = bare_posts (small->base.url, items);
 }
 
 /* CPU time of this thread, ms (the machine is shared: wall time carries other processes'
@@ -703,7 +675,7 @@ run_core (const char *root, Sim *sim, guint round, guint items, CoreFigures *f)
   g_mkdir_with_parents (dir, 0700);
   g_assert_true (hb_config_set (config, "paths", "data_dir", dir, NULL));
   g_assert_true (hb_config_set (config, "paths", "share_dir", share, NULL));
-  g_assert_true (hb_config_set (config, "platform", "url", sim->url, NULL));
+  g_assert_true (hb_config_set (config, "platform", "url", sim->base.url, NULL));
   g_assert_true (hb_config_set (config, "platform", "request_timeout_ms", "60000", NULL));
   g_assert_true (hb_config_set (config, "devices", "mode", "virtual", NULL));
   /* Long backoffs: after the failed start only our kick pulls (a kick ends backoffs). */

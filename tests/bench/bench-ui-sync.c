@@ -44,6 +44,7 @@
  * Usage: bench-ui-sync [ROUNDS] [SERVICES] [IDLE_MS]   (defaults 3, 10000, 2000) */
 #include "tests/ui/ui-fixture.h"
 #include "tests/bench/bench-catalog-gen.h"
+#include "tests/bench/bench-sim.h"
 #include "tests/bench/bench-util.h"
 #include "offline-cache/hb-catalog.h"
 
@@ -63,53 +64,22 @@
 
 /* --- the sim on our generated catalog --------------------------------------------------- */
 
-typedef struct {
-  GSubprocess *proc;
-  char        *url;
-} Sim;
+typedef BenchSim Sim;
 
-/* In the child before exec: a bench that aborts must not leave its sim running. The
- * platform is not on the terminal: niced, so that serving 8 MB does not take the CPU from
- * the kiosk (the machine has 2 cores). */
-static void
-sim_child_setup (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  (void) setpriority (PRIO_PROCESS, 0, 19);
-}
-
+/* The platform is not on the terminal: niced, so that serving 8 MB does not take the CPU
+ * from the kiosk (the machine has 2 cores). */
 static Sim *
 sim_start (const char *data_dir)
 {
-  g_autofree char *bin = g_build_filename (hb_test_builddir (), "haoban-platform-sim", NULL);
-  g_autoptr(GError) error = NULL;
   Sim *sim = g_new0 (Sim, 1);
-
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  g_subprocess_launcher_set_child_setup (launcher, sim_child_setup, NULL, NULL);
-  sim->proc = g_subprocess_launcher_spawn (launcher, &error, bin, "--port", "0", "--data",
-                                           data_dir, NULL);
-  g_assert_no_error (error);
-  g_autoptr(GDataInputStream) in =
-    g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->proc));
-  g_autofree char *line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  const char *p = strstr (line, "http://127.0.0.1:");
-  g_assert_nonnull (p);
-  sim->url = g_strstrip (g_strdup (p));
-  g_input_stream_close (G_INPUT_STREAM (in), NULL, NULL);
+  bench_sim_start (sim, data_dir, TRUE);
   return sim;
 }
 
 static void
 sim_free (Sim *sim)
 {
-  g_subprocess_force_exit (sim->proc);
-  g_subprocess_wait (sim->proc, NULL, NULL);
-  g_object_unref (sim->proc);
-  g_free (sim->url);
+  bench_sim_stop (sim);
   g_free (sim);
 }
 

@@ -487,15 +487,29 @@ hb_test_read_file (const char *path, gsize *length)
   return data;
 }
 
-guint
-hb_test_demo_catalog_services (void)
+static JsonNode *
+demo_catalog (void)
 {
   g_autofree char *path = g_build_filename (hb_test_srcdir (), "data", "catalog.json", NULL);
   g_autofree char *json = hb_test_read_file (path, NULL);
-  g_autoptr(JsonNode) root = json ? json_from_string (json, NULL) : NULL;
+  JsonNode *root = json ? json_from_string (json, NULL) : NULL;
   g_assert_nonnull (root);
+  return root;
+}
+
+guint
+hb_test_demo_catalog_services (void)
+{
+  g_autoptr(JsonNode) root = demo_catalog ();
   return json_array_get_length (json_object_get_array_member (json_node_get_object (root),
                                                               "services"));
+}
+
+char *
+hb_test_demo_catalog_version (void)
+{
+  g_autoptr(JsonNode) root = demo_catalog ();
+  return g_strdup (json_object_get_string_member (json_node_get_object (root), "version"));
 }
 
 typedef struct {

@@ -78,6 +78,8 @@ int         hb_test_run_program (char **out, char **err, guint timeout_ms,
 char       *hb_test_read_file (const char *path, gsize *length);
 /* The number of services in data/catalog.json (what a fresh platform-sim serves). */
 guint       hb_test_demo_catalog_services (void);
+/* Its "version". (transfer full) */
+char       *hb_test_demo_catalog_version (void);
 
 /* Writes bytes to hb_test_output_path (name) and returns that path (transfer full). */
 char       *hb_test_write_output (const char *name, GBytes *bytes);
