@@ -141,6 +141,9 @@ hb_progress_page_switch_from (HbPage *page)
   HbProgressPage *self = HB_PROGRESS_PAGE (page);
   g_clear_handle_id (&self->timeout, g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  /* Shown without a visit, the page outlives it: leave no case on it once it is left. */
+  hb_ui_box_clear (self->cases_box);
+  g_clear_pointer (&self->reference, g_free);
 }
 
 static void
