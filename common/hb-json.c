@@ -203,3 +203,56 @@ hb_json_dup_text_member (JsonObject *o, const char *name, gsize max, gboolean *b
       }
   return g_strdup (s);
 }
+
+/* --- wiping ---------------------------------------------------------------------- */
+
+static void wipe_node (JsonNode *node);
+
+static void
+wipe_array (JsonArray *array)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    wipe_node (json_array_get_element (array, i));
+}
+
+static void
+wipe_node (JsonNode *node)
+{
+  if (node == NULL)
+    return;
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      hb_json_object_wipe (json_node_get_object (node));
+      break;
+    case JSON_NODE_ARRAY:
+      wipe_array (json_node_get_array (node));
+      break;
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          /* The node owns the string; zero it where it lies. */
+          char *s = (char *) json_node_get_string (node);
+          if (s)
+            explicit_bzero (s, strlen (s));
+        }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
+void
+hb_json_object_wipe (JsonObject *object)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+
+  if (object == NULL)
+    return;
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &node))
+    wipe_node (node);
+}

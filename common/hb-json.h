@@ -42,4 +42,9 @@ char     *hb_json_dup_text_member (JsonObject *object, const char *name, gsize m
 /* Compact JSON text of a node. (transfer full) */
 char     *hb_json_to_string (JsonNode *node);
 
+/* Zero every string value in object (recursively; member names are not data): replies and
+ * bodies holding personal data. Strings json-glib owns are overwritten in place: call it
+ * just before the last unref. NULL-safe. */
+void      hb_json_object_wipe (JsonObject *object);
+
 G_END_DECLS

@@ -8,7 +8,10 @@
 #include "kiosk/hb-benefits.h"
 #include "kiosk/hb-cases.h"
 #include "kiosk/hb-guidance.h"
+#include "kiosk/hb-questions.h"
 #include "kiosk/hb-licences.h"
+#include "kiosk/hb-profile.h"
+#include "kiosk/hb-enterprise-login.h"
 #include "kiosk/hb-rating.h"
 #include "kiosk/hb-report.h"
 #include "kiosk/hb-receipt-ticket.h"
@@ -38,6 +41,8 @@ struct _HbCore
   GStrv            licences;      /* the visit's electronic licence types, once known */
   GHashTable      *answers;       /* 情形: situation id → option value, for the service */
   GCancellable    *licences_fetch;
+  GCancellable    *profile_fetch;    /* 智能预填: POST /v1/profile in flight */
+  GCancellable    *enterprise_login; /* 企业登录 in flight */
   guint            benefit_keys_visit;
   HbCatalog       *catalog;
   HbOutbox        *outbox;
@@ -80,6 +85,7 @@ static guint signals[N_SIGNALS];
 static void write_status_soon (HbCore *self);
 static const char *resident_id_number (HbCore *self);
 static void load_out_of_service (HbCore *self);
+static GPtrArray *visit_services (HbCore *self);
 
 /* --- object ----------------------------------------------------------------------- */
 
@@ -116,6 +122,8 @@ hb_core_finalize (GObject *object)
   g_hash_table_unref (self->answers);
   g_strfreev (self->licences);
   g_clear_object (&self->licences_fetch);
+  g_clear_object (&self->profile_fetch);
+  g_clear_object (&self->enterprise_login);
   G_OBJECT_CLASS (hb_core_parent_class)->finalize (object);
 }
 
@@ -457,6 +465,13 @@ on_session_wiped (HbSession *session, int reason, HbCore *self)
     g_cancellable_cancel (self->licences_fetch);
   g_clear_object (&self->licences_fetch);
   g_clear_pointer (&self->licences, g_strfreev);
+  /* The profile and a business login too (the session wiped what had arrived). */
+  if (self->profile_fetch)
+    g_cancellable_cancel (self->profile_fetch);
+  g_clear_object (&self->profile_fetch);
+  if (self->enterprise_login)
+    g_cancellable_cancel (self->enterprise_login);
+  g_clear_object (&self->enterprise_login);
   g_hash_table_remove_all (self->answers);
   write_status_soon (self);
 }
@@ -488,6 +503,30 @@ licences_fetched (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
+profile_fetched (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(HbCore) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(HbProfile) profile = hb_profile_fetch_finish (result, &error);
+
+  /* The visit ended (and a newer visit's fetch may be running): not for this one. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || g_task_get_cancellable (G_TASK (result)) != self->profile_fetch)
+    return;
+  g_clear_object (&self->profile_fetch);
+  if (profile == NULL)
+    {
+      /* Offline or refused: the form is pre-filled from the card alone. */
+      g_message ("core: no profile: %s", error->message);
+      return;
+    }
+  HbPrefill sources = { profile->profile, profile->history, NULL };
+  hb_session_set_prefill (self->session, &sources);   /* copies; ours is wiped when freed */
+  g_message ("core: profile on file (%u fields of earlier answers)",
+             json_object_get_size (profile->history));
+}
+
+static void
 on_session_state (HbSession *session, HbSessionState old, HbSessionState state, HbCore *self)
 {
   /* 两个免于提交: learn at once which materials electronic licences replace. */
@@ -498,6 +537,11 @@ on_session_state (HbSession *session, HbSessionState old, HbSessionState state, 
       self->licences_fetch = g_cancellable_new ();
       hb_licences_fetch_async (self->sync, resident_id_number (self), self->licences_fetch,
                                licences_fetched, g_object_ref (self));
+      /* 智能预填: the platform's profile and earlier answers, beside the licences. */
+      g_clear_object (&self->profile_fetch);
+      self->profile_fetch = g_cancellable_new ();
+      hb_profile_fetch_async (self->sync, resident_id_number (self), self->profile_fetch,
+                              profile_fetched, g_object_ref (self));
     }
   write_status_soon (self);
 }
@@ -512,6 +556,152 @@ gboolean
 hb_core_is_fetching_licences (HbCore *self)
 {
   return self->licences_fetch != NULL;
+}
+
+gboolean
+hb_core_is_fetching_profile (HbCore *self)
+{
+  return self->profile_fetch != NULL;
+}
+
+/* --- 企业登录 (business login) ---------------------------------------------------------- */
+
+static void
+cancel_login (GCancellable *caller, gpointer data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (data));
+}
+
+typedef struct {
+  GCancellable *caller;
+  gulong        handler;
+} LoginJob;
+
+static void
+login_job_free (gpointer data)
+{
+  LoginJob *j = data;
+  if (j->caller)
+    g_cancellable_disconnect (j->caller, j->handler);
+  g_clear_object (&j->caller);
+  g_free (j);
+}
+
+static void
+enterprise_logged_in (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  HbCore *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(HbEnterpriseLogin) login = hb_enterprise_login_finish (result, &error);
+  g_autoptr(HbPerson) enterprise = NULL;
+  g_autofree char *legal_rep = NULL;
+  HbPerson *agent;
+
+  gboolean current = g_task_get_cancellable (G_TASK (result)) == self->enterprise_login;
+
+  /* Cancelled by the caller, or by the end of the visit (which already forgot it, and a
+   * newer visit's login may be running): not for this visit. */
+  if (current)
+    g_clear_object (&self->enterprise_login);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !current)
+    {
+      if (error == NULL)
+        error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "the visit ended");
+      g_task_return_error (task, error);
+      return;
+    }
+  if (login == NULL)
+    {
+      g_message ("core: business login failed: %s", error->message);
+      g_task_return_error (task, error);
+      return;
+    }
+  agent = hb_session_get_person (self->session);
+  if (hb_session_get_state (self->session) != HB_SESSION_IDENTIFIED || agent == NULL)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "the visit moved on during the business login");
+      return;
+    }
+  if (json_object_has_member (login->enterprise, "legal_rep"))
+    legal_rep = hb_mask_name (json_object_get_string_member (login->enterprise, "legal_rep"));
+  enterprise = hb_person_new_enterprise (NULL, hb_enterprise_login_get_name (login),
+                                         hb_enterprise_login_get_uscc (login), legal_rep,
+                                         hb_person_get_source (agent));
+  if (!hb_session_act_for_enterprise (self->session, enterprise,
+                                      hb_enterprise_role_to_string (login->role)))
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "this visit cannot continue for a business");
+      return;
+    }
+  HbPrefill sources = { NULL, NULL, login->enterprise };
+  hb_session_set_prefill (self->session, &sources);
+  /* The resident's electronic licences are not the business's: every material is asked. */
+  g_clear_pointer (&self->licences, g_strfreev);
+  g_signal_emit (self, signals[SIGNAL_LICENCES_CHANGED], 0);
+  g_message ("core: visit continues for a business (%s)", hb_enterprise_role_to_string (login->role));
+  write_status_soon (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+hb_core_login_enterprise_async (HbCore *self, const char *uscc, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  const char *id_number = resident_id_number (self);
+
+  g_task_set_source_tag (task, hb_core_login_enterprise_async);
+  if (!self->started || id_number == NULL || self->enterprise_login != NULL
+      || hb_session_get_state (self->session) != HB_SESSION_IDENTIFIED)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
+                               "a business login needs a resident identified by card or code, "
+                               "before a service is chosen");
+      g_object_unref (task);
+      return;
+    }
+  /* Cancelled with the visit (on_session_wiped) as well as by the caller. */
+  self->enterprise_login = g_cancellable_new ();
+  if (cancellable)
+    {
+      LoginJob *j = g_new0 (LoginJob, 1);
+      j->caller = g_object_ref (cancellable);
+      j->handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_login),
+                                          g_object_ref (self->enterprise_login), g_object_unref);
+      g_task_set_task_data (task, j, login_job_free);
+    }
+  hb_enterprise_login_async (self->sync, uscc, id_number, self->enterprise_login,
+                             enterprise_logged_in, task);
+}
+
+gboolean
+hb_core_login_enterprise_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* 企业登录: who acts for the business, beside the applicant (docs/platform-api.md). */
+static void
+add_agent (JsonBuilder *b, HbSession *session)
+{
+  HbPerson *agent = hb_session_get_agent (session);
+
+  if (agent == NULL)
+    return;
+  json_builder_set_member_name (b, "agent");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, hb_session_get_agent_role (session));
+  json_builder_set_member_name (b, "id_type");
+  json_builder_add_string_value (b, hb_idcard_type_to_string (hb_person_get_card_type (agent)));
+  json_builder_set_member_name (b, "id_number");
+  json_builder_add_string_value (b, hb_person_get_id_number (agent));
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, hb_person_get_name (agent));
+  json_builder_end_object (b);
 }
 
 GHashTable *
@@ -532,7 +722,96 @@ hb_core_set_answer (HbCore *self, const char *situation, const char *value)
     g_hash_table_remove (self->answers, situation);
   /* An earlier answer changed: answers to questions that no longer apply go. */
   if (service)
-    hb_guidance_prune_answers (service, self->answers);
+    {
+      g_autoptr(GPtrArray) parts = visit_services (self);
+      hb_guidance_prune_answers_of ((HbService *const *) parts->pdata, parts->len,
+                                    self->answers);
+    }
+}
+
+/* The service of the visit, then a bundle's members (HbService*, not owned). */
+static GPtrArray *
+visit_services (HbCore *self)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  GPtrArray *forms = hb_session_get_member_forms (self->session);
+
+  if (hb_session_get_service (self->session))
+    g_ptr_array_add (out, hb_session_get_service (self->session));
+  for (guint i = 0; forms && i < forms->len; i++)
+    g_ptr_array_add (out, hb_form_get_service (forms->pdata[i]));
+  return out;
+}
+
+const HbSituation *
+hb_core_next_situation (HbCore *self)
+{
+  g_autoptr(GPtrArray) parts = visit_services (self);
+
+  /* A member's situation with a bundle situation's id takes the bundle's answer. */
+  for (guint i = 0; i < parts->len; i++)
+    {
+      const HbSituation *next = hb_guidance_next_situation (parts->pdata[i], self->answers);
+      if (next)
+        return next;
+    }
+  return NULL;
+}
+
+GPtrArray *
+hb_core_asked_situations (HbCore *self)
+{
+  g_autoptr(GPtrArray) parts = visit_services (self);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = 0; i < parts->len; i++)
+    {
+      g_autoptr(GPtrArray) asked = hb_guidance_asked_situations (parts->pdata[i],
+                                                                 self->answers);
+      for (guint j = 0; j < asked->len; j++)
+        {
+          HbSituation *s = asked->pdata[j];
+          if (g_hash_table_add (seen, s->id))
+            g_ptr_array_add (out, s);
+        }
+    }
+  return out;
+}
+
+static void
+questions_scope (HbCore *self, HbQuestionsScope *scope)
+{
+  HbService *service = hb_session_get_service (self->session);
+
+  scope->form = hb_session_get_form (self->session);
+  scope->members = hb_session_get_member_forms (self->session);
+  scope->shared = service ? hb_service_get_bundle_shared (service) : NULL;
+  scope->person = hb_session_get_person (self->session);
+  scope->answers = self->answers;
+  scope->licences = (const char *const *) self->licences;
+}
+
+GPtrArray *
+hb_core_list_questions (HbCore *self)
+{
+  HbQuestionsScope scope;
+
+  questions_scope (self, &scope);
+  if (scope.form == NULL)
+    return g_ptr_array_new_with_free_func (g_free);
+  return hb_questions_list (&scope);
+}
+
+GPtrArray *
+hb_core_check_answers (HbCore *self)
+{
+  HbQuestionsScope scope;
+
+  questions_scope (self, &scope);
+  if (scope.form == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) hb_question_problem_free);
+  return hb_questions_check (&scope, NULL);
 }
 
 /* --- catalog ---------------------------------------------------------------------- */
@@ -651,6 +930,163 @@ hb_core_search_services (HbCore *self, const char *query)
   return for_current_audience (self, r);
 }
 
+/* --- browse: by life event, by department, most used first ------------------------- */
+
+typedef struct {
+  HbCatalog  *catalog;      /* the writer connection's, kept alive for the worker */
+  HbAudience  want;
+  char       *life_event;
+  char       *department;
+  char       *member;
+} BrowseQuery;
+
+static void
+browse_query_free (BrowseQuery *q)
+{
+  g_clear_object (&q->catalog);
+  g_free (q->life_event);
+  g_free (q->department);
+  g_free (q->member);
+  g_free (q);
+}
+
+/* A task for a worker reading the catalog for whoever is identified now; NULL (and the
+ * task completed) when the core is not started. */
+static GTask *
+browse_task (HbCore *self, gpointer tag, GCancellable *cancellable,
+             GAsyncReadyCallback callback, gpointer user_data, BrowseQuery **query)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  BrowseQuery *q;
+
+  g_task_set_source_tag (task, tag);
+  if (self->writer_catalog == NULL)
+    {
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE, "not started");
+      g_object_unref (task);
+      return NULL;
+    }
+  q = g_new0 (BrowseQuery, 1);
+  q->catalog = g_object_ref (self->writer_catalog);
+  /* Whose list: decided now, on the main thread, where the session lives. */
+  q->want = current_audience (self);
+  g_task_set_task_data (task, q, (GDestroyNotify) browse_query_free);
+  *query = q;
+  return task;
+}
+
+static void
+browse_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  BrowseQuery *q = data;
+  HbCatalogBrowse b = { q->life_event, q->department, TRUE };
+  GError *error = NULL;
+  GPtrArray *entries = hb_catalog_browse (q->catalog, &b, &error);
+
+  if (entries == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, for_audience (entries, q->want),
+                           (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+hb_core_browse_async (HbCore *self, const char *life_event, const char *department,
+                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  BrowseQuery *q = NULL;
+  g_autoptr(GTask) task = browse_task (self, hb_core_browse_async, cancellable, callback,
+                                       user_data, &q);
+  if (task == NULL)
+    return;
+  q->life_event = g_strdup (life_event);
+  q->department = g_strdup (department);
+  g_task_run_in_thread (task, browse_thread);
+}
+
+GPtrArray *
+hb_core_browse_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static int
+facet_cmp (gconstpointer a, gconstpointer b)
+{
+  const HbCatalogFacet *x = *(HbCatalogFacet *const *) a, *y = *(HbCatalogFacet *const *) b;
+  if (x->services != y->services)
+    return x->services > y->services ? -1 : 1;
+  return g_strcmp0 (x->value, y->value);
+}
+
+/* The catalog counts facets over every service; the visitor's counts take one browse per
+ * value (a few dozen values; each a scan of the services' JSON on this worker). */
+static void
+facets_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  BrowseQuery *q = data;
+  gboolean by_event = g_strcmp0 (q->member, "life_events") == 0;
+  GError *error = NULL;
+  g_autoptr(GPtrArray) all = hb_catalog_facets (q->catalog, q->member, &error);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_catalog_facet_free);
+
+  if (all == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < all->len; i++)
+    {
+      HbCatalogFacet *f = all->pdata[i];
+      HbCatalogBrowse b = { by_event ? f->value : NULL, by_event ? NULL : f->value, FALSE };
+      g_autoptr(GPtrArray) entries = NULL;
+      guint n = 0;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      entries = hb_catalog_browse (q->catalog, &b, &error);
+      if (entries == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      for (guint j = 0; j < entries->len; j++)
+        if (((HbCatalogEntry *) entries->pdata[j])->audience & q->want)
+          n++;
+      if (n > 0)
+        {
+          HbCatalogFacet *mine = g_new0 (HbCatalogFacet, 1);
+          mine->value = g_strdup (f->value);
+          mine->services = n;
+          g_ptr_array_add (out, mine);
+        }
+    }
+  g_ptr_array_sort (out, facet_cmp);
+  g_task_return_pointer (task, g_steal_pointer (&out), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+hb_core_list_facets_async (HbCore *self, const char *member, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  BrowseQuery *q = NULL;
+  g_autoptr(GTask) task = browse_task (self, hb_core_list_facets_async, cancellable, callback,
+                                       user_data, &q);
+  if (task == NULL)
+    return;
+  q->member = g_strdup (member);
+  g_task_run_in_thread (task, facets_thread);
+}
+
+GPtrArray *
+hb_core_list_facets_finish (HbCore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 HbService *
 hb_core_get_service (HbCore *self, const char *code, GError **error)
 {
@@ -709,6 +1145,19 @@ hb_core_choose_service (HbCore *self, const char *code, GError **error)
                    "service %s cannot start in state %s", code,
                    hb_session_state_to_string (hb_session_get_state (self->session)));
       return FALSE;
+    }
+  /* 一件事: each member's form is filled in the same visit. */
+  for (const char *const *m = hb_service_get_bundle_members (service); *m; m++)
+    {
+      g_autoptr(HbService) member = hb_core_get_service (self, *m, error);
+      if (member == NULL || !hb_session_add_member (self->session, member))
+        {
+          hb_session_leave_service (self->session);
+          if (error && *error == NULL)
+            g_set_error (error, HB_CORE_ERROR, HB_CORE_ERROR_UNKNOWN_SERVICE,
+                         "member %s of %s cannot start", *m, code);
+          return FALSE;
+        }
     }
   /* Popular here ranks higher in search. A commit (fsync): off the UI thread, on the
    * writer connection so it never holds up the main connection's reads. */
@@ -1267,35 +1716,64 @@ add_applicant (JsonBuilder *b, HbPerson *person)
   json_builder_end_object (b);
 }
 
-char *
-hb_core_build_application (HbCore *self, const char *key)
+/* The application of one part of the visit (0: a plain service; 1…n: a bundle's member n,
+ * which names its bundle and the visit's first key so the platform can link them). */
+static char *
+build_application (HbCore *self, guint part, const char *key, const char *bundle_key)
 {
   HbPerson *person = hb_session_get_person (self->session);
   HbService *service = hb_session_get_service (self->session);
-  HbForm *form = hb_session_get_form (self->session);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *now = iso8601_now ();
+  HbQuestionsScope scope;
+  GPtrArray *members;
+  HbForm *form;
 
+  questions_scope (self, &scope);   /* first: it may bring the forms up to date */
+  members = scope.members;
+  form = part == 0 ? scope.form : members->pdata[part - 1];
   g_return_val_if_fail (person && service && form, NULL);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "idempotency_key");
   json_builder_add_string_value (b, key);
   json_builder_set_member_name (b, "service_code");
-  json_builder_add_string_value (b, hb_service_get_code (service));
+  json_builder_add_string_value (b, hb_service_get_code (hb_form_get_service (form)));
   json_builder_set_member_name (b, "terminal_id");
   json_builder_add_string_value (b, hb_config_get_string (self->config, "terminal", "id"));
   json_builder_set_member_name (b, "submitted_at");
   json_builder_add_string_value (b, now);
   json_builder_set_member_name (b, "language");
   json_builder_add_string_value (b, hb_i18n_get_language ());
+  if (part > 0)
+    {
+      json_builder_set_member_name (b, "bundle");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_string_value (b, hb_service_get_code (service));
+      json_builder_set_member_name (b, "first_key");
+      json_builder_add_string_value (b, bundle_key);
+      json_builder_set_member_name (b, "part");
+      json_builder_add_int_value (b, part);
+      json_builder_set_member_name (b, "of");
+      json_builder_add_int_value (b, members->len);
+      json_builder_end_object (b);
+    }
   json_builder_set_member_name (b, "applicant");
   add_applicant (b, person);
+  add_agent (b, self->session);   /* 企业登录 (H21) */
   json_builder_set_member_name (b, "form");
-  json_builder_add_value (b, hb_form_to_json (form));
+  /* Only what was asked: a value left in a field no longer asked is not sent. */
+  json_builder_add_value (b, hb_questions_part_json (&scope, part));
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return hb_json_to_string (root);
+}
+
+char *
+hb_core_build_application (HbCore *self, const char *key)
+{
+  return build_application (self, 0, key, NULL);
 }
 
 /* What the resident takes away while the application waits in the outbox: the date and
@@ -1344,6 +1822,41 @@ outbox_job_free (OutboxJob *job)
   g_free (job);
 }
 
+/* Refuse before the disk is full, not after: a write that cannot complete must never be
+ * the one that holds a resident's application. Unknown free space is not refused. */
+static gboolean
+storage_refused (HbCore *self, OutboxJob *job, GError **error)
+{
+  struct statvfs st;
+
+  if (job->data_dir != NULL && statvfs (job->data_dir, &st) == 0 &&
+      (guint64) st.f_bavail * st.f_frsize < job->min_free)
+    {
+      g_atomic_int_set (&self->storage_full, 1);
+      g_set_error (error, HB_CORE_ERROR, HB_CORE_ERROR_STORAGE_FULL,
+                   "less than %" G_GUINT64_FORMAT " MiB free in %s: new submissions are "
+                   "refused", job->min_free >> 20, job->data_dir);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* The store's verdict on a failed enqueue: a full disk is its own error. */
+static void
+return_enqueue_error (HbCore *self, GTask *task, GError *error)
+{
+  if (g_error_matches (error, HB_STORE_ERROR, HB_STORE_ERROR_FULL))
+    {
+      /* SQLite rolled the transaction back: nothing half-written, nothing to clean up. */
+      g_atomic_int_set (&self->storage_full, 1);
+      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STORAGE_FULL,
+                               "the disk is full: %s", error->message);
+      g_error_free (error);
+    }
+  else
+    g_task_return_error (task, error);
+}
+
 static void
 enqueue_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
 {
@@ -1352,17 +1865,10 @@ enqueue_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
   GError *error = NULL;
   gboolean ok;
 
-  struct statvfs st;
-  /* Refuse before the disk is full, not after: a write that cannot complete must never be
-   * the one that holds a resident's application. Unknown free space is not refused. */
-  if (job->data_dir != NULL && statvfs (job->data_dir, &st) == 0 &&
-      (guint64) st.f_bavail * st.f_frsize < job->min_free)
+  if (storage_refused (self, job, &error))
     {
-      g_atomic_int_set (&self->storage_full, 1);
       hb_secure_free (g_steal_pointer (&job->body));
-      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STORAGE_FULL,
-                               "less than %" G_GUINT64_FORMAT " MiB free in %s: new "
-                               "submissions are refused", job->min_free >> 20, job->data_dir);
+      g_task_return_error (task, error);
       return;
     }
 
@@ -1386,26 +1892,83 @@ enqueue_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
       g_atomic_int_set (&self->storage_full, 0);
       g_task_return_boolean (task, TRUE);
     }
-  else if (g_error_matches (error, HB_STORE_ERROR, HB_STORE_ERROR_FULL))
-    {
-      /* SQLite rolled the transaction back: nothing half-written, nothing to clean up. */
-      g_atomic_int_set (&self->storage_full, 1);
-      g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STORAGE_FULL,
-                               "the disk is full: %s", error->message);
-      g_error_free (error);
-    }
   else
-    g_task_return_error (task, error);
+    return_enqueue_error (self, task, error);
+}
+
+/* A submission: one application, or one per member of a 一件事, saved together and then
+ * waited for together. */
+typedef struct {
+  HbCore    *core;
+  GPtrArray *jobs;          /* OutboxJob*, one per application, in order */
+  GStrv      codes;         /* each application's service code */
+  GStrv      case_numbers;  /* each one's case number once the platform gave it */
+  guint      waiting;       /* applications the platform has not answered yet */
+  gulong     delivered_id;
+  gulong     rejected_id;
+  guint      timeout_id;
+} SubmitJob;
+
+static void
+submit_job_disconnect (SubmitJob *sj)
+{
+  if (sj->delivered_id)
+    g_signal_handler_disconnect (sj->core->sync, sj->delivered_id);
+  if (sj->rejected_id)
+    g_signal_handler_disconnect (sj->core->sync, sj->rejected_id);
+  sj->delivered_id = sj->rejected_id = 0;
+  g_clear_handle_id (&sj->timeout_id, g_source_remove);
 }
 
 static void
-submit_complete (GTask *task, const char *case_number)
+submit_job_free (SubmitJob *sj)
 {
-  OutboxJob *job = g_task_get_task_data (task);
-  HbCore *self = job->core;
-  g_autofree char *ref = queued_reference (job->key);
-  HbSubmission *s = hb_submission_new (job->key, case_number, ref);
+  submit_job_disconnect (sj);
+  hb_session_release_idle (sj->core->session);
+  for (guint i = 0; i < sj->jobs->len; i++)   /* not a GStrv: may have holes */
+    g_free (sj->case_numbers[i]);
+  g_free (sj->case_numbers);
+  g_ptr_array_unref (sj->jobs);
+  g_strfreev (sj->codes);
+  g_object_unref (sj->core);
+  g_free (sj);
+}
 
+static int
+submit_job_index (SubmitJob *sj, const char *key)
+{
+  for (guint i = 0; i < sj->jobs->len; i++)
+    if (g_strcmp0 (((OutboxJob *) sj->jobs->pdata[i])->key, key) == 0)
+      return (int) i;
+  return -1;
+}
+
+static HbSubmission *
+part_submission (SubmitJob *sj, guint i)
+{
+  OutboxJob *job = sj->jobs->pdata[i];
+  g_autofree char *ref = queued_reference (job->key);
+  HbSubmission *s = hb_submission_new (job->key, sj->case_numbers[i], ref);
+  return s;
+}
+
+static void
+submit_complete (GTask *task)
+{
+  SubmitJob *sj = g_task_get_task_data (task);
+  HbCore *self = sj->core;
+  HbSubmission *s = part_submission (sj, 0);
+
+  if (hb_service_get_kind (hb_session_get_service (self->session)) == HB_SERVICE_KIND_BUNDLE)
+    {
+      s->members = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_submission_free);
+      for (guint i = 0; i < sj->jobs->len; i++)
+        {
+          HbSubmission *m = part_submission (sj, i);
+          m->service_code = g_strdup (sj->codes[i]);
+          g_ptr_array_add (s->members, m);
+        }
+    }
   if (!hb_session_complete (self->session, s))
     {
       g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_STATE,
@@ -1418,44 +1981,36 @@ submit_complete (GTask *task, const char *case_number)
 static void
 on_submit_delivered (HbSync *sync, const char *key, const char *response, GTask *task)
 {
-  OutboxJob *job = g_task_get_task_data (task);
+  SubmitJob *sj = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) reply = NULL;
   const char *case_number = NULL;
+  int i = submit_job_index (sj, key);
 
-  if (g_strcmp0 (key, job->key) != 0)
+  if (i < 0 || sj->case_numbers[i] != NULL)
     return;
-  g_signal_handler_disconnect (sync, job->delivered_id);
-  job->delivered_id = 0;
-  g_clear_handle_id (&job->timeout_id, g_source_remove);
-
   reply = hb_json_parse_object (response, -1, REPLY_MAX_BYTES, HB_JSON_DEFAULT_MAX_DEPTH, &error);
   if (reply)
     case_number = json_object_get_string_member_with_default (reply, "case_number", NULL);
   if (case_number == NULL || *case_number == '\0' || strlen (case_number) > 64)
-    {
-      /* Delivered, but no usable number: the resident keeps the queued reference. */
-      g_warning ("core: platform accepted %s without a case number", key);
-      case_number = NULL;
-    }
-  submit_complete (task, case_number);
+    /* Delivered, but no usable number: the resident keeps the queued reference. */
+    g_warning ("core: platform accepted %s without a case number", key);
+  else
+    sj->case_numbers[i] = g_strdup (case_number);
+  if (--sj->waiting > 0)
+    return;
+  submit_job_disconnect (sj);
+  submit_complete (task);
   g_object_unref (task);
 }
 
 static void
 on_submit_rejected (HbSync *sync, const char *key, const char *message, GTask *task)
 {
-  OutboxJob *job = g_task_get_task_data (task);
-  if (g_strcmp0 (key, job->key) != 0)
+  SubmitJob *sj = g_task_get_task_data (task);
+  if (submit_job_index (sj, key) < 0)
     return;
-  g_signal_handler_disconnect (sync, job->rejected_id);
-  job->rejected_id = 0;
-  if (job->delivered_id)
-    {
-      g_signal_handler_disconnect (sync, job->delivered_id);
-      job->delivered_id = 0;
-    }
-  g_clear_handle_id (&job->timeout_id, g_source_remove);
+  submit_job_disconnect (sj);
   g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_REJECTED,
                            "the platform rejected the application");
   g_object_unref (task);
@@ -1465,31 +2020,69 @@ static gboolean
 on_submit_timeout (gpointer data)
 {
   GTask *task = data;
-  OutboxJob *job = g_task_get_task_data (task);
+  SubmitJob *sj = g_task_get_task_data (task);
 
-  job->timeout_id = 0;
-  if (job->delivered_id)
-    {
-      g_signal_handler_disconnect (job->core->sync, job->delivered_id);
-      job->delivered_id = 0;
-    }
-  if (job->rejected_id)
-    {
-      g_signal_handler_disconnect (job->core->sync, job->rejected_id);
-      job->rejected_id = 0;
-    }
-  g_message ("core: %s queued; the platform did not answer in time", job->key);
-  submit_complete (task, NULL);
+  sj->timeout_id = 0;
+  submit_job_disconnect (sj);
+  g_message ("core: %s queued; the platform did not answer in time",
+             ((OutboxJob *) sj->jobs->pdata[0])->key);
+  submit_complete (task);
   g_object_unref (task);
   return G_SOURCE_REMOVE;
+}
+
+/* Saves every application of the submission in one transaction (all or none). */
+static void
+enqueue_submission_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
+{
+  HbCore *self = source;
+  SubmitJob *sj = data;
+  OutboxJob *first = sj->jobs->pdata[0];
+  g_autofree HbOutboxEntry *entries = g_new0 (HbOutboxEntry, sj->jobs->len);
+  GError *error = NULL;
+  gboolean ok;
+
+  if (!storage_refused (self, first, &error))
+    {
+      for (guint i = 0; i < sj->jobs->len; i++)
+        {
+          OutboxJob *job = sj->jobs->pdata[i];
+          entries[i] = (HbOutboxEntry) { job->key, job->kind, job->path, job->body };
+        }
+      g_mutex_lock (&self->writer_lock);
+      ok = hb_outbox_enqueue_batch (self->writer_outbox, first->visit, entries,
+                                    sj->jobs->len, &error);
+      if (!ok)
+        {
+          /* SQLite cannot always tell whether a failed commit reached the disk: look. */
+          g_autoptr(HbOutboxItem) item =
+            hb_outbox_lookup (self->writer_outbox,
+                              ((OutboxJob *) sj->jobs->pdata[sj->jobs->len - 1])->key, NULL);
+          if (item != NULL)
+            {
+              g_clear_error (&error);
+              ok = TRUE;
+            }
+        }
+      g_mutex_unlock (&self->writer_lock);
+    }
+  for (guint i = 0; i < sj->jobs->len; i++)
+    hb_secure_free (g_steal_pointer (&((OutboxJob *) sj->jobs->pdata[i])->body));
+  if (error == NULL)
+    {
+      g_atomic_int_set (&self->storage_full, 0);
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    return_enqueue_error (self, task, error);
 }
 
 static void
 enqueued_for_submit (GObject *source, GAsyncResult *result, gpointer data)
 {
   GTask *task = data;   /* owned by the waiters from now on */
-  OutboxJob *job = g_task_get_task_data (task);
-  HbCore *self = job->core;
+  SubmitJob *sj = g_task_get_task_data (task);
+  HbCore *self = sj->core;
   GError *error = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -1504,14 +2097,15 @@ enqueued_for_submit (GObject *source, GAsyncResult *result, gpointer data)
       g_object_unref (task);
       return;
     }
-  g_message ("core: application %s saved", job->key);
-  job->delivered_id = g_signal_connect (self->sync, "delivered",
-                                        G_CALLBACK (on_submit_delivered), task);
-  job->rejected_id = g_signal_connect (self->sync, "rejected",
-                                       G_CALLBACK (on_submit_rejected), task);
-  job->timeout_id = g_timeout_add ((guint) hb_config_get_int (self->config, "session",
-                                                              "submit_wait_ms") + 1,
-                                   on_submit_timeout, task);
+  g_message ("core: %u application(s) saved, first %s", sj->jobs->len,
+             ((OutboxJob *) sj->jobs->pdata[0])->key);
+  sj->delivered_id = g_signal_connect (self->sync, "delivered",
+                                       G_CALLBACK (on_submit_delivered), task);
+  sj->rejected_id = g_signal_connect (self->sync, "rejected",
+                                      G_CALLBACK (on_submit_rejected), task);
+  sj->timeout_id = g_timeout_add ((guint) hb_config_get_int (self->config, "session",
+                                                             "submit_wait_ms") + 1,
+                                  on_submit_timeout, task);
   hb_sync_kick (self->sync);
 }
 
@@ -1537,9 +2131,10 @@ hb_core_submit_async (HbCore *self, GCancellable *cancellable, GAsyncReadyCallba
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(GPtrArray) problems = NULL;
-  g_autofree char *key = NULL;
-  OutboxJob *job;
   g_autoptr(GTask) enqueue = NULL;
+  GPtrArray *members;
+  SubmitJob *sj;
+  guint first_part, n;
 
   g_task_set_source_tag (task, hb_core_submit_async);
   if (!self->started || hb_session_get_state (self->session) != HB_SESSION_IN_SERVICE)
@@ -1549,7 +2144,8 @@ hb_core_submit_async (HbCore *self, GCancellable *cancellable, GAsyncReadyCallba
       g_object_unref (task);
       return;
     }
-  problems = hb_form_validate (hb_session_get_form (self->session));
+  /* The same checks the resident saw: fields, then pre-review rules. */
+  problems = hb_core_check_answers (self);
   if (problems->len > 0)
     {
       g_task_return_new_error (task, HB_CORE_ERROR, HB_CORE_ERROR_INVALID,
@@ -1558,16 +2154,33 @@ hb_core_submit_async (HbCore *self, GCancellable *cancellable, GAsyncReadyCallba
       return;
     }
 
-  key = g_uuid_string_random ();
-  job = outbox_job_new (self, key, key, "application", "/v1/applications",
-                        hb_core_build_application (self, key));
-  job->holding = TRUE;
+  /* A plain service sends its form; a 一件事 one application per member, not its own. */
+  members = hb_session_get_member_forms (self->session);
+  first_part = members && members->len > 0 ? 1 : 0;
+  n = members && members->len > 0 ? members->len : 1;
+  sj = g_new0 (SubmitJob, 1);
+  sj->core = g_object_ref (self);
+  sj->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) outbox_job_free);
+  sj->codes = g_new0 (char *, n + 1);
+  sj->case_numbers = g_new0 (char *, n + 1);
+  sj->waiting = n;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_uuid_string_random ();
+      const char *visit = i == 0 ? key : ((OutboxJob *) sj->jobs->pdata[0])->key;
+      HbForm *form = first_part == 0 ? hb_session_get_form (self->session)
+                                     : members->pdata[i];
+      g_ptr_array_add (sj->jobs,
+                       outbox_job_new (self, key, visit, "application", "/v1/applications",
+                                       build_application (self, first_part + i, key, visit)));
+      sj->codes[i] = g_strdup (hb_service_get_code (hb_form_get_service (form)));
+    }
   hb_session_hold_idle (self->session);
-  g_task_set_task_data (task, job, (GDestroyNotify) outbox_job_free);
+  g_task_set_task_data (task, sj, (GDestroyNotify) submit_job_free);
 
   enqueue = g_task_new (self, NULL, enqueued_for_submit, task);
-  g_task_set_task_data (enqueue, job, NULL);
-  g_task_run_in_thread (enqueue, enqueue_thread);
+  g_task_set_task_data (enqueue, sj, NULL);
+  g_task_run_in_thread (enqueue, enqueue_submission_thread);
 }
 
 gboolean
@@ -2026,7 +2639,7 @@ receipt_for_session (HbCore *self, GError **error)
   d = g_new0 (ReceiptData, 1);
   d->strings = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_secure_free);
   fields = hb_service_get_fields (service);
-  d->rows = g_new0 (HbDocumentRow, fields->len);
+  d->rows = g_new0 (HbDocumentRow, fields->len + (sub->members ? sub->members->len : 0));
   d->when = g_date_time_new_now_local ();
   name = hb_person_dup_masked_name (person);
   id = hb_person_dup_masked_id (person);
@@ -2054,6 +2667,16 @@ receipt_for_session (HbCore *self, GError **error)
         continue;
       d->rows[d->receipt.n_rows].label = keep (d, g_strdup (hb_text_get (&f->label)));
       d->rows[d->receipt.n_rows].value = keep (d, hb_form_dup_receipt_value (form, f->id));
+      d->receipt.n_rows++;
+    }
+  /* 一件事: each member application with its own number. */
+  for (guint i = 0; sub->members && i < sub->members->len; i++)
+    {
+      const HbSubmission *m = sub->members->pdata[i];
+      g_autoptr(HbService) ms = hb_core_get_service (self, m->service_code, NULL);
+      d->rows[d->receipt.n_rows].label =
+        keep (d, g_strdup (ms ? hb_text_get (hb_service_get_name (ms)) : m->service_code));
+      d->rows[d->receipt.n_rows].value = keep (d, g_strdup (m->reference));
       d->receipt.n_rows++;
     }
   d->receipt.rows = d->rows;

@@ -11,6 +11,7 @@
 #include "kiosk/hb-print-service.h"
 #include "kiosk/hb-code-identity.h"
 #include "kiosk/hb-help-call.h"
+#include "kiosk/hb-questions.h"
 #include "drivers/hb-device-manager.h"
 #include "offline-cache/hb-store.h"
 #include "offline-cache/hb-catalog.h"
@@ -62,6 +63,27 @@ void        hb_core_list_services_async  (HbCore *self, GCancellable *cancellabl
                                           GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray  *hb_core_list_services_finish (HbCore *self, GAsyncResult *result, GError **error);
 GPtrArray  *hb_core_search_services (HbCore *self, const char *query);
+
+/* Browsing (the catalog page's 最常用 / 按人生事件 / 按部门), off the main thread and for
+ * whoever is identified when called (the audience rule of hb_core_list_services).
+ * browse: the services of one life event (an id of docs/service-format.md, "birth" …)
+ * and/or one department (as the catalog writes it), NULL for any; most used first
+ * (popularity plus this terminal's uses, hb_core_choose_service adds one). An unknown
+ * life event or department gives an empty array. finish: (transfer full) element type
+ * HbCatalogEntry*; HB_CORE_ERROR_STATE before hb_core_start. */
+void        hb_core_browse_async  (HbCore *self, const char *life_event, const char *department,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+GPtrArray  *hb_core_browse_finish (HbCore *self, GAsyncResult *result, GError **error);
+/* What there is to browse by, member "life_events" or "department": each value with how
+ * many of the visitor's services it has (values with none are left out: a resident never
+ * sees a department that only serves businesses), most services first, then by value.
+ * finish: (transfer full) element type HbCatalogFacet*; HB_STORE_ERROR_INVALID for
+ * another member. */
+void        hb_core_list_facets_async  (HbCore *self, const char *member,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray  *hb_core_list_facets_finish (HbCore *self, GAsyncResult *result, GError **error);
 /* Parsed service (cached until the catalog changes). (transfer full) */
 HbService  *hb_core_get_service (HbCore *self, const char *code, GError **error);
 /* Session IDENTIFIED → IN_SERVICE with this service. */
@@ -162,12 +184,46 @@ const char *const *hb_core_get_licences (HbCore *self);
 /* TRUE while the platform is being asked for them. */
 gboolean    hb_core_is_fetching_licences (HbCore *self);
 
+/* 智能预填: when a resident with card data is identified (card, or a code resolved to a
+ * person), the platform's profile and their earlier answers (POST /v1/profile) are fetched
+ * beside the licences and handed to the session (hb_session_set_prefill): forms made after
+ * they arrived are pre-filled from profile.* and history.* too; without the platform the
+ * forms are pre-filled from the card alone. Cancelled and wiped with the visit. TRUE while
+ * the platform is being asked. */
+gboolean    hb_core_is_fetching_profile (HbCore *self);
+
+/* 企业登录: the identified resident (card, or a code resolved to a person; at IDENTIFIED)
+ * acts for the business with this 统一社会信用代码 (POST /v1/enterprises/login; the code is
+ * checked on the terminal first). On success the visit continues for the business
+ * (hb_session_act_for_enterprise): business services, forms pre-filled from enterprise.*
+ * and the resident's details, applications carrying the enterprise and an "agent". Errors:
+ * HB_ENTERPRISE_LOGIN_ERROR (kiosk/hb-enterprise-login.h: invalid code, unknown enterprise,
+ * not authorised, platform failure), the network's G_IO_ERROR when offline,
+ * HB_CORE_ERROR_STATE when not at IDENTIFIED, for a business or a resident without an ID
+ * number, or while another login runs. */
+void        hb_core_login_enterprise_async  (HbCore *self, const char *uscc,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean    hb_core_login_enterprise_finish (HbCore *self, GAsyncResult *result, GError **error);
+
 /* 情形 (smart guidance): the answers to the current service's situation questions
  * (situation id → option value; transfer none), kept for the service and wiped with the
  * visit. Setting one (NULL removes it) drops answers that no longer apply
  * (hb_guidance_prune_answers). */
 GHashTable *hb_core_get_answers (HbCore *self);
 void        hb_core_set_answer  (HbCore *self, const char *situation, const char *value);
+/* The next situation question of the visit (a bundle's, then each member's that the bundle
+ * did not ask), or NULL when all that apply are answered; and those that apply, in order
+ * (HbSituation*, owned by the services; transfer container). */
+const HbSituation *hb_core_next_situation   (HbCore *self);
+GPtrArray         *hb_core_asked_situations (HbCore *self);
+
+/* One question per page (kiosk/hb-questions.h): the visit's asked fields, part by part
+ * (HbQuestion*; transfer full), and everything in the way of submitting — field problems
+ * and failed pre-review rules, each saying how to fix it (HbQuestionProblem*; transfer
+ * full; empty when ready). hb_core_submit_async refuses while there are problems. */
+GPtrArray  *hb_core_list_questions (HbCore *self);
+GPtrArray  *hb_core_check_answers  (HbCore *self);
 
 /* 进度查询: cases (HbCase*, kiosk/hb-cases.h) by a receipt's number (reference), or, with
  * reference NULL, every case of the resident identified by card. Online only; an unknown

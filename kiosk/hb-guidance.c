@@ -62,18 +62,30 @@ hb_guidance_asked_situations (HbService *service, GHashTable *answers)
 guint
 hb_guidance_prune_answers (HbService *service, GHashTable *answers)
 {
-  g_autoptr(GHashTable) kept = NULL;
+  return hb_guidance_prune_answers_of (&service, 1, answers);
+}
+
+guint
+hb_guidance_prune_answers_of (HbService *const *services, guint n, GHashTable *answers)
+{
   g_autoptr(GPtrArray) drop = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
   GHashTableIter it;
   gpointer key;
 
   if (answers == NULL)
     return 0;
-  kept = effective_answers (service, answers);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (kept, effective_answers (services[i], answers));
   g_hash_table_iter_init (&it, answers);
   while (g_hash_table_iter_next (&it, &key, NULL))
-    if (!g_hash_table_contains (kept, key))
-      g_ptr_array_add (drop, g_strdup (key));
+    {
+      gboolean keep = FALSE;
+      for (guint i = 0; i < kept->len && !keep; i++)
+        keep = g_hash_table_contains (kept->pdata[i], key);
+      if (!keep)
+        g_ptr_array_add (drop, g_strdup (key));
+    }
   for (guint i = 0; i < drop->len; i++)
     g_hash_table_remove (answers, drop->pdata[i]);
   return drop->len;

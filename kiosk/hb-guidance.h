@@ -30,6 +30,10 @@ GPtrArray  *hb_guidance_asked_situations (HbService *service, GHashTable *answer
 /* Remove answers of situations that no longer apply, and answers that are not one of the
  * situation's options or name no situation. Returns how many were removed. */
 guint       hb_guidance_prune_answers (HbService *service, GHashTable *answers);
+/* The same for a 一件事 bundle and its members, which share one set of answers: an answer
+ * stays when it applies to any of the n services. */
+guint       hb_guidance_prune_answers_of (HbService *const *services, guint n,
+                                          GHashTable *answers);
 
 /* The materials this resident needs (required_if holds for the applicable answers), in
  * guide order, each marked exempt when its licence type is in licences (NULL-terminated

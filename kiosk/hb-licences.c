@@ -1,5 +1,6 @@
 /* hb-licences.c — the resident's electronic licence types (see the header). */
 #include "kiosk/hb-licences.h"
+#include "kiosk/hb-platform-call.h"
 #include "common/hb-json.h"
 
 #include <gio/gio.h>
@@ -57,55 +58,23 @@ hb_licences_parse (const char *data, gsize length, GError **error)
   return (GStrv) g_ptr_array_free (g_steal_pointer (&types), FALSE);
 }
 
-static void
-fetched (GObject *source, GAsyncResult *result, gpointer data)
+static gpointer
+parse_reply (const char *data, gsize length, GError **error)
 {
-  g_autoptr(GTask) task = data;
-  GError *error = NULL;
-  guint status = 0;
-  char *body = hb_sync_request_finish (HB_SYNC (source), result, &status, &error);
-  GStrv types;
-
-  if (body == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  types = status == 200 ? hb_licences_parse (body, strlen (body), &error) : NULL;
-  if (status != 200)
-    error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                         "the platform answered %u to POST /v1/licences", status);
-  explicit_bzero (body, strlen (body));   /* masked numbers, names of documents */
-  g_free (body);
-  if (types == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, types, (GDestroyNotify) g_strfreev);
+  return hb_licences_parse (data, length, error);
 }
 
 void
 hb_licences_fetch_async (HbSync *sync, const char *id_number, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (sync, cancellable, callback, user_data);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  char *body;
-
-  g_task_set_source_tag (task, hb_licences_fetch_async);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id_number");
-  json_builder_add_string_value (b, id_number);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  body = hb_json_to_string (root);
-  hb_sync_request_async (sync, "POST", "/v1/licences", body, cancellable, fetched, task);
-  explicit_bzero (body, strlen (body));
-  g_free (body);
+  hb_platform_call_async (sync, "/v1/licences", id_number, parse_reply,
+                          (GDestroyNotify) g_strfreev, hb_licences_fetch_async, cancellable,
+                          callback, user_data);
 }
 
 GStrv
 hb_licences_fetch_finish (GAsyncResult *result, GError **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return hb_platform_call_finish (result, error);
 }

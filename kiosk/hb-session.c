@@ -1,5 +1,6 @@
 /* hb-session.c — the visit state machine and its idle timeout. */
 #include "kiosk/hb-session.h"
+#include "common/hb-json.h"
 
 #include <string.h>
 
@@ -10,8 +11,17 @@ struct _HbSession
   HbPerson       *person;
   HbService      *service;
   HbForm         *form;
+  GPtrArray      *members;         /* a bundle's: its members' forms (HbForm*), in order */
   HbSubmission   *submission;
   guint           visit_number;
+  /* Pre-fill sources besides the person (hb_session_set_prefill): deep copies, wiped with
+   * the visit. A form made before a source arrived is made again while untouched. */
+  HbPrefill       prefill;
+  guint           prefill_serial;  /* bumped whenever a source arrives */
+  guint           form_serial;     /* the prefill_serial self->form was made with */
+  gboolean        form_touched;    /* the resident changed self->form */
+  HbPerson       *agent;           /* 企业登录: the resident acting for the business */
+  char           *agent_role;
 
   guint           idle_ms;
   guint           warning_ms;
@@ -65,6 +75,8 @@ hb_submission_free (HbSubmission *s)
   g_free (s->idempotency_key);
   g_free (s->reference);
   g_free (s->case_number);
+  g_free (s->service_code);
+  g_clear_pointer (&s->members, g_ptr_array_unref);
   g_free (s);
 }
 
@@ -180,8 +192,133 @@ set_state (HbSession *self, HbSessionState state)
 }
 
 static void
+wipe_members (HbSession *self)
+{
+  for (guint i = 0; self->members && i < self->members->len; i++)
+    hb_form_wipe (self->members->pdata[i]);
+  g_clear_pointer (&self->members, g_ptr_array_unref);
+}
+
+/* --- pre-fill sources and 企业登录 (H21) ------------------------------------------------ */
+
+static void
+drop_source (JsonObject **o)
+{
+  if (*o == NULL)
+    return;
+  hb_json_object_wipe (*o);
+  g_clear_pointer (o, json_object_unref);
+}
+
+static void
+clear_prefill (HbSession *self)
+{
+  drop_source (&self->prefill.profile);
+  drop_source (&self->prefill.history);
+  drop_source (&self->prefill.enterprise);
+  if (self->agent)
+    hb_person_wipe (self->agent);
+  g_clear_object (&self->agent);
+  g_clear_pointer (&self->agent_role, g_free);
+}
+
+static void
+on_form_changed (HbForm *form, const char *field_id, HbSession *self)
+{
+  if (form == self->form)
+    self->form_touched = TRUE;
+}
+
+/* The form of service for whoever the visit is for: the resident acting for a business
+ * fills in their own details (经办人) beside the enterprise's. */
+static HbForm *
+make_form (HbSession *self, HbService *service)
+{
+  HbForm *form = hb_form_new_full (service, self->agent ? self->agent : self->person,
+                                   &self->prefill);
+  g_signal_connect_object (form, "changed", G_CALLBACK (on_form_changed), self, 0);
+  self->form_serial = self->prefill_serial;
+  self->form_touched = FALSE;
+  return form;
+}
+
+/* A copy of the scalar members (sources are flat): new strings, as the caller wipes and
+ * frees its own (json_node_copy would share them). */
+static JsonObject *
+copy_source (JsonObject *o)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *v;
+
+  json_object_iter_init (&iter, o);
+  while (json_object_iter_next (&iter, &name, &v))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (v))
+        continue;
+      if (json_node_get_value_type (v) == G_TYPE_STRING)
+        json_object_set_string_member (copy, name, json_node_get_string (v));
+      else if (json_node_get_value_type (v) == G_TYPE_INT64)
+        json_object_set_int_member (copy, name, json_node_get_int (v));
+      /* no form field takes the others */
+    }
+  return copy;
+}
+
+void
+hb_session_set_prefill (HbSession *self, const HbPrefill *prefill)
+{
+  g_return_if_fail (HB_IS_SESSION (self) && prefill != NULL);
+  if (self->state == HB_SESSION_ATTRACT || self->state == HB_SESSION_WIPED)
+    return;   /* the visit it was fetched for is over */
+  if (prefill->profile)
+    {
+      drop_source (&self->prefill.profile);
+      self->prefill.profile = copy_source (prefill->profile);
+    }
+  if (prefill->history)
+    {
+      drop_source (&self->prefill.history);
+      self->prefill.history = copy_source (prefill->history);
+    }
+  if (prefill->enterprise)
+    {
+      drop_source (&self->prefill.enterprise);
+      self->prefill.enterprise = copy_source (prefill->enterprise);
+    }
+  self->prefill_serial++;
+}
+
+const HbPrefill *
+hb_session_get_prefill (HbSession *self)
+{
+  return &self->prefill;
+}
+
+gboolean
+hb_session_act_for_enterprise (HbSession *self, HbPerson *enterprise, const char *role)
+{
+  g_return_val_if_fail (HB_IS_PERSON (enterprise), FALSE);
+  if (self->state != HB_SESSION_IDENTIFIED || self->agent != NULL || self->person == NULL
+      || hb_person_get_principal (self->person) != HB_PRINCIPAL_PERSON
+      || hb_person_get_principal (enterprise) != HB_PRINCIPAL_ENTERPRISE)
+    return FALSE;
+  self->agent = g_steal_pointer (&self->person);
+  self->agent_role = g_strdup (role);
+  self->person = g_object_ref (enterprise);
+  g_message ("session: visit %u continues for a business", self->visit_number);
+  return TRUE;
+}
+
+HbPerson   *hb_session_get_agent      (HbSession *self) { return self->agent; }
+const char *hb_session_get_agent_role (HbSession *self) { return self->agent_role; }
+
+static void
 clear_visit (HbSession *self)
 {
+  clear_prefill (self);
+  wipe_members (self);
   if (self->form)
     hb_form_wipe (self->form);
   g_clear_object (&self->form);
@@ -228,7 +365,7 @@ hb_session_begin_service (HbSession *self, HbService *service)
   if (self->state != HB_SESSION_IDENTIFIED || !hb_service_is_available (service))
     return FALSE;
   self->service = g_object_ref (service);
-  self->form = hb_form_new (service, self->person);
+  self->form = make_form (self, service);
   g_message ("session: visit %u service %s (pre-filled %u%%)", self->visit_number,
              hb_service_get_code (service), hb_form_get_prefill_percent (self->form));
   set_state (self, HB_SESSION_IN_SERVICE);
@@ -236,10 +373,33 @@ hb_session_begin_service (HbSession *self, HbService *service)
 }
 
 gboolean
+hb_session_add_member (HbSession *self, HbService *member)
+{
+  HbForm *form;
+
+  g_return_val_if_fail (HB_IS_SERVICE (member), FALSE);
+  if (self->state != HB_SESSION_IN_SERVICE ||
+      hb_service_get_kind (self->service) != HB_SERVICE_KIND_BUNDLE)
+    return FALSE;
+  form = hb_form_new_full (member, self->agent ? self->agent : self->person, &self->prefill);
+  if (self->members == NULL)
+    self->members = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->members, form);
+  return TRUE;
+}
+
+GPtrArray *
+hb_session_get_member_forms (HbSession *self)
+{
+  return self->members;
+}
+
+gboolean
 hb_session_leave_service (HbSession *self)
 {
   if (self->state != HB_SESSION_IN_SERVICE)
     return FALSE;
+  wipe_members (self);
   if (self->form)
     hb_form_wipe (self->form);
   g_clear_object (&self->form);
@@ -269,6 +429,8 @@ hb_session_abandon (HbSession *self)
 {
   if (self->state != HB_SESSION_IDENTIFIED && self->state != HB_SESSION_IN_SERVICE)
     return FALSE;
+  for (guint i = 0; self->members && i < self->members->len; i++)
+    hb_form_wipe (self->members->pdata[i]);
   if (self->form)
     hb_form_wipe (self->form);
   set_state (self, HB_SESSION_ABANDONED);
@@ -297,7 +459,33 @@ hb_session_finish (HbSession *self)
 HbSessionState      hb_session_get_state   (HbSession *self) { return self->state; }
 HbPerson           *hb_session_get_person  (HbSession *self) { return self->person; }
 HbService          *hb_session_get_service (HbSession *self) { return self->service; }
-HbForm             *hb_session_get_form    (HbSession *self) { return self->form; }
+
+HbForm *
+hb_session_get_form (HbSession *self)
+{
+  /* A profile that arrived after the service was chosen: an untouched form is made again
+   * with it, so the next page that asks shows it (a form being edited is never replaced). */
+  if (self->form && self->state == HB_SESSION_IN_SERVICE && !self->form_touched
+      && self->form_serial != self->prefill_serial)
+    {
+      HbService *service = hb_form_get_service (self->form);
+      HbForm *old = self->form;
+      self->form = make_form (self, service);
+      g_object_unref (old);   /* wiped on finalize; a page still holding it keeps working */
+      /* A bundle's members too: their questions come after the bundle's. */
+      for (guint i = 0; self->members && i < self->members->len; i++)
+        {
+          HbForm *member = self->members->pdata[i];
+          self->members->pdata[i] =
+            hb_form_new_full (hb_form_get_service (member),
+                              self->agent ? self->agent : self->person, &self->prefill);
+          g_object_unref (member);
+        }
+      g_message ("session: visit %u form made again with the profile (pre-filled %u%%)",
+                 self->visit_number, hb_form_get_prefill_percent (self->form));
+    }
+  return self->form;
+}
 const HbSubmission *hb_session_get_submission (HbSession *self) { return self->submission; }
 guint               hb_session_get_visit_number (HbSession *self) { return self->visit_number; }
 

@@ -50,6 +50,9 @@ typedef struct {
   char    *reference;       /* what the resident takes away: case number, or queued reference */
   char    *case_number;     /* NULL while queued */
   gboolean queued;
+  char    *service_code;    /* set for a bundle's members; NULL otherwise */
+  GPtrArray *members;       /* a bundle's: one HbSubmission per member application, in
+                             * order (the outer one is the first member's); else NULL */
 } HbSubmission;
 
 HbSubmission *hb_submission_new  (const char *key, const char *case_number,
@@ -67,6 +70,10 @@ void            hb_session_set_timeouts (HbSession *self, guint idle_timeout_ms,
 HbSessionState  hb_session_get_state   (HbSession *self);
 HbPerson       *hb_session_get_person  (HbSession *self);   /* NULL outside a visit */
 HbService      *hb_session_get_service (HbSession *self);
+/* The service's form. Made with the pre-fill sources known then; when a source arrives
+ * later (hb_session_set_prefill) and the resident has not changed the form yet, the next
+ * call makes it again with them (a page holding the old one keeps a working copy, wiped
+ * when released). A form being edited is never replaced. */
 HbForm         *hb_session_get_form    (HbSession *self);
 const HbSubmission *hb_session_get_submission (HbSession *self);
 /* Monotonic count of visits started; lets watchers tell one visit from the next. */
@@ -76,6 +83,11 @@ guint           hb_session_get_visit_number (HbSession *self);
 gboolean hb_session_identify      (HbSession *self, HbPerson *person);
 gboolean hb_session_begin_service (HbSession *self, HbService *service);
 gboolean hb_session_leave_service (HbSession *self);
+/* 一件事: in a bundle's service, add a member service; its form (pre-filled like the
+ * bundle's) is wiped with the visit. FALSE outside a bundle. */
+gboolean hb_session_add_member    (HbSession *self, HbService *member);
+/* The members' forms in order (HbForm*), or NULL when the service is not a bundle. */
+GPtrArray *hb_session_get_member_forms (HbSession *self);
 gboolean hb_session_complete      (HbSession *self, HbSubmission *submission); /* takes ownership */
 gboolean hb_session_abandon       (HbSession *self);
 gboolean hb_session_begin_rating  (HbSession *self);
@@ -92,6 +104,22 @@ gboolean hb_session_is_warning (HbSession *self);
 /* Keep the idle clock from running (e.g. while a submission or print is in flight). */
 void     hb_session_hold_idle    (HbSession *self);
 void     hb_session_release_idle (HbSession *self);
+
+/* 智能预填 and 企业登录 (docs/platform-api.md "Profile and business login").
+ * Pre-fill sources besides the person: set the members that arrived (the profile and
+ * history of POST /v1/profile, the enterprise of POST /v1/enterprises/login); NULL members
+ * keep what the session has. Deep copies, personal data: zeroed on every way out of the
+ * visit. Ignored at ATTRACT (the visit they were fetched for is over). */
+void             hb_session_set_prefill (HbSession *self, const HbPrefill *prefill);
+const HbPrefill *hb_session_get_prefill (HbSession *self);   /* members NULL until known */
+/* From IDENTIFIED, a resident (HB_PRINCIPAL_PERSON) continues the visit for a business:
+ * the person becomes enterprise (HB_PRINCIPAL_ENTERPRISE: business services, the
+ * application's applicant) and the resident its agent, whose own details still pre-fill
+ * the forms (经办人). role: "legal_rep" or "agent". Once per visit. */
+gboolean    hb_session_act_for_enterprise (HbSession *self, HbPerson *enterprise,
+                                           const char *role);
+HbPerson   *hb_session_get_agent      (HbSession *self);   /* NULL unless acting for a business */
+const char *hb_session_get_agent_role (HbSession *self);
 
 /* Signals:
  *   "state-changed"  (HbSessionState old, HbSessionState new)

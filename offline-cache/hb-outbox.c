@@ -146,16 +146,50 @@ hb_outbox_enqueue_with_key (HbOutbox *self, const char *key, const char *kind,
   return hb_outbox_enqueue_in_visit (self, key, NULL, kind, path, body_json, error);
 }
 
+/* Call with the store lock held. An existing key is left as it is. */
+static gboolean
+insert_item (HbOutbox *self, const HbOutboxEntry *e, const char *visit, GBytes *sealed,
+             GError **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean ok;
+  gsize sealed_len;
+  gconstpointer sealed_data = g_bytes_get_data (sealed, &sealed_len);
+
+  stmt = hb_store_prepare (self->store,
+                           "INSERT INTO outbox (idempotency_key, kind, path, body, created_at,"
+                           "  visit) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                           " ON CONFLICT (idempotency_key) DO NOTHING", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, e->key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, e->kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, e->path, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 4, sealed_data, (int) sealed_len, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, now_s ());
+  if (visit != NULL)
+    sqlite3_bind_text (stmt, 6, visit, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 6);
+  ok = sqlite3_step (stmt) == SQLITE_DONE;
+  if (!ok)
+    hb_store_set_error_from_db (self->store, error, "enqueue");
+  else if (sqlite3_changes (hb_store_get_db (self->store)) == 0)
+    g_debug ("outbox: key %s already queued", e->key);
+  else
+    g_debug ("outbox: queued %s %s key %s", e->kind, e->path, e->key);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
 gboolean
 hb_outbox_enqueue_in_visit (HbOutbox *self, const char *key, const char *visit,
                             const char *kind, const char *path, const char *body_json,
                             GError **error)
 {
+  HbOutboxEntry e = { key, kind, path, body_json };
   g_autoptr(GBytes) sealed = NULL;
-  sqlite3_stmt *stmt;
-  gboolean ok = FALSE;
-  gsize sealed_len;
-  gconstpointer sealed_data;
+  gboolean ok;
 
   g_return_val_if_fail (HB_IS_OUTBOX (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -165,36 +199,53 @@ hb_outbox_enqueue_in_visit (HbOutbox *self, const char *key, const char *visit,
   sealed = hb_store_seal (self->store, key, body_json, strlen (body_json), error);
   if (sealed == NULL)
     return FALSE;
-  sealed_data = g_bytes_get_data (sealed, &sealed_len);
-
   hb_store_lock (self->store);
   /* One statement in autocommit mode is its own transaction; with synchronous=FULL the row
-   * is on disk when this returns. An existing key is left as it is. */
-  stmt = hb_store_prepare (self->store,
-                           "INSERT INTO outbox (idempotency_key, kind, path, body, created_at,"
-                           "  visit) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-                           " ON CONFLICT (idempotency_key) DO NOTHING", error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, path, -1, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 4, sealed_data, (int) sealed_len, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 5, now_s ());
-      if (visit != NULL)
-        sqlite3_bind_text (stmt, 6, visit, -1, SQLITE_STATIC);
-      else
-        sqlite3_bind_null (stmt, 6);
-      ok = sqlite3_step (stmt) == SQLITE_DONE;
-      if (!ok)
-        hb_store_set_error_from_db (self->store, error, "enqueue");
-      else if (sqlite3_changes (hb_store_get_db (self->store)) == 0)
-        g_debug ("outbox: key %s already queued", key);
-      else
-        g_debug ("outbox: queued %s %s key %s", kind, path, key);
-      sqlite3_finalize (stmt);
-    }
+   * is on disk when this returns. */
+  ok = insert_item (self, &e, visit, sealed, error);
   hb_store_unlock (self->store);
+  return ok;
+}
+
+typedef struct {
+  HbOutbox            *outbox;
+  const HbOutboxEntry *entries;
+  guint                n;
+  const char          *visit;
+  GBytes             **sealed;
+} Batch;
+
+static gboolean
+insert_batch (HbStore *store, gpointer data, GError **error)
+{
+  Batch *b = data;
+  for (guint i = 0; i < b->n; i++)
+    if (!insert_item (b->outbox, &b->entries[i], b->visit, b->sealed[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+hb_outbox_enqueue_batch (HbOutbox *self, const char *visit, const HbOutboxEntry *entries,
+                         guint n, GError **error)
+{
+  g_autofree GBytes **sealed = g_new0 (GBytes *, n + 1);
+  Batch b = { self, entries, n, visit, sealed };
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (HB_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < n && ok; i++)
+    ok = validate (entries[i].key, entries[i].kind, entries[i].path, entries[i].body_json,
+                   error) &&
+         (sealed[i] = hb_store_seal (self->store, entries[i].key, entries[i].body_json,
+                                     strlen (entries[i].body_json), error)) != NULL;
+  /* All or nothing: a 一件事 never reaches the platform in part. */
+  if (ok)
+    ok = hb_store_transaction (self->store, insert_batch, &b, error);
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer (&sealed[i], g_bytes_unref);
   return ok;
 }
 

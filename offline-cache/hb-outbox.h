@@ -87,6 +87,17 @@ gboolean      hb_outbox_enqueue_in_visit (HbOutbox *self, const char *key, const
                                           const char *kind, const char *path,
                                           const char *body_json, GError **error);
 
+/* Several items of one visit, in one transaction: all are durable or none is (a key already
+ * queued is left as it is). Items are delivered in this order. */
+typedef struct {
+  const char *key;
+  const char *kind;
+  const char *path;
+  const char *body_json;   /* should carry "idempotency_key": key */
+} HbOutboxEntry;
+gboolean      hb_outbox_enqueue_batch (HbOutbox *self, const char *visit,
+                                       const HbOutboxEntry *entries, guint n, GError **error);
+
 /* The oldest pending item whose next_try_at <= now, or NULL.
  * Items of one kind go in id order: an item waits while an older pending item of its kind
  * waits (so only the oldest pending item of each kind is ever due). A parked item does not

@@ -14,6 +14,7 @@ static const char *const page_names[HB_N_PAGES] = {
   "place",
   "progress",
   "situation",
+  "business",
 };
 
 const char *

@@ -23,8 +23,9 @@ typedef enum {
   HB_PAGE_PLACE,      /* a place code was scanned (no visit) */
   HB_PAGE_PROGRESS,   /* 进度查询: a receipt's QR scanned (no visit), or a resident's cases */
   HB_PAGE_SITUATION,  /* 情形: the service's situation questions, one per page */
+  HB_PAGE_BUSINESS,   /* 企业登录: the 统一社会信用代码 pad */
 } HbPageId;
-#define HB_N_PAGES 12
+#define HB_N_PAGES 13
 
 const char *hb_page_id_to_string (HbPageId id);   /* "attract", "identify" … */
 

@@ -61,6 +61,7 @@ page_type (HbPageId id)
     case HB_PAGE_PLACE:    return HB_TYPE_PLACE_PAGE;
     case HB_PAGE_PROGRESS: return HB_TYPE_PROGRESS_PAGE;
     case HB_PAGE_SITUATION: return HB_TYPE_SITUATION_PAGE;
+    case HB_PAGE_BUSINESS: return HB_TYPE_BUSINESS_PAGE;
     default:               g_assert_not_reached ();
     }
 }

@@ -29,6 +29,10 @@
 #     Xvfb, the catalog arriving while it shows the attract page, the catalog page (which
 #     reloads its list) and page changes; main-loop stalls and frame gaps against the same
 #     scenes idle, with how much of each stall the main thread ran (bench-ui-sync).
+# 11. taps to complete the 10 most popular services done at the terminal: a scripted
+#     resident on the real window presses through attract → card → catalog → guide →
+#     situations → one question per page → check → submit; against the same forms with
+#     nothing pre-filled (bench-ui-taps).
 # Usage: tests/bench/run-bench.sh BUILD   (env: ROUNDS=7 IDLE_SECONDS=60 CAMERA_SECONDS=2)
 set -u
 build=$(cd "$1" && pwd)
@@ -188,6 +192,21 @@ print("  UI main loop <= 16 ms during the sync (must show): wall time %s (%.1f m
          "yes" if d["within_16ms_own_work"] else "NO", d["max_busy_ms"]))
 PY
 )
+echo "bench: taps to complete the 10 most popular services (real window, scripted resident)"
+taps_json=$(env DISPLAY="$disp" GDK_BACKEND=x11 GSK_RENDERER="${GSK_RENDERER:-cairo}" HB_SRCDIR="$src" HB_BUILDDIR="$build" \
+    "$build/tests/bench/bench-ui-taps" 10 2>"$out/ui-taps.log" | grep -v '^#') || { echo "bench: bench-ui-taps failed"; tail -n 5 "$out/ui-taps.log"; exit 1; }
+echo "$taps_json" >"$out/ui-taps.json"
+taps_report=$(python3 - "$out/ui-taps.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("  median taps to complete %d services   %.0f taps + %.0f characters typed   (same forms, nothing pre-filled: %.0f taps + %.0f characters; %.2fx the taps)"
+      % (d["services"], d["median_taps"], d["median_typed_chars"], d["baseline_median_taps"],
+         d["baseline_median_typed_chars"], d["taps_vs_baseline"]))
+for r in d["per_service"]:
+    print("    %-22s %3d taps + %3d chars   (nothing pre-filled %3d + %3d)"
+          % (r["code"], r["taps"], r["typed_chars"], r["baseline_taps"], r["baseline_typed_chars"]))
+PY
+)
 echo "bench: catalog search (500 and 10,000 services)"
 search_json=$(HB_SRCDIR="$src" "$build/tests/bench/bench-search" 30 2>/dev/null | grep -v '^#') || { echo "bench: bench-search failed"; exit 1; }
 echo "$search_json" >"$out/search.json"
@@ -254,6 +273,9 @@ $size_report
 the kiosk window during the 10,000-service sync, same run (3 rounds per scene; renderer ${GSK_RENDERER:-cairo}; details: $out/ui-sync.log)
 $ui_sync_report
 
+taps to complete the 10 most popular services, same run (details: $out/ui-taps.log)
+$taps_report
+
 catalog search, same run (median of 30 per query)
 $search_report
 REPORT
@@ -270,5 +292,6 @@ cat >"$out/results.json" <<JSON
  "document": $doc_json,
  "print": $print_json,
  "catalog_size": $size_json,
- "ui_sync": $ui_sync_json}
+ "ui_sync": $ui_sync_json,
+ "ui_taps": $taps_json}
 JSON

@@ -42,10 +42,15 @@ test_business_code_offers_business_services (Ui *ui, gconstpointer data)
 
   ui_press (ui, "单位参保缴费证明打印");
   ui_wait_page (ui, HB_PAGE_GUIDE);
+  /* What the business's code gave is not asked: only the period and a phone number. */
   ui_press (ui, "开始填写");
   ui_wait_page (ui, HB_PAGE_FORM);
+  ui_press (ui, "下一步");
+  ui_set_text (ui, "经办人联系电话", "13812345678");
+  ui_press (ui, "下一步：核对信息");
+  ui_wait_page (ui, HB_PAGE_CHECK);
   g_assert_cmpstr (ui_label_text (ui, "统一社会信用代码"), ==, "91310104MA1HB0AB09");
-  ui_snapshot (ui, "form");
+  ui_snapshot (ui, "check");
 }
 
 static void
@@ -62,8 +67,19 @@ test_offline_code_leaves_card_fields_to_the_platform (Ui *ui, gconstpointer data
   ui_wait_page (ui, HB_PAGE_GUIDE);
   ui_press (ui, "开始填写");
   ui_wait_page (ui, HB_PAGE_FORM);
+  ui_press (ui, "上一步");
+  ui_wait_page (ui, HB_PAGE_GUIDE);
+  ui_press (ui, "开始填写");
+  ui_wait_page (ui, HB_PAGE_FORM);
+  /* The code carries no address: it is asked. */
+  ui_set_text (ui, "本市居住地址", "上海市徐汇区漕溪北路88号");
+  ui_press (ui, "下一步");
+  ui_set_text (ui, "联系电话", "13812345678");
+  ui_press (ui, "下一步");
+  ui_press (ui, "下一步：核对信息");
+  ui_wait_page (ui, HB_PAGE_CHECK);
   g_assert_cmpstr (ui_label_text (ui, "公民身份号码"), ==, "由平台根据随申码填写");
-  ui_snapshot (ui, "form");
+  ui_snapshot (ui, "check");
 }
 
 static gboolean

@@ -187,7 +187,7 @@ hb_sim_profile_handle (HbSimContext *ctx, HbSimRequest *req)
                                               roads[(a / 10) % G_N_ELEMENTS (roads)], 1 + a % 1500,
                                               1 + (a / 7) % 40, 101 + (a / 13) % 20 * 100 + (a / 17) % 4);
   g_autofree char *email = g_strdup_printf ("hb%08x@example.cn", c);
-  g_autofree char *bank = g_strdup_printf ("6222 **** **** %04u", hb_sim_person_pick (id, "bank") % 10000);
+  g_autofree char *bank = g_strdup_printf ("6222********%04u", hb_sim_person_pick (id, "bank") % 10000);
   const char *employer = retired (&p) || (p.age >= 0 && p.age < 18) ? NULL
                          : employers[hb_sim_person_pick (id, "employer") % G_N_ELEMENTS (employers)];
 

@@ -66,8 +66,9 @@ add_personal (HbGuidePage *self, HbService *service, const char *const *licences
   HbCore *core = hb_page_get_core (HB_PAGE (self));
   GHashTable *answers = hb_core_get_answers (core);
   HbPerson *person = hb_session_get_person (hb_core_get_session (core));
-  g_autoptr(GPtrArray) asked = hb_guidance_asked_situations (service, answers);
-  g_autoptr(GPtrArray) items = hb_guidance_materials (service, answers, person, licences);
+  g_autoptr(GPtrArray) asked = hb_core_asked_situations (core);
+  GPtrArray *members = hb_session_get_member_forms (hb_core_get_session (core));
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
   GtkWidget *list = bullets ();
   GtkWidget *change;
 
@@ -93,11 +94,19 @@ add_personal (HbGuidePage *self, HbService *service, const char *const *licences
   add_section (self, _("您的情况"), list);
 
   list = bullets ();
-  for (guint i = 0; i < items->len; i++)
+  /* 一件事: the bundle's materials and each member's, every one once. */
+  for (guint part = 0; part <= (members ? members->len : 0); part++)
     {
-      HbGuideItem *it = items->pdata[i];
-      g_autofree char *t = material_line (it->material, NULL, it->exempt);
-      gtk_box_append (GTK_BOX (list), hb_ui_label (t, NULL));
+      HbService *s = part == 0 ? service : hb_form_get_service (members->pdata[part - 1]);
+      g_autoptr(GPtrArray) items = hb_guidance_materials (s, answers, person, licences);
+      for (guint i = 0; i < items->len; i++)
+        {
+          HbGuideItem *it = items->pdata[i];
+          g_autofree char *t = material_line (it->material, NULL, it->exempt);
+          if (!g_hash_table_add (listed, (gpointer) hb_text_get (&it->material->name)))
+            continue;
+          gtk_box_append (GTK_BOX (list), hb_ui_label (t, NULL));
+        }
     }
   add_section (self, _("根据您的情况，需要准备的材料"), list);
 }
@@ -112,9 +121,8 @@ fill (HbGuidePage *self, HbService *service)
   const char *const *licences = hb_core_get_licences (core);
   /* 智能导办: once the situations are answered (in a visit), the list is this resident's. */
   gboolean in_service = hb_session_get_service (hb_core_get_session (core)) == service;
-  GPtrArray *situations = hb_service_get_situations (service);
-  gboolean to_ask = in_service && situations->len > 0
-                    && hb_guidance_next_situation (service, hb_core_get_answers (core)) != NULL;
+  g_autoptr(GPtrArray) situations = in_service ? hb_core_asked_situations (core) : NULL;
+  gboolean to_ask = in_service && hb_core_next_situation (core) != NULL;
   gboolean personal = in_service && situations->len > 0 && !to_ask;
   GtkWidget *list;
 

@@ -29,9 +29,17 @@ G_DECLARE_FINAL_TYPE (HbPlacePage, hb_place_page, HB, PLACE_PAGE, HbPage)
 G_DECLARE_FINAL_TYPE (HbSituationPage, hb_situation_page, HB, SITUATION_PAGE, HbPage)
 #define HB_TYPE_PROGRESS_PAGE (hb_progress_page_get_type ())
 G_DECLARE_FINAL_TYPE (HbProgressPage, hb_progress_page, HB, PROGRESS_PAGE, HbPage)
+#define HB_TYPE_BUSINESS_PAGE (hb_business_page_get_type ())
+G_DECLARE_FINAL_TYPE (HbBusinessPage, hb_business_page, HB, BUSINESS_PAGE, HbPage)
 
-/* The form page scrolls to and focuses this field when shown next ("修改" on the check page). */
-void hb_form_page_focus_field (HbFormPage *self, const char *field_id);
+/* What the form page shows when shown next: the question on field_id of part (0: the
+ * service or bundle, n: a bundle's member n; HbQuestion.part) — the check page's "修改", or a
+ * problem found before submitting (message, then under the field) — after which "下一步"
+ * returns to the check page; or the last question (back from the check page). Otherwise it
+ * starts at the first question that needs asking. */
+void hb_form_page_open_question (HbFormPage *self, guint part, const char *field_id,
+                                 const char *message);
+void hb_form_page_open_last     (HbFormPage *self);
 
 /* The place the place page shows (copied). */
 void hb_place_page_set_place (HbPlacePage *self, const HbPlace *place);

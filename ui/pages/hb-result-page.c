@@ -13,6 +13,7 @@ struct _HbResultPage
   GtkLabel *reference_caption;
   GtkLabel *reference;
   GtkLabel *explanation;
+  GtkBox   *members;      /* 一件事: one line per member application */
 };
 
 G_DEFINE_FINAL_TYPE (HbResultPage, hb_result_page, HB_TYPE_PAGE)
@@ -25,6 +26,23 @@ hb_result_page_switch_to (HbPage *page)
 
   if (s == NULL)
     return;
+  hb_ui_box_clear (self->members);
+  gtk_widget_set_visible (GTK_WIDGET (self->members), s->members != NULL);
+  for (guint i = 0; s->members && i < s->members->len; i++)
+    {
+      const HbSubmission *m = s->members->pdata[i];
+      g_autoptr(HbService) service = hb_core_get_service (hb_page_get_core (page),
+                                                          m->service_code, NULL);
+      const char *name = service ? hb_text_get (hb_service_get_name (service)) : m->service_code;
+      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
+      GtkWidget *number = hb_ui_label (m->reference, "member-reference");
+      GtkWidget *label = hb_ui_label (name, "member-name");
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_box_append (GTK_BOX (row), label);
+      gtk_box_append (GTK_BOX (row), number);
+      hb_ui_set_accessible_label (number, name);
+      gtk_box_append (self->members, row);
+    }
   gtk_label_set_text (self->reference, s->reference);
   hb_ui_set_accessible_label (GTK_WIDGET (self->reference), s->queued ? _("受理凭证号") : _("办件编号"));
   if (s->queued)
@@ -42,7 +60,8 @@ hb_result_page_switch_to (HbPage *page)
       gtk_widget_remove_css_class (GTK_WIDGET (self->icon), "queued");
       gtk_widget_add_css_class (GTK_WIDGET (self->icon), "ok");
       gtk_label_set_text (self->icon, "✓");
-      gtk_label_set_text (self->headline, _("提交成功"));
+      gtk_label_set_text (self->headline,
+                          s->members ? _("提交成功：一件事的各项申请均已受理") : _("提交成功"));
       gtk_label_set_text (self->reference_caption, _("办件编号"));
       gtk_label_set_text (self->explanation,
                           _("办理结果将以短信通知您，也可在“随申办”App 中凭办件编号查询进度。"));
@@ -78,6 +97,7 @@ hb_result_page_class_init (HbResultPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/cn/gov/sh/haoban/ui/pages/hb-result-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HbResultPage, icon);
+  gtk_widget_class_bind_template_child (widget_class, HbResultPage, members);
   gtk_widget_class_bind_template_child (widget_class, HbResultPage, headline);
   gtk_widget_class_bind_template_child (widget_class, HbResultPage, reference_caption);
   gtk_widget_class_bind_template_child (widget_class, HbResultPage, reference);

@@ -35,7 +35,7 @@ show_next (HbSituationPage *self)
   HbCore *core = hb_page_get_core (HB_PAGE (self));
   HbService *service = hb_session_get_service (hb_core_get_session (core));
   GHashTable *answers = hb_core_get_answers (core);
-  const HbSituation *next = service ? hb_guidance_next_situation (service, answers) : NULL;
+  const HbSituation *next = service ? hb_core_next_situation (core) : NULL;
   g_autoptr(GPtrArray) asked = NULL;
   g_autofree char *step = NULL;
   guint answered = 0;
@@ -46,7 +46,7 @@ show_next (HbSituationPage *self)
       hb_page_show (HB_PAGE (self), HB_PAGE_GUIDE);   /* the personal list */
       return;
     }
-  asked = hb_guidance_asked_situations (service, answers);
+  asked = hb_core_asked_situations (core);
   for (guint i = 0; i < asked->len; i++)
     answered += g_hash_table_contains (answers, ((HbSituation *) asked->pdata[i])->id);
   /* TRANSLATORS: which question this is; the total can grow with the answers */
@@ -75,7 +75,7 @@ on_back_clicked (HbSituationPage *self)
   HbCore *core = hb_page_get_core (HB_PAGE (self));
   HbService *service = hb_session_get_service (hb_core_get_session (core));
   GHashTable *answers = hb_core_get_answers (core);
-  g_autoptr(GPtrArray) asked = service ? hb_guidance_asked_situations (service, answers) : NULL;
+  g_autoptr(GPtrArray) asked = service ? hb_core_asked_situations (core) : NULL;
   const HbSituation *last = NULL;
 
   for (guint i = 0; asked && i < asked->len; i++)

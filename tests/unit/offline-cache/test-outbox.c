@@ -530,6 +530,51 @@ test_items_of_a_visit_go_out_in_order (Fixture *f, gconstpointer data)
   g_assert_cmpstr (last, ==, "rating-1");
 }
 
+/* 一件事: several applications are saved together or not at all. */
+static void
+test_a_batch_is_saved_whole_or_not_at_all (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const HbOutboxEntry good[] = {
+    { "m-1", "application", "/v1/applications", "{\"idempotency_key\":\"m-1\"}" },
+    { "m-2", "application", "/v1/applications", "{\"idempotency_key\":\"m-2\"}" },
+    { "m-3", "application", "/v1/applications", "{\"idempotency_key\":\"m-3\"}" },
+  };
+  const HbOutboxEntry bad[] = {
+    { "n-1", "application", "/v1/applications", "{\"idempotency_key\":\"n-1\"}" },
+    { "n-2", "application", "/v1/applications", "not json" },
+  };
+
+  g_assert_false (hb_outbox_enqueue_batch (f->outbox, "n-1", bad, G_N_ELEMENTS (bad), &error));
+  g_assert_error (error, HB_STORE_ERROR, HB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_autoptr(HbOutboxItem) n1 = hb_outbox_lookup (f->outbox, "n-1", NULL);
+  g_assert_null (n1);
+
+  /* A constraint failing half-way (a row of another table in the way) rolls it all back. */
+  exec_sql (f->store, "CREATE TRIGGER refuse_m3 BEFORE INSERT ON outbox "
+                      "WHEN NEW.idempotency_key = 'm-3' BEGIN SELECT RAISE(ABORT, 'no'); END");
+  g_assert_false (hb_outbox_enqueue_batch (f->outbox, "m-1", good, G_N_ELEMENTS (good), &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_autoptr(HbOutboxItem) m1_none = hb_outbox_lookup (f->outbox, "m-1", NULL);
+  g_assert_null (m1_none);
+  exec_sql (f->store, "DROP TRIGGER refuse_m3");
+
+  g_assert_true (hb_outbox_enqueue_batch (f->outbox, "m-1", good, G_N_ELEMENTS (good), &error));
+  g_assert_no_error (error);
+  /* In order, one at a time: the visit's later items wait for the earlier ones. */
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autofree char *key = next_due_key (f, now);
+      g_autoptr(HbOutboxItem) item = hb_outbox_lookup (f->outbox, good[i].key, NULL);
+      g_assert_cmpstr (key, ==, good[i].key);
+      g_assert_true (hb_outbox_mark_sent (f->outbox, item->id, "{}", &error));
+      g_assert_no_error (error);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -552,6 +597,7 @@ main (int argc, char **argv)
   ADD ("long-last-error-is-bounded", test_long_last_error_is_bounded);
   ADD ("items-of-a-visit-go-out-in-order-across-kinds-also-past-a-parked-one",
        test_items_of_a_visit_go_out_in_order);
+  ADD ("a-batch-is-saved-whole-or-not-at-all", test_a_batch_is_saved_whole_or_not_at_all);
 #undef ADD
 
   return g_test_run ();
