@@ -28,8 +28,9 @@ Q ?= @
 DEPS_BUILD = build-essential pkg-config gettext libglib2.0-dev libglib2.0-bin libgtk-4-dev \
              libjson-glib-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libsoup-3.0-dev \
              libqrencode-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev libumockdev-dev \
-             libzbar-dev libcups2-dev libharfbuzz-dev libfreetype-dev
-DEPS_RUN   = fonts-noto-cjk librsvg2-common ca-certificates
+             libzbar-dev libcups2-dev libharfbuzz-dev libfreetype-dev \
+             libespeak-ng-dev libgooglepinyin0-dev
+DEPS_RUN   = fonts-noto-cjk librsvg2-common ca-certificates espeak-ng-data
 DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps umockdev valgrind \
              cups-daemon cups-client cups-ipp-utils cups-filters openssl glib-networking
 DEPS_FUZZ  = clang libclang-rt-14-dev
@@ -39,7 +40,8 @@ DEPS       = $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH)
 PKGS_BASE  = glib-2.0 gobject-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0
 PKGS_DRV   = $(PKGS_BASE) libusb-1.0 zbar
 PKGS_CACHE = $(PKGS_BASE) sqlite3 libcurl libcrypto
-PKGS_KIOSK = $(PKGS_DRV) $(PKGS_CACHE) cairo cairo-ft pangocairo harfbuzz-subset freetype2 libqrencode
+PKGS_KIOSK = $(PKGS_DRV) $(PKGS_CACHE) cairo cairo-ft pangocairo harfbuzz-subset freetype2 libqrencode \
+             espeak-ng googlepinyin
 PKGS_UI    = $(PKGS_KIOSK) gtk4
 PKGS_SIM   = $(PKGS_BASE) libsoup-3.0 libcrypto
 

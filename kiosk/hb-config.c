@@ -59,11 +59,19 @@ static const KeySpec keys[] = {
   { "session",  "warning_seconds",    T_INT,    "30",     3, 600 },
   { "session",  "submit_wait_ms",     T_INT,    "5000",   0, 60000 },
   { "session",  "result_seconds",     T_INT,    "60",     5, 600 },
+  /* 长辈模式: the idle timeout and warning while the mode is on (ui/hb-elder-mode.h). */
+  { "session",  "elder_idle_timeout", T_INT,    "180",    5, 3600 },
+  { "session",  "elder_warning_seconds", T_INT, "60",     3, 600 },
   { "ui",       "language",           T_CHOICE, "zh_CN",  0, 0, "zh_CN|en" },
   { "ui",       "fullscreen",         T_BOOL,   "true" },
   { "ui",       "sim_panel",          T_CHOICE, "auto",   0, 0, "auto|on|off" },
   { "ui",       "width",              T_INT,    "1080",   320, 7680 },
   { "ui",       "height",             T_INT,    "1920",   240, 7680 },
+  /* Voice guidance (kiosk/hb-voice.h): sink is device | file:PATH | memory | none, checked
+   * when the voice starts; enabled_default turns it on for every visit, not only 长辈模式. */
+  { "voice",    "sink",               T_STRING, "device" },
+  { "voice",    "rate",               T_INT,    "150",    80, 300 },
+  { "voice",    "enabled_default",    T_BOOL,   "false" },
   { "log",      "level",              T_CHOICE, "info",   0, 0, "debug|info|warning" },
   { "log",      "max_bytes",          T_INT,    "10485760", 65536, 1073741824 },
   /* Below this much free space in data_dir new applications are refused (docs/offline-cache.md). */

@@ -1059,6 +1059,7 @@ facets_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
         {
           HbCatalogFacet *mine = g_new0 (HbCatalogFacet, 1);
           mine->value = g_strdup (f->value);
+          mine->value_en = g_strdup (f->value_en);
           mine->services = n;
           g_ptr_array_add (out, mine);
         }

@@ -553,8 +553,21 @@ HbSession *
 hb_session_new (guint idle_timeout_s, guint warning_s)
 {
   HbSession *self = g_object_new (HB_TYPE_SESSION, NULL);
-  hb_session_set_timeouts (self, idle_timeout_s * 1000, warning_s * 1000);
+  hb_session_set_idle_seconds (self, idle_timeout_s, warning_s);
   return self;
+}
+
+void
+hb_session_set_idle_seconds (HbSession *self, guint idle_timeout_s, guint warning_s)
+{
+  /* WCAG 2.2.1: whoever reads slowly gets at least 30 s to answer the warning. */
+  if (warning_s < HB_SESSION_MIN_WARNING_S)
+    {
+      g_message ("session: idle warning of %u s raised to %u s (WCAG 2.2.1)", warning_s,
+                 HB_SESSION_MIN_WARNING_S);
+      warning_s = HB_SESSION_MIN_WARNING_S;
+    }
+  hb_session_set_timeouts (self, idle_timeout_s * 1000, warning_s * 1000);
 }
 
 void

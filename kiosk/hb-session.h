@@ -63,7 +63,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HbSubmission, hb_submission_free)
 #define HB_TYPE_SESSION (hb_session_get_type ())
 G_DECLARE_FINAL_TYPE (HbSession, hb_session, HB, SESSION, GObject)
 
+/* The shortest idle warning the terminal shows (WCAG 2.2.1, and Visa's 30 s to respond). */
+#define HB_SESSION_MIN_WARNING_S 30
+/* The configured timeouts, in seconds: a warning shorter than HB_SESSION_MIN_WARNING_S is
+ * raised to it (with a log message). hb_session_new applies them the same way. */
 HbSession      *hb_session_new (guint idle_timeout_s, guint warning_s);
+void            hb_session_set_idle_seconds (HbSession *self, guint idle_timeout_s,
+                                             guint warning_s);
+/* Raw timeouts in milliseconds, no floor: for tests that cannot wait 30 s. */
 void            hb_session_set_timeouts (HbSession *self, guint idle_timeout_ms,
                                          guint warning_ms);
 

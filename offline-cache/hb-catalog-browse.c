@@ -10,6 +10,7 @@ hb_catalog_facet_free (HbCatalogFacet *facet)
   if (facet == NULL)
     return;
   g_free (facet->value);
+  g_free (facet->value_en);
   g_free (facet);
 }
 
@@ -31,8 +32,12 @@ hb_catalog_browse (HbCatalog *self, const HbCatalogBrowse *b, GError **error)
                            " WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM json_each (s.json,"
                            "        '$.life_events') WHERE value = ?1))"
                            "   AND (?2 IS NULL OR json_extract (s.json, '$.department') = ?2)"
-                           " ORDER BY CASE WHEN ?3 THEN -coalesce (cs.score, 0) ELSE 0 END,"
-                           "          s.position", error);
+                           /* A life event's 一件事 first: it does the event's services in
+                            * one go. */
+                           " ORDER BY CASE WHEN ?1 IS NOT NULL AND"
+                           "   json_extract (s.json, '$.kind') = 'bundle' THEN 0 ELSE 1 END,"
+                           "   CASE WHEN ?3 THEN -coalesce (cs.score, 0) ELSE 0 END,"
+                           "   s.position", error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, b->life_event, -1, SQLITE_STATIC);
@@ -58,7 +63,8 @@ hb_catalog_facets (HbCatalog *self, const char *member, GError **error)
     sql = "SELECT e.value, count (*) FROM catalog_service s, json_each (s.json, '$.life_events') e"
           " WHERE e.type = 'text' GROUP BY e.value ORDER BY count (*) DESC, e.value";
   else if (g_strcmp0 (member, "department") == 0)
-    sql = "SELECT json_extract (s.json, '$.department') d, count (*) FROM catalog_service s"
+    sql = "SELECT json_extract (s.json, '$.department') d, count (*),"
+          " max (json_extract (s.json, '$.department_en')) FROM catalog_service s"
           " WHERE d IS NOT NULL GROUP BY d ORDER BY count (*) DESC, d";
   else
     {
@@ -77,6 +83,8 @@ hb_catalog_facets (HbCatalog *self, const char *member, GError **error)
       HbCatalogFacet *f = g_new0 (HbCatalogFacet, 1);
       f->value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       f->services = (guint) sqlite3_column_int (stmt, 1);
+      if (sqlite3_column_count (stmt) > 2 && sqlite3_column_type (stmt, 2) == SQLITE_TEXT)
+        f->value_en = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       g_ptr_array_add (out, f);
     }
   if (rc != SQLITE_DONE)

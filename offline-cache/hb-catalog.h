@@ -54,7 +54,8 @@ guint      hb_catalog_count       (HbCatalog *self);
 GPtrArray *hb_catalog_list (HbCatalog *self);
 
 /* Browsing (hb-catalog-browse.c): the services of one life event and/or one department,
- * in catalog order or most used first (popularity plus this terminal's uses). */
+ * in catalog order or most used first (popularity plus this terminal's uses); a life
+ * event's 一件事 bundles come first. */
 typedef struct {
   const char *life_event;     /* an id of docs/service-format.md ("birth" …); NULL: any */
   const char *department;     /* the service's "department" as written; NULL: any */
@@ -65,6 +66,7 @@ GPtrArray *hb_catalog_browse (HbCatalog *self, const HbCatalogBrowse *browse, GE
 typedef struct {
   char  *value;               /* a life event id or a department */
   guint  services;
+  char  *value_en;            /* a department's "department_en", or NULL */
 } HbCatalogFacet;
 void       hb_catalog_facet_free (HbCatalogFacet *facet);
 /* What there is to browse by: "life_events" or "department", with how many services each,

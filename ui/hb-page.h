@@ -42,9 +42,18 @@ struct _HbPageClass
   void (*switch_to)   (HbPage *page);
   /* Called when another page replaces it. */
   void (*switch_from) (HbPage *page);
+  /* What voice guidance says when the page is shown (transfer full; NULL: nothing). The
+   * default: the visible titles (.page-title, .hero-title, .question, .way-title and
+   * .way-text, the ways to identify) and the first visible
+   * .lead, in order, skipping labels with the HB_PAGE_UNSPOKEN class (e.g. a greeting
+   * with the resident's name). */
+  char *(*get_spoken_text) (HbPage *page);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
+
+/* CSS class of a label voice guidance must not read out. */
+#define HB_PAGE_UNSPOKEN "unspoken"
 
 HbWindow *hb_page_get_window (HbPage *self);
 HbCore   *hb_page_get_core   (HbPage *self);
@@ -55,5 +64,12 @@ void      hb_page_show (HbPage *self, HbPageId id);
 void      hb_page_set_window (HbPage *self, HbWindow *window);
 void      hb_page_switch_to   (HbPage *self);
 void      hb_page_switch_from (HbPage *self);
+
+/* Voice guidance (ui/hb-voice-guide.h); each does nothing while guidance is off. */
+char     *hb_page_get_spoken_text (HbPage *self);
+/* The page's content changed in place (a new question, a print outcome): say it again. */
+void      hb_page_spoken_text_changed (HbPage *self);
+/* Say an error or outcome the page shows (in the UI language, never personal data). */
+void      hb_page_speak (HbPage *self, const char *text);
 
 G_END_DECLS

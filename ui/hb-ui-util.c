@@ -2,6 +2,8 @@
 #include "ui/hb-ui-util.h"
 #include "ui/hb-resources.h"
 
+#include <glib/gi18n.h>
+
 void
 hb_ui_ensure_resources (void)
 {
@@ -57,6 +59,14 @@ hb_ui_button (const char *text, const char *css_classes)
   add_classes (b, css_classes);
   hb_ui_set_accessible_label (b, text);
   return b;
+}
+
+void
+hb_ui_set_error_text (GtkLabel *label, const char *message)
+{
+  /* TRANSLATORS: in front of an error shown under a field */
+  g_autofree char *text = g_strdup_printf ("%s%s", _("错误："), message ? message : "");
+  gtk_label_set_text (label, text);
 }
 
 void

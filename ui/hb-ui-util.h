@@ -15,6 +15,9 @@ void       hb_ui_set_accessible_label (GtkWidget *widget, const char *label);
 GtkWidget *hb_ui_label  (const char *text, const char *css_classes);
 /* A big touch button whose accessible name is its text. */
 GtkWidget *hb_ui_button (const char *text, const char *css_classes);
+/* Show an error under a field or control: red, and never by colour alone (MIIT 适老化,
+ * WCAG 1.4.1) — the text starts with the word "错误：". */
+void       hb_ui_set_error_text (GtkLabel *label, const char *message);
 /* Remove every child of a GtkBox. */
 void       hb_ui_box_clear (GtkBox *box);
 /* Find a descendant (or widget itself) whose accessible label equals name, depth first,

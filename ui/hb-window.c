@@ -6,6 +6,9 @@
 #include "ui/widgets/hb-report-panel.h"
 #include "ui/widgets/hb-sim-panel.h"
 #include "kiosk/hb-i18n.h"
+#include "ui/hb-elder-mode.h"
+#include "ui/hb-keypad-nav.h"
+#include "ui/hb-voice-guide.h"
 
 #include <glib/gi18n.h>
 
@@ -20,6 +23,8 @@ struct _HbWindow
   GtkLabel   *brand;
   GtkLabel   *brand_sub;
   GtkButton  *lang_button;
+  GtkToggleButton *elder_button;
+  GtkToggleButton *voice_button;   /* 语音播报 */
   GtkLabel   *site_label;
   GtkLabel   *network_label;
   GtkButton  *exit_button;
@@ -37,12 +42,16 @@ struct _HbWindow
   GtkWidget  *sim_panel;
   HbPageId    current;
   gboolean    allow_close;
+  HbElderMode *elder;              /* 长辈模式 (ui/hb-elder-mode.h) */
+  HbVoiceGuide *voice_guide;       /* voice guidance (ui/hb-voice-guide.h) */
 };
 
 G_DEFINE_FINAL_TYPE (HbWindow, hb_window, GTK_TYPE_APPLICATION_WINDOW)
 
 enum { SIGNAL_PAGE_SHOWN, N_SIGNALS };
 static guint signals[N_SIGNALS];
+enum { PROP_0, PROP_ELDER_MODE, N_PROPS };
+static GParamSpec *props[N_PROPS];
 
 static GType
 page_type (HbPageId id)
@@ -155,7 +164,8 @@ on_help_clicked (HbWindow *self)
 static void
 on_report_clicked (HbWindow *self)
 {
-  open_panel (self, hb_report_panel_new (self->core, hb_page_id_to_string (self->current)));
+  open_panel (self, hb_report_panel_new (self->core, hb_page_id_to_string (self->current),
+                                         hb_window_get_elder_mode (self) ? 1 : 2));
 }
 
 void
@@ -228,6 +238,13 @@ on_idle_warning (HbSession *session, guint seconds, HbWindow *self)
     g_strdup_printf (ngettext ("%u 秒后将返回首页，您填写的信息将被清除。",
                                "%u 秒后将返回首页，您填写的信息将被清除。", seconds), seconds);
   gtk_label_set_text (self->idle_text, text);
+  /* Spoken when the warning appears and once more 10 s before the wipe (WCAG 2.2.1). */
+  if (self->voice_guide && (!gtk_widget_get_visible (self->idle_scrim) || seconds == 10))
+    {
+      g_autofree char *spoken = g_strdup_printf ("%s\n%s\n%s", _("您还在吗？"), text,
+                                                 _("请点击“继续办理”。"));
+      hb_voice_guide_say (self->voice_guide, spoken);
+    }
   gtk_widget_set_visible (self->idle_scrim, TRUE);
 }
 
@@ -266,9 +283,14 @@ on_any_event (GtkEventControllerLegacy *c, GdkEvent *event, HbWindow *self)
 {
   switch (gdk_event_get_event_type (event))
     {
+    case GDK_KEY_PRESS:
+      /* A keypad that sends Shift+3 for #: the Shift alone must not end the idle warning
+       * before the keypad navigation sees the # (docs/keypad.md). */
+      if (gdk_key_event_is_modifier (event))
+        break;
+      G_GNUC_FALLTHROUGH;
     case GDK_BUTTON_PRESS:
     case GDK_TOUCH_BEGIN:
-    case GDK_KEY_PRESS:
     case GDK_SCROLL:
       hb_session_touch (hb_core_get_session (self->core));
       break;
@@ -309,6 +331,10 @@ on_identify_failed (HbCore *core, const char *message, HbWindow *self)
 
 /* --- chrome ------------------------------------------------------------------------ */
 
+static void hb_window_update_elder_button (HbWindow *self);
+static void update_network (HbWindow *self);
+static void update_voice_button (HbWindow *self);
+
 static void
 retranslate (HbWindow *self)
 {
@@ -325,23 +351,154 @@ retranslate (HbWindow *self)
   hb_ui_set_accessible_label (GTK_WIDGET (self->lang_button),
                               hb_i18n_is_english () ? "切换到中文" : "Switch to English");
   gtk_label_set_text (self->site_label, site);
+  hb_window_update_elder_button (self);
+  update_voice_button (self);
   gtk_label_set_text (self->idle_title, _("您还在吗？"));
   gtk_button_set_label (self->idle_continue, _("继续办理"));
   hb_ui_set_accessible_label (GTK_WIDGET (self->idle_continue), _("继续办理"));
   update_chrome (self);
 }
 
-void
-hb_window_set_language (HbWindow *self, const char *language)
+/* Templates are translated, and grids laid out, when built: rebuild the pages. The visit
+ * lives in the session, so the current page comes back with what was entered. */
+static void
+rebuild_pages (HbWindow *self)
 {
   HbPageId current = self->current;
+  g_autofree char *field = NULL;
+  const char *id = NULL;
+  guint part = 0;
+  gboolean changing = FALSE, resume;
+  g_autoptr(GtkWidget) old_print = NULL;
+  HbPlace *place = NULL;
+  g_autofree char *reference = NULL;
 
-  hb_i18n_set_language (language);
-  /* Templates are translated when built: rebuild the pages in the new language. */
+  resume = current == HB_PAGE_FORM && self->pages[HB_PAGE_FORM]
+           && hb_form_page_get_question (HB_FORM_PAGE (self->pages[HB_PAGE_FORM]), &part, &id,
+                                         &changing);
+  field = g_strdup (id);
+  /* The print page must not print the receipt again: the new one takes over. */
+  if (current == HB_PAGE_PRINT && self->pages[HB_PAGE_PRINT])
+    old_print = g_object_ref (self->pages[HB_PAGE_PRINT]);
+  /* Pages shown without a visit keep what they were given (a scanned place or receipt). */
+  if (current == HB_PAGE_PLACE && self->pages[HB_PAGE_PLACE]
+      && hb_place_page_get_place (HB_PLACE_PAGE (self->pages[HB_PAGE_PLACE])))
+    place = hb_place_copy (hb_place_page_get_place (HB_PLACE_PAGE (self->pages[HB_PAGE_PLACE])));
+  if (current == HB_PAGE_PROGRESS && self->pages[HB_PAGE_PROGRESS])
+    reference = g_strdup (hb_progress_page_get_reference (HB_PROGRESS_PAGE (self->pages[HB_PAGE_PROGRESS])));
   drop_pages (self, -1);
   self->current = HB_PAGE_ATTRACT;
   retranslate (self);
+  update_network (self);   /* its words too */
+  if (resume)
+    hb_form_page_resume_question (HB_FORM_PAGE (ensure_page (self, HB_PAGE_FORM)), part, field,
+                                  changing);
+  if (old_print)
+    hb_print_page_take_over (HB_PRINT_PAGE (ensure_page (self, HB_PAGE_PRINT)),
+                             HB_PRINT_PAGE (old_print));
+  if (place)
+    {
+      hb_place_page_set_place (HB_PLACE_PAGE (ensure_page (self, HB_PAGE_PLACE)), place);
+      hb_place_free (place);
+    }
+  if (current == HB_PAGE_PROGRESS)
+    hb_progress_page_set_reference (HB_PROGRESS_PAGE (ensure_page (self, HB_PAGE_PROGRESS)),
+                                    reference);
   hb_window_show_page (self, current);
+}
+
+void
+hb_window_set_language (HbWindow *self, const char *language)
+{
+  hb_i18n_set_language (language);
+  rebuild_pages (self);
+}
+
+/* --- 长辈模式 ------------------------------------------------------------------------ */
+
+static void
+hb_window_update_elder_button (HbWindow *self)
+{
+  gboolean on = self->elder && hb_elder_mode_get_active (self->elder);
+  /* The state shows as a tick and the pressed look, not by colour alone. */
+  g_autofree char *label = g_strdup_printf ("%s%s", on ? "✓ " : "", _("长辈模式"));
+
+  gtk_button_set_label (GTK_BUTTON (self->elder_button), label);
+  hb_ui_set_accessible_label (GTK_WIDGET (self->elder_button), _("长辈模式"));
+  if (gtk_toggle_button_get_active (self->elder_button) != on)
+    gtk_toggle_button_set_active (self->elder_button, on);
+}
+
+static void
+on_elder_toggled (HbWindow *self)
+{
+  hb_session_touch (hb_core_get_session (self->core));
+  hb_elder_mode_set_active (self->elder, gtk_toggle_button_get_active (self->elder_button));
+}
+
+static void
+on_elder_changed (HbWindow *self)
+{
+  gboolean on = hb_elder_mode_get_active (self->elder);
+
+  if (on)
+    gtk_widget_add_css_class (GTK_WIDGET (self), HB_ELDER_CSS_CLASS);
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), HB_ELDER_CSS_CLASS);
+  /* At the wipe the pages go anyway (the attract page follows): build nothing now. */
+  if (hb_session_get_state (hb_core_get_session (self->core)) == HB_SESSION_WIPED)
+    {
+      drop_pages (self, -1);
+      hb_window_update_elder_button (self);
+    }
+  else
+    rebuild_pages (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ELDER_MODE]);
+}
+
+gboolean
+hb_window_get_elder_mode (HbWindow *self)
+{
+  g_return_val_if_fail (HB_IS_WINDOW (self), FALSE);
+  return self->elder && hb_elder_mode_get_active (self->elder);
+}
+
+void
+hb_window_set_elder_mode (HbWindow *self, gboolean active)
+{
+  g_return_if_fail (HB_IS_WINDOW (self));
+  hb_elder_mode_set_active (self->elder, active);
+}
+
+/* --- voice guidance (ui/hb-voice-guide.h) ------------------------------------------- */
+
+static void
+update_voice_button (HbWindow *self)
+{
+  gboolean on = self->voice_guide && hb_voice_guide_get_enabled (self->voice_guide);
+  /* Like 长辈模式: a tick shows the state, not colour alone. */
+  g_autofree char *label = g_strdup_printf ("%s%s", on ? "✓ " : "", _("语音播报"));
+
+  gtk_button_set_label (GTK_BUTTON (self->voice_button), label);
+  hb_ui_set_accessible_label (GTK_WIDGET (self->voice_button), _("语音播报"));
+  if (gtk_toggle_button_get_active (self->voice_button) != on)
+    gtk_toggle_button_set_active (self->voice_button, on);
+}
+
+static void
+on_voice_toggled (HbWindow *self)
+{
+  if (self->voice_guide == NULL)
+    return;
+  hb_session_touch (hb_core_get_session (self->core));
+  hb_voice_guide_set_enabled (self->voice_guide, gtk_toggle_button_get_active (self->voice_button));
+}
+
+HbVoiceGuide *
+hb_window_get_voice_guide (HbWindow *self)
+{
+  g_return_val_if_fail (HB_IS_WINDOW (self), NULL);
+  return self->voice_guide;
 }
 
 static void
@@ -439,10 +596,25 @@ static void
 hb_window_dispose (GObject *object)
 {
   HbWindow *self = HB_WINDOW (object);
+  g_clear_object (&self->voice_guide);
+  g_clear_object (&self->elder);
   g_clear_object (&self->core);
   /* No gtk_widget_dispose_template here: GtkWindow unparents its child itself, and
    * disposing the template first leaves it a dangling pointer (GTK 4.8). */
   G_OBJECT_CLASS (hb_window_parent_class)->dispose (object);
+}
+
+static void
+hb_window_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  switch (id)
+    {
+    case PROP_ELDER_MODE:
+      g_value_set_boolean (value, hb_window_get_elder_mode (HB_WINDOW (object)));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
 }
 
 static void
@@ -462,6 +634,9 @@ hb_window_class_init (HbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HbWindow, brand);
   gtk_widget_class_bind_template_child (widget_class, HbWindow, brand_sub);
   gtk_widget_class_bind_template_child (widget_class, HbWindow, lang_button);
+  gtk_widget_class_bind_template_child (widget_class, HbWindow, elder_button);
+  gtk_widget_class_bind_template_child (widget_class, HbWindow, voice_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_voice_toggled);
   gtk_widget_class_bind_template_child (widget_class, HbWindow, site_label);
   gtk_widget_class_bind_template_child (widget_class, HbWindow, network_label);
   gtk_widget_class_bind_template_child (widget_class, HbWindow, exit_button);
@@ -472,6 +647,7 @@ hb_window_class_init (HbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HbWindow, idle_text);
   gtk_widget_class_bind_template_child (widget_class, HbWindow, idle_continue);
   gtk_widget_class_bind_template_callback (widget_class, on_lang_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_elder_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_exit_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_help_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_report_clicked);
@@ -480,6 +656,11 @@ hb_window_class_init (HbWindowClass *klass)
   signals[SIGNAL_PAGE_SHOWN] =
     g_signal_new ("page-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 2, G_TYPE_INT, HB_TYPE_PAGE);
+  object_class->get_property = hb_window_get_property;
+  props[PROP_ELDER_MODE] =
+    g_param_spec_boolean ("elder-mode", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
 /* Cross-fading two full-screen pages is cheap on a GPU, but the cairo (software)
@@ -508,6 +689,10 @@ hb_window_init (HbWindow *self)
   gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
   g_signal_connect (legacy, "event", G_CALLBACK (on_any_event), self);
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);
+  /* The tactile keypad drives every page and panel (docs/keypad.md). Added last, it
+   * sees a key first (GTK runs the newest controller first): during the idle warning a
+   * key must find the warning still up. */
+  hb_keypad_nav_install (GTK_WINDOW (self), GTK_WIDGET (self->help_button), self->main_box);
 }
 
 HbWindow *
@@ -519,6 +704,12 @@ hb_window_new (GtkApplication *app, HbCore *core)
 
   self->core = g_object_ref (core);
   g_signal_connect_object (session, "state-changed", G_CALLBACK (on_state_changed), self, 0);
+  self->elder = hb_elder_mode_new (core);
+  g_signal_connect_object (self->elder, "notify::active", G_CALLBACK (on_elder_changed), self,
+                           G_CONNECT_SWAPPED);
+  self->voice_guide = hb_voice_guide_new (self, core);
+  g_signal_connect_object (self->voice_guide, "notify::enabled", G_CALLBACK (update_voice_button),
+                           self, G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "idle-warning", G_CALLBACK (on_idle_warning), self, 0);
   g_signal_connect_object (session, "idle-extended", G_CALLBACK (on_idle_extended), self, 0);
   g_signal_connect_object (core, "place-scanned", G_CALLBACK (on_place_scanned), self, 0);

@@ -34,6 +34,16 @@ void      hb_window_set_sim_panel (HbWindow *self, gboolean visible);
 /* The core finished starting (or failed): update what depends on it. */
 void      hb_window_core_started (HbWindow *self, const GError *error);
 
-/* Signal "page-shown" (HbPageId id, HbPage *page) after a page became visible. */
+/* 长辈模式 (ui/hb-elder-mode.h): on for this visit (it ends with it). Switching rebuilds
+ * the pages in the mode's layout and notifies "elder-mode". */
+gboolean  hb_window_get_elder_mode (HbWindow *self);
+void      hb_window_set_elder_mode (HbWindow *self, gboolean active);
+
+/* Voice guidance (ui/hb-voice-guide.h); the top bar's 语音播报 switch drives it. */
+typedef struct _HbVoiceGuide HbVoiceGuide;
+HbVoiceGuide *hb_window_get_voice_guide (HbWindow *self);
+
+/* Signal "page-shown" (HbPageId id, HbPage *page) after a page became visible.
+ * Property "elder-mode" (gboolean, read-only; set with hb_window_set_elder_mode). */
 
 G_END_DECLS

@@ -51,13 +51,6 @@ core_of (Run *r)
   return hb_application_get_core (r->ui->app);
 }
 
-static gboolean
-records_settled (gpointer data)
-{
-  HbCore *core = data;
-  return !hb_core_is_fetching_profile (core) && !hb_core_is_fetching_licences (core);
-}
-
 typedef struct { Ui *ui; GtkWidget *entry; guint want; } TypedWait;
 
 static guint
@@ -275,8 +268,7 @@ complete (Run *r, const char *code, const char *name, gboolean business, guint c
       ui_press (ui, CARDS[card]);   /* the card on the reader */
     }
   ui_wait_page (ui, HB_PAGE_CATALOG);
-  if (!hb_test_wait_until (records_settled, core_of (r), 15000))
-    g_error ("the platform's records did not arrive");
+  ui_wait_records (ui);
   tap (r, name);
   ui_wait_page (ui, HB_PAGE_GUIDE);
   if (ui_find (ui, "开始办理：先了解您的情况"))

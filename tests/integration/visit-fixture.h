@@ -191,7 +191,7 @@ state_reached (gpointer data)
 static inline gboolean
 licences_settled (gpointer core)
 {
-  return !hb_core_is_fetching_licences (core);
+  return !hb_core_is_fetching_licences (core) && !hb_core_is_fetching_profile (core);
 }
 
 static inline void
@@ -202,8 +202,8 @@ visit_wait_state (Visit *v, HbSessionState state)
     g_error ("session is %s, expected %s",
              hb_session_state_to_string (hb_session_get_state (w.s)),
              hb_session_state_to_string (state));
-  /* Identification asks the platform for the resident's licences: let that request pass
-   * before a test arms a one-shot fault for the request it means. */
+  /* Identification asks the platform for the resident's licences and profile: let those
+   * requests pass before a test arms a one-shot fault for the request it means. */
   if (state == HB_SESSION_IDENTIFIED)
     g_assert_true (hb_test_wait_until (licences_settled, v->core, 15000));
 }

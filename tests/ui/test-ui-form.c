@@ -5,25 +5,6 @@
  * build/test-output/test-ui-form/. */
 #include "ui-fixture.h"
 
-static gboolean
-records_settled (gpointer data)
-{
-  HbCore *core = data;
-  return !hb_core_is_fetching_profile (core) && !hb_core_is_fetching_licences (core);
-}
-
-/* A card on the reader, and what the platform knows of its holder arrived. */
-static void
-identify (Ui *ui, const char *card)
-{
-  ui_wait_page (ui, HB_PAGE_ATTRACT);
-  ui_press (ui, "开始办理");
-  ui_wait_page (ui, HB_PAGE_IDENTIFY);
-  ui_press (ui, card);
-  ui_wait_page (ui, HB_PAGE_CATALOG);
-  g_assert_true (hb_test_wait_until (records_settled, hb_application_get_core (ui->app), 15000));
-}
-
 typedef struct { Ui *ui; const char *entry; guint want; } TypedWait;
 
 static guint
@@ -82,7 +63,7 @@ test_one_question_per_page_then_pre_review (Ui *ui, gconstpointer data)
   g_autofree char *phone = NULL;
 
   ui->prefix = "form-";
-  identify (ui, "放身份证 1");
+  ui_identify (ui, "放身份证 1");
   ui_press (ui, "异地就医备案");
   ui_wait_page (ui, HB_PAGE_GUIDE);
   ui_press (ui, "开始办理：先了解您的情况");
@@ -167,7 +148,7 @@ test_a_bundle_from_its_life_event_to_a_case_per_member (Ui *ui, gconstpointer da
   const HbSubmission *s;
 
   ui->prefix = "bundle-";
-  identify (ui, "放身份证 2");   /* 李秀英, 74 */
+  ui_identify (ui, "放身份证 2");   /* 李秀英, 74 */
   ui_press (ui, "按人生事件");
   ui_press (ui, "退休");
   ui_press (ui, "退休一件事");

@@ -179,6 +179,34 @@ ui_wait_page (Ui *ui, HbPageId id)
              hb_page_id_to_string (hb_window_get_page_id (ui->window)));
 }
 
+/* The platform's answers about the identified resident (licences, profile) arrived. */
+static inline gboolean
+ui_records_settled (gpointer data)
+{
+  HbCore *core = data;
+  return !hb_core_is_fetching_profile (core) && !hb_core_is_fetching_licences (core);
+}
+
+static inline void
+ui_wait_records (Ui *ui)
+{
+  g_assert_true (hb_test_wait_until (ui_records_settled, hb_application_get_core (ui->app),
+                                     15000));
+}
+
+/* From the attract page: 开始办理, then the simulator panel's card (e.g. "放身份证 1") on the
+ * reader, until the catalog shows and what the platform knows of the holder arrived. */
+static inline void
+ui_identify (Ui *ui, const char *card)
+{
+  ui_wait_page (ui, HB_PAGE_ATTRACT);
+  ui_press (ui, "开始办理");
+  ui_wait_page (ui, HB_PAGE_IDENTIFY);
+  ui_press (ui, card);
+  ui_wait_page (ui, HB_PAGE_CATALOG);
+  ui_wait_records (ui);
+}
+
 /* Save what the screen shows now as NN-name.png under the test output. */
 static inline void
 ui_snapshot (Ui *ui, const char *name)

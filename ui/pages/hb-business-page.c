@@ -58,8 +58,13 @@ grouped (const char *code)
 static void
 show_error (HbBusinessPage *self, const char *message)
 {
-  gtk_label_set_text (self->error_label, message ? message : "");
+  if (message)
+    hb_ui_set_error_text (self->error_label, message);
+  else
+    gtk_label_set_text (self->error_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  if (message)
+    hb_page_speak (HB_PAGE (self), message);
   if (message)
     gtk_widget_add_css_class (GTK_WIDGET (self->code_label), "uscc-wrong");
   else

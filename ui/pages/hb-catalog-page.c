@@ -6,6 +6,8 @@
 #include "ui/hb-window.h"
 #include "ui/widgets/hb-benefits-box.h"
 #include "kiosk/hb-life-events.h"
+#include "ui/hb-elder-mode.h"
+#include "kiosk/hb-i18n.h"
 
 #include <glib/gi18n.h>
 
@@ -46,6 +48,7 @@ struct _HbCatalogPage
   GtkBox    *benefits_slot;  /* 免申即享, filled once per visit (the page dies with it) */
   View      view;
   char     *chosen;          /* the life event or department of a sub-list */
+  char     *chosen_label;    /* how the header names it (a department's English name) */
   int       principal;       /* whose list is shown (-1: none yet) */
   GPtrArray *pending;        /* entries still to turn into buttons (HbCatalogEntry*) */
   guint     pending_next, shown, limit;
@@ -230,6 +233,8 @@ static void
 on_facet_clicked (GtkButton *button, HbCatalogPage *self)
 {
   const char *value = g_object_get_data (G_OBJECT (button), "facet");
+  g_free (self->chosen_label);
+  self->chosen_label = g_strdup (g_object_get_data (G_OBJECT (button), "facet-label"));
   show_view (self, self->view == VIEW_EVENTS ? VIEW_EVENT_SERVICES : VIEW_DEPARTMENT_SERVICES,
              value);
 }
@@ -246,7 +251,10 @@ event_button (HbCatalogPage *self, const HbCatalogFacet *f)
 {
   GtkWidget *button = gtk_button_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  GtkWidget *glyph = gtk_label_new (hb_life_event_glyph (f->value));
+  /* The badge is a character of the event's name: in English, its name's initial. */
+  g_autofree char *initial = g_utf8_substring (hb_life_event_label (f->value), 0, 1);
+  GtkWidget *glyph = gtk_label_new (hb_i18n_is_english () ? initial
+                                                          : hb_life_event_glyph (f->value));
   GtkWidget *name = hb_ui_label (hb_life_event_label (f->value), "event-name");
   g_autofree char *count = count_text (f->services);
   GtkWidget *count_label = hb_ui_label (count, "event-count");
@@ -280,10 +288,13 @@ department_button (HbCatalogPage *self, const HbCatalogFacet *f)
 {
   GtkWidget *button = gtk_button_new ();
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
-  GtkWidget *name = hb_ui_label (f->value, "service-name");
+  /* The department's own English name where the catalog gives one. */
+  const char *shown = f->value_en && !g_str_has_prefix (hb_i18n_get_language (), "zh")
+                      ? f->value_en : f->value;
+  GtkWidget *name = hb_ui_label (shown, "service-name");
   g_autofree char *count = count_text (f->services);
   GtkWidget *tag = hb_ui_label (count, "tag");
-  g_autofree char *description = g_strdup_printf (_("%s，%s"), f->value, count);
+  g_autofree char *description = g_strdup_printf (_("%s，%s"), shown, count);
 
   gtk_widget_set_hexpand (name, TRUE);
   gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
@@ -293,7 +304,8 @@ department_button (HbCatalogPage *self, const HbCatalogFacet *f)
   gtk_button_set_child (GTK_BUTTON (button), row);
   gtk_widget_add_css_class (button, "service");
   gtk_widget_add_css_class (button, "department");
-  hb_ui_set_accessible_label (button, f->value);
+  hb_ui_set_accessible_label (button, shown);
+  g_object_set_data_full (G_OBJECT (button), "facet-label", g_strdup (shown), g_free);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   description, -1);
   g_object_set_data_full (G_OBJECT (button), "facet", g_strdup (f->value), g_free);
@@ -332,8 +344,13 @@ faceted (GObject *source, GAsyncResult *result, gpointer data)
     {
       HbCatalogFacet *f = facets->pdata[i];
       if (grid)
-        gtk_grid_attach (GTK_GRID (grid), event_button (self, f),
-                         (int) (i % EVENT_COLUMNS), (int) (i / EVENT_COLUMNS), 1, 1);
+        {
+          /* 长辈模式: one column (the page is rebuilt when the mode changes). */
+          guint columns = hb_elder_mode_columns (
+            hb_window_get_elder_mode (hb_page_get_window (HB_PAGE (self))), EVENT_COLUMNS);
+          gtk_grid_attach (GTK_GRID (grid), event_button (self, f),
+                           (int) (i % columns), (int) (i / columns), 1, 1);
+        }
       else
         gtk_box_append (self->list, department_button (self, f));
     }
@@ -368,7 +385,7 @@ update_header (HbCatalogPage *self)
   if (sub)
     {
       const char *what = self->view == VIEW_EVENT_SERVICES ? hb_life_event_label (self->chosen)
-                                                           : self->chosen;
+                         : self->chosen_label ? self->chosen_label : self->chosen;
       gtk_label_set_text (self->browse_title, what);
       gtk_label_set_text (self->browse_count, "");   /* until the list arrives */
     }
@@ -471,6 +488,7 @@ fill (HbCatalogPage *self)
       self->principal = principal;
       self->view = VIEW_POPULAR;
       g_clear_pointer (&self->chosen, g_free);
+      g_clear_pointer (&self->chosen_label, g_free);
     }
   load (self);
 }
@@ -654,6 +672,7 @@ hb_catalog_page_dispose (GObject *object)
   g_clear_object (&self->listing);
   stop_filling (self);
   g_clear_pointer (&self->chosen, g_free);
+  g_clear_pointer (&self->chosen_label, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), HB_TYPE_CATALOG_PAGE);
   G_OBJECT_CLASS (hb_catalog_page_parent_class)->dispose (object);
 }
@@ -705,6 +724,8 @@ hb_catalog_page_init (HbCatalogPage *self)
   hb_ui_set_accessible_label (GTK_WIDGET (self->browse_count), _("浏览事项数"));
   hb_ui_set_accessible_label (GTK_WIDGET (self->offline_status), _("离线码打印状态"));
   hb_ui_set_accessible_label (GTK_WIDGET (self->greeting), _("问候"));
+  /* It holds the resident's (masked) name: voice guidance does not read it out. */
+  gtk_widget_add_css_class (GTK_WIDGET (self->greeting), HB_PAGE_UNSPOKEN);
   hb_ui_set_accessible_label (GTK_WIDGET (self->proof_status), _("证明打印状态"));
   g_object_set_data (G_OBJECT (self->proof_social_button), "proof",
                      (gpointer) "social-insurance-payment");

@@ -170,13 +170,19 @@ show_problems (HbCheckPage *self)
         GtkLabel *inline_label = g_hash_table_lookup (self->inline_errors, key);
         if (inline_label)
           {
-            gtk_label_set_text (inline_label, p->message);
+            hb_ui_set_error_text (inline_label, p->message);
             gtk_widget_set_visible (GTK_WIDGET (inline_label), TRUE);
           }
       }
     }
   gtk_widget_set_visible (GTK_WIDGET (self->error_summary), TRUE);
   gtk_widget_grab_focus (gtk_widget_get_first_child (GTK_WIDGET (self->error_summary)));
+  {
+    g_autoptr(GString) spoken = g_string_new (_("提交前请修改以下内容（智能预审）："));
+    for (guint i = 0; i < problems->len; i++)
+      g_string_append_printf (spoken, "\n%s", ((HbQuestionProblem *) problems->pdata[i])->message);
+    hb_page_speak (HB_PAGE (self), spoken->str);
+  }
   return TRUE;
 }
 
@@ -210,6 +216,7 @@ submitted (GObject *source, GAsyncResult *result, gpointer data)
                           "请到人工窗口办理，或请工作人员处理。")
                       : _("提交未成功，请再试一次。如仍不成功，请联系工作人员。"));
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  hb_page_speak (HB_PAGE (self), gtk_label_get_text (self->error_label));
 }
 
 static void

@@ -6,6 +6,8 @@
 #include "ui/pages/hb-pages.h"
 #include "ui/hb-ui-util.h"
 #include "ui/widgets/hb-keypad.h"
+#include "ui/widgets/hb-osk.h"
+#include "kiosk/hb-i18n.h"
 
 #include <glib/gi18n.h>
 
@@ -13,6 +15,7 @@ typedef enum {
   ENTER_FIRST,     /* from the guide: the first question that needs a page */
   ENTER_LAST,      /* back from the check page */
   ENTER_QUESTION,  /* a given question ("修改", or an error found before submitting) */
+  ENTER_RESUME,    /* the question a page had before the window rebuilt it (language, 长辈模式) */
 } Enter;
 
 struct _HbFormPage
@@ -38,6 +41,7 @@ struct _HbFormPage
   guint      enter_part;
   char      *enter_field;
   char      *enter_message;
+  gboolean   enter_changing;  /* ENTER_RESUME: the question was opened from the check page */
 };
 
 G_DEFINE_FINAL_TYPE (HbFormPage, hb_form_page, HB_TYPE_PAGE)
@@ -116,6 +120,29 @@ pad_digits (const HbFormField *f)
     }
 }
 
+/* A code written in capitals and digits. */
+static gboolean
+osk_code (const HbFormField *f)
+{
+  static const char *const codes[] = { "uscc", "licence_no", "passport_no",
+                                       "property_cert_no", NULL };
+  return f->type == HB_FIELD_USCC || g_strv_contains (codes, f->id);
+}
+
+/* The on-screen keyboard a text field opens with: names and addresses are Chinese; codes
+ * and e-mail are Latin; ID numbers and accounts are digits. */
+static HbOskLayout
+osk_layout (const HbFormField *f)
+{
+  if (f->type == HB_FIELD_ID_NUMBER || g_str_equal (f->id, "bank_account"))
+    return HB_OSK_DIGITS;
+  if (osk_code (f) || g_str_equal (f->id, "email"))
+    return HB_OSK_LATIN;
+  /* Someone reading the English UI most likely writes their name in Latin letters;
+   * 拼音 stays one tap away. */
+  return hb_i18n_is_english () ? HB_OSK_LATIN : HB_OSK_PINYIN;
+}
+
 static void
 build_control (HbFormPage *self, const HbFormField *f)
 {
@@ -166,6 +193,15 @@ build_control (HbFormPage *self, const HbFormField *f)
       if (digits)
         gtk_box_append (self->fields, hb_keypad_new (GTK_EDITABLE (control),
                                                      f->type == HB_FIELD_DATE ? 10 : digits));
+      else
+        {
+          /* No input method in the kiosk session: every text field brings its keyboard. */
+          GtkWidget *osk = hb_osk_new (GTK_EDITABLE (control), osk_layout (f));
+          if (f->type == HB_FIELD_ID_NUMBER)
+            hb_osk_set_extra_digit (HB_OSK (osk), "X");
+          hb_osk_set_upper_case (HB_OSK (osk), osk_code (f));
+          gtk_box_append (self->fields, osk);
+        }
     }
   self->control = control;
 }
@@ -196,8 +232,12 @@ show_error (HbFormPage *self, const char *message)
   g_signal_connect (item, "clicked", G_CALLBACK (on_summary_item), self);
   gtk_box_append (self->error_summary, item);
   gtk_widget_set_visible (GTK_WIDGET (self->error_summary), TRUE);
-  gtk_label_set_text (self->inline_error, message);
+  hb_ui_set_error_text (self->inline_error, message);
   gtk_widget_set_visible (GTK_WIDGET (self->inline_error), TRUE);
+  {
+    g_autofree char *spoken = g_strdup_printf ("%s\n%s", _("请修改以下内容后继续："), message);
+    hb_page_speak (HB_PAGE (self), spoken);
+  }
   if (self->control)
     gtk_widget_grab_focus (self->control);
 }
@@ -278,6 +318,7 @@ show_question (HbFormPage *self, HbQuestion *q, GPtrArray *questions, const char
   hb_ui_set_accessible_label (GTK_WIDGET (self->next_button),
                               last ? _("下一步：核对信息") : _("下一步"));
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  hb_page_spoken_text_changed (HB_PAGE (self));   /* a new question: say it */
   if (message)
     show_error (self, message);
   else if (self->control)
@@ -379,6 +420,26 @@ hb_form_page_open_last (HbFormPage *self)
   set_enter (self, ENTER_LAST, 0, NULL, NULL);
 }
 
+gboolean
+hb_form_page_get_question (HbFormPage *self, guint *part, const char **field_id,
+                           gboolean *changing)
+{
+  if (self->field_id == NULL || self->form == NULL)
+    return FALSE;
+  *part = self->part;
+  *field_id = self->field_id;
+  *changing = self->changing;
+  return TRUE;
+}
+
+void
+hb_form_page_resume_question (HbFormPage *self, guint part, const char *field_id,
+                              gboolean changing)
+{
+  set_enter (self, ENTER_RESUME, part, field_id, NULL);
+  self->enter_changing = changing;
+}
+
 static void
 hb_form_page_switch_to (HbPage *page)
 {
@@ -395,10 +456,10 @@ hb_form_page_switch_to (HbPage *page)
   questions = hb_core_list_questions (core);
   paged = paged_questions (questions);
   self->changing = FALSE;
-  if (enter == ENTER_QUESTION &&
+  if ((enter == ENTER_QUESTION || enter == ENTER_RESUME) &&
       (at = find_question (questions, self->enter_part, self->enter_field)) >= 0)
     {
-      self->changing = TRUE;
+      self->changing = enter == ENTER_QUESTION || self->enter_changing;
       show_question (self, questions->pdata[at], questions, self->enter_message);
     }
   else if (paged->len == 0)

@@ -50,8 +50,9 @@ update_devices (HbIdentifyPage *self)
 static void
 on_identify_failed (HbCore *core, const char *message, HbIdentifyPage *self)
 {
-  gtk_label_set_text (self->error_label, message);
+  hb_ui_set_error_text (self->error_label, message);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  hb_page_speak (HB_PAGE (self), message);
 }
 
 void

@@ -40,12 +40,26 @@ G_DECLARE_FINAL_TYPE (HbBusinessPage, hb_business_page, HB, BUSINESS_PAGE, HbPag
 void hb_form_page_open_question (HbFormPage *self, guint part, const char *field_id,
                                  const char *message);
 void hb_form_page_open_last     (HbFormPage *self);
+/* The question on screen (FALSE when none), and showing it again on a new page: the
+ * window rebuilds its pages for a language or 长辈模式 switch and the resident stays on
+ * the question they were answering (the answers live in the session's form). */
+gboolean hb_form_page_get_question    (HbFormPage *self, guint *part, const char **field_id,
+                                       gboolean *changing);
+void     hb_form_page_resume_question (HbFormPage *self, guint part, const char *field_id,
+                                       gboolean changing);
+
+/* A print page built to replace old (the window rebuilds its pages for a language or
+ * 长辈模式 switch) shows what old showed, in its own words, without printing again; a
+ * print or send in flight reports to it. */
+void hb_print_page_take_over (HbPrintPage *self, HbPrintPage *old);
 
 /* The place the place page shows (copied). */
 void hb_place_page_set_place (HbPlacePage *self, const HbPlace *place);
+const HbPlace *hb_place_page_get_place (HbPlacePage *self);   /* NULL when none */
 /* What the progress page looks up when shown next: a receipt's number, or NULL for every
  * case of the identified resident. */
 void hb_progress_page_set_reference (HbProgressPage *self, const char *reference);
+const char *hb_progress_page_get_reference (HbProgressPage *self);
 /* Shows a failed identification (a code scanned on the attract screen). */
 void hb_identify_page_show_error (HbIdentifyPage *self, const char *message);
 

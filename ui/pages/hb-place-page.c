@@ -55,6 +55,12 @@ hb_place_page_set_place (HbPlacePage *self, const HbPlace *place)
   fill (self);
 }
 
+const HbPlace *
+hb_place_page_get_place (HbPlacePage *self)
+{
+  return self->place;
+}
+
 static gboolean
 on_timeout (gpointer data)
 {

@@ -29,6 +29,12 @@ hb_progress_page_set_reference (HbProgressPage *self, const char *reference)
   self->reference = g_strdup (reference);
 }
 
+const char *
+hb_progress_page_get_reference (HbProgressPage *self)
+{
+  return self->reference;
+}
+
 /* "2026-11-27T10:15:02+08:00" → "2026-11-27 10:15"; anything else as sent. */
 static char *
 when (const char *iso)

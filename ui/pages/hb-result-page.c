@@ -2,6 +2,8 @@
  * the promise that it will be sent by itself. Never claims more than happened. */
 #include "ui/pages/hb-pages.h"
 #include "ui/hb-ui-util.h"
+#include "kiosk/hb-i18n.h"
+#include "kiosk/hb-voice.h"
 
 #include <glib/gi18n.h>
 
@@ -68,6 +70,23 @@ hb_result_page_switch_to (HbPage *page)
     }
 }
 
+/* The headline, then the number read character by character so it can be noted down. */
+static char *
+hb_result_page_get_spoken_text (HbPage *page)
+{
+  HbResultPage *self = HB_RESULT_PAGE (page);
+  const char *reference = gtk_label_get_text (self->reference);
+  HbVoiceLanguage language = hb_i18n_is_english () ? HB_VOICE_EN : HB_VOICE_ZH;
+  g_autofree char *spelled = hb_voice_spell (reference, language);
+
+  if (*gtk_label_get_text (self->headline) == '\0')
+    return NULL;
+  return g_strdup_printf ("%s\n%s%s%s\n%s", gtk_label_get_text (self->headline),
+                          gtk_label_get_text (self->reference_caption),
+                          language == HB_VOICE_EN ? ": " : "：", spelled,
+                          gtk_label_get_text (self->explanation));
+}
+
 static void
 on_print_clicked (HbResultPage *self)
 {
@@ -92,6 +111,7 @@ hb_result_page_class_init (HbResultPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   HB_PAGE_CLASS (klass)->switch_to = hb_result_page_switch_to;
+  HB_PAGE_CLASS (klass)->get_spoken_text = hb_result_page_get_spoken_text;
   G_OBJECT_CLASS (klass)->dispose = hb_result_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -116,7 +116,7 @@ on_cancel_clicked (HbReportPanel *self)
 }
 
 GtkWidget *
-hb_report_panel_new (HbCore *core, const char *step)
+hb_report_panel_new (HbCore *core, const char *step, guint columns)
 {
   HbReportPanel *self = g_object_new (HB_TYPE_REPORT_PANEL, NULL);
   const char *const *reasons = hb_report_reasons ();
@@ -135,7 +135,8 @@ hb_report_panel_new (HbCore *core, const char *step)
       else
         group = GTK_TOGGLE_BUTTON (t);
       g_signal_connect (t, "toggled", G_CALLBACK (on_reason_toggled), self);
-      gtk_grid_attach (self->reasons, t, (int) (i % 2), (int) (i / 2), 1, 1);
+      gtk_grid_attach (self->reasons, t, (int) (i % MAX (columns, 1)),
+                       (int) (i / MAX (columns, 1)), 1, 1);
     }
   gtk_box_append (self->keypad_slot, hb_keypad_new (GTK_EDITABLE (self->phone), 11));
   g_signal_connect_swapped (self->phone, "changed", G_CALLBACK (update_submit), self);

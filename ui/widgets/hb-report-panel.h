@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HbReportPanel, hb_report_panel, HB, REPORT_PANEL, GtkWidget)
 
 /* step: the page it was opened from ("form", "catalog" …). Emits "closed" when done. */
-GtkWidget *hb_report_panel_new (HbCore *core, const char *step);
+/* columns: how many reason buttons to a row (1 in 长辈模式: one column). */
+GtkWidget *hb_report_panel_new (HbCore *core, const char *step, guint columns);
 
 G_END_DECLS
