@@ -51,38 +51,12 @@ core_of (Run *r)
   return hb_application_get_core (r->ui->app);
 }
 
-typedef struct { Ui *ui; GtkWidget *entry; guint want; } TypedWait;
-
-static guint
-digits_in (const char *text)
-{
-  guint n = 0;
-  for (; text && *text; text++)
-    n += g_ascii_isdigit (*text) != 0;
-  return n;
-}
-
-static gboolean
-typed (gpointer data)
-{
-  TypedWait *w = data;
-  return digits_in (gtk_editable_get_text (GTK_EDITABLE (w->entry))) == w->want;
-}
-
-/* Key by key on the digit pad; each press lands before the next. */
+/* Key by key on the digit pad: one tap a digit. */
 static void
 key_in (Run *r, const char *label, const char *digits)
 {
-  GtkWidget *entry = ui_wait_for (r->ui, label);
-  guint have = digits_in (gtk_editable_get_text (GTK_EDITABLE (entry)));
-  for (const char *d = digits; *d; d++)
-    {
-      char key[2] = { *d, '\0' };
-      TypedWait w = { r->ui, entry, ++have };
-      tap (r, key);
-      if (!hb_test_wait_until (typed, &w, 5000))
-        g_error ("the pad did not take %s", key);
-    }
+  ui_press_digits (r->ui, label, digits);
+  r->taps += (guint) strlen (digits);
 }
 
 static char *
@@ -132,7 +106,7 @@ cost (const HbFormField *f, const char *value, guint *taps, guint *chars)
       *taps += 1;
       break;
     case HB_FIELD_PHONE: case HB_FIELD_POSTCODE: case HB_FIELD_NUMBER: case HB_FIELD_DATE:
-      *taps += digits_in (value);
+      *taps += ui_digits_in (value);
       break;
     default:
       *chars += value ? (guint) g_utf8_strlen (value, -1) : 0;

@@ -5,39 +5,6 @@
  * build/test-output/test-ui-form/. */
 #include "ui-fixture.h"
 
-typedef struct { Ui *ui; const char *entry; guint want; } TypedWait;
-
-static guint
-digits_in (const char *text)
-{
-  guint n = 0;
-  for (; *text; text++)
-    n += g_ascii_isdigit (*text) != 0;
-  return n;
-}
-
-static gboolean
-typed (gpointer data)
-{
-  TypedWait *w = data;
-  GtkWidget *e = ui_find (w->ui, w->entry);
-  return e && digits_in (gtk_editable_get_text (GTK_EDITABLE (e))) == w->want;
-}
-
-/* Key by key on the on-screen pad, as a finger would: each press lands before the next. */
-static void
-press_digits (Ui *ui, const char *entry, const char *digits)
-{
-  guint have = digits_in (gtk_editable_get_text (GTK_EDITABLE (ui_wait_for (ui, entry))));
-  for (const char *d = digits; *d; d++)
-    {
-      char key[2] = { *d, '\0' };
-      TypedWait w = { ui, entry, ++have };
-      ui_press (ui, key);
-      g_assert_true (hb_test_wait_until (typed, &w, 5000));
-    }
-}
-
 static const char *
 entry_text (Ui *ui, const char *name)
 {
@@ -84,7 +51,7 @@ test_one_question_per_page_then_pre_review (Ui *ui, gconstpointer data)
   /* A date on the digit pad: 8 digits become 2026-12-01. */
   ui_wait_for (ui, "开始日期");
   g_assert_cmpstr (step_text (ui), ==, "第 2 题，共 3 题");
-  press_digits (ui, "开始日期", "20261201");
+  ui_press_digits (ui, "开始日期", "20261201");
   g_assert_cmpstr (entry_text (ui, "开始日期"), ==, "20261201");
   g_assert_cmpstr (hb_form_get_value (hb_session_get_form (session), "start_date"), ==,
                    "2026-12-01");
@@ -182,7 +149,7 @@ test_a_bundle_from_its_life_event_to_a_case_per_member (Ui *ui, gconstpointer da
     g_autoptr(GDateTime) now = g_date_time_new_now_local ();
     g_autoptr(GDateTime) later = g_date_time_add_days (now, 30);
     g_autofree char *date = g_date_time_format (later, "%Y%m%d");
-    press_digits (ui, "退休日期", date);
+    ui_press_digits (ui, "退休日期", date);
   }
   ui_press (ui, "下一步");
 

@@ -207,6 +207,41 @@ ui_identify (Ui *ui, const char *card)
   ui_wait_records (ui);
 }
 
+typedef struct { Ui *ui; GtkWidget *entry; guint want; } UiTypedWait;
+
+static inline guint
+ui_digits_in (const char *text)
+{
+  guint n = 0;
+  for (; text && *text; text++)
+    n += g_ascii_isdigit (*text) != 0;
+  return n;
+}
+
+static inline gboolean
+ui_typed (gpointer data)
+{
+  UiTypedWait *w = data;
+  return ui_digits_in (gtk_editable_get_text (GTK_EDITABLE (w->entry))) == w->want;
+}
+
+/* Key by key on the on-screen digit pad, as a finger would: each press lands in the entry
+ * with this accessible name before the next. */
+static inline void
+ui_press_digits (Ui *ui, const char *entry, const char *digits)
+{
+  GtkWidget *e = ui_wait_for (ui, entry);
+  guint have = ui_digits_in (gtk_editable_get_text (GTK_EDITABLE (e)));
+  for (const char *d = digits; *d; d++)
+    {
+      char key[2] = { *d, '\0' };
+      UiTypedWait w = { ui, e, ++have };
+      ui_press (ui, key);
+      if (!hb_test_wait_until (ui_typed, &w, 5000))
+        g_error ("the pad did not take %s", key);
+    }
+}
+
 /* Save what the screen shows now as NN-name.png under the test output. */
 static inline void
 ui_snapshot (Ui *ui, const char *name)
