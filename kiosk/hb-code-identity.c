@@ -32,6 +32,10 @@ hb_place_copy (const HbPlace *p)
   c->address = g_strdup (p->address);
   c->hours = g_strdup (p->hours);
   c->notice = g_strdup (p->notice);
+  c->name_en = g_strdup (p->name_en);
+  c->address_en = g_strdup (p->address_en);
+  c->hours_en = g_strdup (p->hours_en);
+  c->notice_en = g_strdup (p->notice_en);
   return c;
 }
 
@@ -45,6 +49,10 @@ hb_place_free (HbPlace *p)
   g_free (p->address);
   g_free (p->hours);
   g_free (p->notice);
+  g_free (p->name_en);
+  g_free (p->address_en);
+  g_free (p->hours_en);
+  g_free (p->notice_en);
   g_free (p);
 }
 
@@ -193,7 +201,11 @@ hb_code_identity_parse (const char *data, gsize length, GError **error)
           !text_member (sub, "name", TRUE, &id->place->name, error) ||
           !text_member (sub, "address", FALSE, &id->place->address, error) ||
           !text_member (sub, "hours", FALSE, &id->place->hours, error) ||
-          !text_member (sub, "notice", FALSE, &id->place->notice, error))
+          !text_member (sub, "notice", FALSE, &id->place->notice, error) ||
+          !text_member (sub, "name_en", FALSE, &id->place->name_en, error) ||
+          !text_member (sub, "address_en", FALSE, &id->place->address_en, error) ||
+          !text_member (sub, "hours_en", FALSE, &id->place->hours_en, error) ||
+          !text_member (sub, "notice_en", FALSE, &id->place->notice_en, error))
         return NULL;
     }
   else

@@ -20,13 +20,15 @@ typedef enum {
 
 const char *hb_code_identity_kind_to_string (HbCodeIdentityKind kind);
 
-/* A place (场所码): shown to whoever scanned it; no personal data. */
+/* A place (场所码): shown to whoever scanned it; no personal data. The *_en texts are
+ * the platform's English (each may be NULL: the Chinese is shown then). */
 typedef struct {
   char *id;
   char *name;
   char *address;   /* may be NULL */
   char *hours;     /* may be NULL */
   char *notice;    /* may be NULL */
+  char *name_en, *address_en, *hours_en, *notice_en;
 } HbPlace;
 
 HbPlace *hb_place_copy (const HbPlace *place);

@@ -182,32 +182,11 @@ scroller_of (GtkWidget *w)
   return s ? GTK_SCROLLED_WINDOW (s) : NULL;
 }
 
-/* GtkViewport follows the focus only for its direct scrollable; do it for any depth. */
-static void
-scroll_into_view (GtkWidget *w)
-{
-  GtkScrolledWindow *sw = scroller_of (w);
-  graphene_rect_t r;
-  GtkAdjustment *adj;
-  double height, value;
-
-  if (sw == NULL || !gtk_widget_compute_bounds (w, GTK_WIDGET (sw), &r))
-    return;
-  adj = gtk_scrolled_window_get_vadjustment (sw);
-  height = gtk_widget_get_height (GTK_WIDGET (sw));
-  value = gtk_adjustment_get_value (adj);
-  if (r.origin.y < 0)
-    gtk_adjustment_set_value (adj, value + r.origin.y - SCROLL_MARGIN);
-  else if (r.origin.y + r.size.height > height)
-    gtk_adjustment_set_value (adj, value + MIN (r.origin.y,
-                                                r.origin.y + r.size.height - height + SCROLL_MARGIN));
-}
-
 static void
 focus_on (GtkWidget *w)
 {
   gtk_widget_grab_focus (w);
-  scroll_into_view (w);
+  hb_ui_scroll_into_view (w, SCROLL_MARGIN);
 }
 
 /* --- fields that take digits -------------------------------------------------------- */
@@ -352,7 +331,7 @@ move (HbKeypadNav *self, HbKeypadKey key, gboolean was_active)
         GtkWidget *root = scrim ? scrim : GTK_WIDGET (self->window);
         /* GTK's own geometry picks the control above or below; at the edge, wrap. */
         if (gtk_widget_child_focus (root, dir) && focus_index (list, focus_widget (self)) >= 0)
-          scroll_into_view (focus_widget (self));
+          hb_ui_scroll_into_view (focus_widget (self), SCROLL_MARGIN);
         else
           focus_on (list->pdata[key == HB_KEYPAD_KEY_2 ? n - 1 : 0]);
         break;

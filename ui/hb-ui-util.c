@@ -70,6 +70,26 @@ hb_ui_set_error_text (GtkLabel *label, const char *message)
 }
 
 void
+hb_ui_scroll_into_view (GtkWidget *widget, double margin)
+{
+  GtkWidget *sw = widget ? gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW) : NULL;
+  graphene_rect_t r;
+  GtkAdjustment *adj;
+  double height, value;
+
+  if (sw == NULL || !gtk_widget_compute_bounds (widget, sw, &r))
+    return;
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+  height = gtk_widget_get_height (sw);
+  value = gtk_adjustment_get_value (adj);
+  if (r.origin.y < 0)
+    gtk_adjustment_set_value (adj, value + r.origin.y - margin);
+  else if (r.origin.y + r.size.height > height)
+    gtk_adjustment_set_value (adj, value + MIN (r.origin.y,
+                                                r.origin.y + r.size.height - height + margin));
+}
+
+void
 hb_ui_box_clear (GtkBox *box)
 {
   GtkWidget *child;

@@ -20,6 +20,10 @@ GtkWidget *hb_ui_button (const char *text, const char *css_classes);
 void       hb_ui_set_error_text (GtkLabel *label, const char *message);
 /* Remove every child of a GtkBox. */
 void       hb_ui_box_clear (GtkBox *box);
+/* Scroll the nearest GtkScrolledWindow around widget so that widget shows whole (its top
+ * first when it is taller than the view), margin px clear of the edge. GtkViewport follows
+ * the focus only for its direct child; this works at any depth. */
+void       hb_ui_scroll_into_view (GtkWidget *widget, double margin);
 /* Find a descendant (or widget itself) whose accessible label equals name, depth first,
  * among the widgets mapped on screen. What a touch or a screen reader can reach; the UI
  * tests use it. */

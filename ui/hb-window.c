@@ -369,7 +369,7 @@ rebuild_pages (HbWindow *self)
   const char *id = NULL;
   guint part = 0;
   gboolean changing = FALSE, resume;
-  g_autoptr(GtkWidget) old_print = NULL;
+  g_autoptr(GtkWidget) old_print = NULL, old_rating = NULL;
   HbPlace *place = NULL;
   g_autofree char *reference = NULL;
 
@@ -380,6 +380,8 @@ rebuild_pages (HbWindow *self)
   /* The print page must not print the receipt again: the new one takes over. */
   if (current == HB_PAGE_PRINT && self->pages[HB_PAGE_PRINT])
     old_print = g_object_ref (self->pages[HB_PAGE_PRINT]);
+  if (current == HB_PAGE_RATING && self->pages[HB_PAGE_RATING])
+    old_rating = g_object_ref (self->pages[HB_PAGE_RATING]);
   /* Pages shown without a visit keep what they were given (a scanned place or receipt). */
   if (current == HB_PAGE_PLACE && self->pages[HB_PAGE_PLACE]
       && hb_place_page_get_place (HB_PLACE_PAGE (self->pages[HB_PAGE_PLACE])))
@@ -396,6 +398,9 @@ rebuild_pages (HbWindow *self)
   if (old_print)
     hb_print_page_take_over (HB_PRINT_PAGE (ensure_page (self, HB_PAGE_PRINT)),
                              HB_PRINT_PAGE (old_print));
+  if (old_rating)
+    hb_rating_page_take_over (HB_RATING_PAGE (ensure_page (self, HB_PAGE_RATING)),
+                              HB_RATING_PAGE (old_rating));
   if (place)
     {
       hb_place_page_set_place (HB_PLACE_PAGE (ensure_page (self, HB_PAGE_PLACE)), place);
@@ -445,6 +450,9 @@ on_elder_changed (HbWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), HB_ELDER_CSS_CLASS);
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), HB_ELDER_CSS_CLASS);
+  /* Large type needs the height: the brand alone names the terminal, and the subtitle's
+   * three lines in English would push the keyboard's last row below the fold. */
+  gtk_widget_set_visible (GTK_WIDGET (self->brand_sub), !on);
   /* At the wipe the pages go anyway (the attract page follows): build nothing now. */
   if (hb_session_get_state (hb_core_get_session (self->core)) == HB_SESSION_WIPED)
     {

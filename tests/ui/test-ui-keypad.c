@@ -511,6 +511,165 @@ test_every_page_goes_back_and_forward_by_keypad (Ui *ui, gconstpointer data)
   ui_wait_page (ui, HB_PAGE_ATTRACT);
 }
 
+/* Reach a control on a grid (an on-screen keyboard, a character pad) the way a resident
+ * does: 8/2 to its row, then 6/4 along the row. Bounded: a keyboard's width and height. */
+static void
+reach (Ui *ui, const char *name)
+{
+  GtkWidget *target = ui_wait_for (ui, name);
+
+  for (int i = 0; i < 40 && !focus_is (ui, name); i++)
+    {
+      GtkWidget *f = focus (ui);
+      graphene_rect_t fr, tr;
+      double ty;
+
+      if (f == NULL || !gtk_widget_compute_bounds (f, GTK_WIDGET (ui->window), &fr)
+          || !gtk_widget_compute_bounds (target, GTK_WIDGET (ui->window), &tr))
+        {
+          key (ui, '6');
+          continue;
+        }
+      ty = tr.origin.y + tr.size.height / 2;
+      if (ty > fr.origin.y + fr.size.height)
+        key (ui, '8');
+      else if (ty < fr.origin.y)
+        key (ui, '2');
+      else
+        key (ui, tr.origin.x > fr.origin.x ? '6' : '4');
+    }
+  if (!focus_is (ui, name))
+    g_error ("the keypad never reached \"%s\"", name);
+}
+
+/* Each key of the on-screen keyboard or pad named "prefix c", reached and pressed with 5. */
+static void
+press_keys (Ui *ui, const char *prefix, const char *chars)
+{
+  for (const char *c = chars; *c; c++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%c", prefix, *c);
+      reach (ui, name);
+      key (ui, '5');
+    }
+}
+
+static const char *
+text_of (Ui *ui, const char *name)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (ui_find (ui, name)));
+}
+
+/* 异地就医备案's first question is a place name: typed in pinyin on the on-screen
+ * keyboard, a candidate chosen, all from the keypad; then the dates and the submission. */
+static void
+test_text_question_on_the_keyboard_by_keypad (Ui *ui, gconstpointer data)
+{
+  const char *field = "就医地（省、市）";
+  HbSession *session = hb_core_get_session (hb_application_get_core (ui->app));
+
+  if (g_test_failed () || xk.dpy == NULL)
+    return;
+  ui->prefix = "text-";
+  ui_wait_page (ui, HB_PAGE_ATTRACT);
+  ui_wait_for (ui, "开始办理");
+  key (ui, '#');
+  ui_wait_page (ui, HB_PAGE_IDENTIFY);
+  insert_card (ui, 1);
+  ui_wait_page (ui, HB_PAGE_CATALOG);
+  move_to (ui, '6', "异地就医备案");
+  key (ui, '5');
+  ui_wait_page (ui, HB_PAGE_GUIDE);
+  key (ui, '#');
+  ui_wait_page (ui, HB_PAGE_SITUATION);
+  move_to (ui, '8', "临时外出");
+  key (ui, '5');
+  ui_wait_page (ui, HB_PAGE_GUIDE);
+  key (ui, '#');
+  ui_wait_page (ui, HB_PAGE_FORM);
+  ui_wait_for (ui, field);
+  /* The keys of the keyboard are controls like any other: zhejiang in pinyin… */
+  press_keys (ui, "字母 ", "zhejiang");
+  ui_wait_for (ui, "候选 浙江");
+  shot (ui, "pinyin");
+  /* …and its candidate, reached the same way. */
+  reach (ui, "候选 浙江");
+  key (ui, '5');
+  g_assert_cmpstr (text_of (ui, field), ==, "浙江");
+  press_keys (ui, "字母 ", "hangzhou");
+  reach (ui, "候选 杭州");
+  key (ui, '5');
+  g_assert_cmpstr (text_of (ui, field), ==, "浙江杭州");
+  g_assert_cmpstr (hb_form_get_value (hb_session_get_form (session), "dest_city"), ==,
+                   "浙江杭州");
+  shot (ui, "text-typed");
+  /* # is 下一步 here too; the dates are digit fields: the digit keys type. */
+  key (ui, '#');
+  ui_wait_for (ui, "开始日期");
+  wait_focus (ui, "开始日期");
+  type_digits (ui, "20261201");
+  key (ui, '#');
+  wait_focus (ui, "结束日期");
+  type_digits (ui, "20261231");
+  key (ui, '#');
+  ui_wait_page (ui, HB_PAGE_CHECK);
+  g_assert_cmpstr (ui_label_text (ui, field), ==, "浙江杭州");
+  shot (ui, "check");
+  key (ui, '#');
+  ui_wait_page (ui, HB_PAGE_RESULT);
+  g_assert_true (g_str_has_prefix (ui_label_text (ui, "办件编号"), "SH"));
+  g_assert_cmpint (hb_test_sim_count (ui->sim, "/_sim/applications"), ==, 1);
+}
+
+/* The business login pad (统一社会信用代码) from the keypad, then a business service. */
+static void
+test_business_pad_by_keypad (Ui *ui, gconstpointer data)
+{
+  HbSession *session = hb_core_get_session (hb_application_get_core (ui->app));
+
+  if (g_test_failed () || xk.dpy == NULL)
+    return;
+  ui->prefix = "business-";
+  ui_wait_page (ui, HB_PAGE_ATTRACT);
+  ui_wait_for (ui, "开始办理");
+  key (ui, '#');
+  ui_wait_page (ui, HB_PAGE_IDENTIFY);
+  insert_card (ui, 1);
+  ui_wait_page (ui, HB_PAGE_CATALOG);
+  move_to (ui, '6', "企业业务 · 输入统一社会信用代码");
+  key (ui, '5');
+  ui_wait_page (ui, HB_PAGE_BUSINESS);
+  press_keys (ui, "", "91310104MA1HB0AB09");
+  g_assert_true (gtk_widget_is_sensitive (ui_find (ui, "登录企业")));
+  shot (ui, "pad");
+  /* # is 登录企业. */
+  key (ui, '#');
+  ui_wait_page (ui, HB_PAGE_CATALOG);
+  ui_wait_for (ui, "增值税及附加税费申报");
+  g_assert_cmpint (hb_person_get_principal (hb_session_get_person (session)), ==,
+                   HB_PRINCIPAL_ENTERPRISE);
+  move_to (ui, '6', "增值税及附加税费申报");
+  shot (ui, "catalog-business");
+  key (ui, '5');
+  ui_wait_page (ui, HB_PAGE_GUIDE);
+  key (ui, '#');
+  ui_wait_page (ui, HB_PAGE_FORM);
+  key (ui, '#');   /* the first question has its default */
+  wait_focus (ui, "开始日期");
+  type_digits (ui, "20261001");
+  key (ui, '#');
+  wait_focus (ui, "结束日期");
+  type_digits (ui, "20261031");
+  key (ui, '#');
+  ui_wait_page (ui, HB_PAGE_CHECK);
+  g_assert_cmpstr (ui_label_text (ui, "统一社会信用代码"), ==, "91310104MA1HB0AB09");
+  key (ui, '#');
+  ui_wait_page (ui, HB_PAGE_RESULT);
+  g_assert_true (g_str_has_prefix (ui_label_text (ui, "办件编号"), "SH"));
+  g_assert_cmpint (hb_test_sim_count (ui->sim, "/_sim/applications"), ==, 1);
+  shot (ui, "result");
+}
+
 static gboolean
 warning_shown (gpointer data)
 {
@@ -555,6 +714,10 @@ main (int argc, char **argv)
               keypad_setup, test_complete_visit_by_keypad_only, ui_teardown);
   g_test_add ("/ui/keypad/star-goes-back-and-hash-goes-on-on-every-page-and-panel", Ui, NULL,
               keypad_setup, test_every_page_goes_back_and_forward_by_keypad, ui_teardown);
+  g_test_add ("/ui/keypad/a-text-question-typed-on-the-on-screen-keyboard-by-keypad", Ui, NULL,
+              keypad_setup, test_text_question_on_the_keyboard_by_keypad, ui_teardown);
+  g_test_add ("/ui/keypad/the-business-login-pad-and-a-business-service-by-keypad", Ui, NULL,
+              keypad_setup, test_business_pad_by_keypad, ui_teardown);
   g_test_add ("/ui/keypad/idle-warning-any-key-continues-and-does-nothing-else", Ui, NULL, keypad_setup_short_idle,
               test_idle_warning_continues_with_hash, ui_teardown);
   return g_test_run ();

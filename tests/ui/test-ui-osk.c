@@ -92,6 +92,21 @@ wait_layout (HbOsk *osk, HbOskLayout layout)
   g_assert_true (hb_test_wait_until (layout_is, &w, 5000));
 }
 
+/* The key is on screen whole: not scrolled below the fold of the page's scroller. */
+static void
+assert_key_in_view (Ui *ui, const char *name)
+{
+  GtkWidget *key = ui_wait_for (ui, name);
+  GtkWidget *scroller = gtk_widget_get_ancestor (key, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t r;
+
+  g_assert_nonnull (scroller);
+  g_assert_true (gtk_widget_compute_bounds (key, scroller, &r));
+  if (r.origin.y < 0 || r.origin.y + r.size.height > gtk_widget_get_height (scroller))
+    g_error ("key %s is at %.0f…%.0f px, the page shows 0…%d", name, r.origin.y,
+             r.origin.y + r.size.height, gtk_widget_get_height (scroller));
+}
+
 /* Each key is a big target: at least 64 × 64 px, the 长辈模式 minimum. */
 static void
 assert_keys_big (Ui *ui, const char *const *keys)
@@ -261,6 +276,8 @@ test_keyboard_passes_the_audit (Ui *ui, gconstpointer data)
       hb_test_spin (700);
       gtk_test_widget_wait_for_draw (GTK_WIDGET (ui->window));
       assert_page_fits (ui);
+      /* The keyboard's last row, below its letters, without scrolling. */
+      assert_key_in_view (ui, rules.english ? "Clear" : "清空");
       problems = audit_run (GTK_WIDGET (ui->window), audit_top_layer (GTK_WIDGET (ui->window)),
                             &rules);
       for (guint k = 0; k < problems->len; k++)

@@ -117,8 +117,11 @@ answer_for (JsonObject *entry, JsonArray *cards, JsonNode **answer)
     {
       if (!text_member_ok (place, "id", TRUE) || !text_member_ok (place, "name", TRUE)
           || !text_member_ok (place, "address", FALSE) || !text_member_ok (place, "hours", FALSE)
-          || !text_member_ok (place, "notice", FALSE))
-        return "a place needs an id and a name (address, hours, notice optional)";
+          || !text_member_ok (place, "notice", FALSE) || !text_member_ok (place, "name_en", FALSE)
+          || !text_member_ok (place, "address_en", FALSE)
+          || !text_member_ok (place, "hours_en", FALSE)
+          || !text_member_ok (place, "notice_en", FALSE))
+        return "a place needs an id and a name (address, hours, notice and their _en optional)";
       *answer = wrap ("place", "place", json_object_get_member (entry, "place"));
       return NULL;
     }

@@ -52,6 +52,9 @@ void     hb_form_page_resume_question (HbFormPage *self, guint part, const char 
  * 长辈模式 switch) shows what old showed, in its own words, without printing again; a
  * print or send in flight reports to it. */
 void hb_print_page_take_over (HbPrintPage *self, HbPrintPage *old);
+/* Likewise a rating page keeps the level chosen and the indicators ticked on old; a
+ * rating already submitted shows its thanks and is not sent again. */
+void hb_rating_page_take_over (HbRatingPage *self, HbRatingPage *old);
 
 /* The place the place page shows (copied). */
 void hb_place_page_set_place (HbPlacePage *self, const HbPlace *place);

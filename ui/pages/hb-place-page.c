@@ -3,6 +3,7 @@
  * screen by itself, since whoever scanned it may simply walk away. */
 #include "ui/pages/hb-pages.h"
 #include "ui/hb-ui-util.h"
+#include "kiosk/hb-i18n.h"
 
 #include <glib/gi18n.h>
 
@@ -33,16 +34,25 @@ add_row (HbPlacePage *self, const char *caption, const char *value)
   gtk_box_append (self->details, row);
 }
 
+/* The platform's English when the page is in English and it gave one. */
+static const char *
+in_language (const char *zh, const char *en)
+{
+  return hb_i18n_is_english () && en && *en ? en : zh;
+}
+
 static void
 fill (HbPlacePage *self)
 {
+  const HbPlace *p = self->place;
+
   hb_ui_box_clear (self->details);
-  gtk_label_set_text (self->name_label, self->place ? self->place->name : "");
-  if (self->place == NULL)
+  gtk_label_set_text (self->name_label, p ? in_language (p->name, p->name_en) : "");
+  if (p == NULL)
     return;
-  add_row (self, _("地址"), self->place->address);
-  add_row (self, _("开放时间"), self->place->hours);
-  add_row (self, _("须知"), self->place->notice);
+  add_row (self, _("地址"), in_language (p->address, p->address_en));
+  add_row (self, _("开放时间"), in_language (p->hours, p->hours_en));
+  add_row (self, _("须知"), in_language (p->notice, p->notice_en));
   gtk_widget_set_visible (GTK_WIDGET (self->details),
                           gtk_widget_get_first_child (GTK_WIDGET (self->details)) != NULL);
 }

@@ -18,7 +18,12 @@ struct _HbRatingPage
   GtkLabel  *thanks;
   GtkWidget *skip_button;
   int        level;         /* chosen, 0 = none yet */
+  gboolean   submitted;
   guint      finish_source;
+  /* What a page this one replaced showed (hb_rating_page_take_over), applied when shown. */
+  int        resume_level;
+  GStrv      resume_indicators;
+  gboolean   resume_thanks;
 };
 
 G_DEFINE_FINAL_TYPE (HbRatingPage, hb_rating_page, HB_TYPE_PAGE)
@@ -90,6 +95,22 @@ on_indicator_toggled (GtkToggleButton *toggle, HbRatingPage *self)
   update_submit (self);
 }
 
+/* Once laid out, the indicators of the level just chosen come into view: in 长辈模式 the
+ * five levels fill the screen and the list would start below the fold. */
+static gboolean
+show_indicators (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  HbRatingPage *self = HB_RATING_PAGE (widget);
+  guint *frames = data;
+
+  /* A tick comes before the frame's layout: wait for the list to have its size. */
+  if (gtk_widget_get_height (GTK_WIDGET (self->indicators)) <= 0 && ++*frames < 60)
+    return G_SOURCE_CONTINUE;
+  hb_ui_scroll_into_view (GTK_WIDGET (self->indicators_title), 0);
+  hb_ui_scroll_into_view (GTK_WIDGET (self->indicators), 24);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_level_clicked (GtkButton *button, HbRatingPage *self)
 {
@@ -124,6 +145,7 @@ on_level_clicked (GtkButton *button, HbRatingPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->indicators), TRUE);
   gtk_widget_set_visible (self->submit_button, TRUE);
   update_submit (self);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), show_indicators, g_new0 (guint, 1), g_free);
 }
 
 static void
@@ -135,6 +157,7 @@ on_submit_clicked (HbRatingPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->levels), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->indicators), FALSE);
   gtk_widget_set_sensitive (self->submit_button, FALSE);
+  self->submitted = TRUE;
   if (hb_session_get_state (session) != HB_SESSION_RATING)
     hb_session_begin_rating (session);
   hb_core_rate_async (hb_page_get_core (HB_PAGE (self)), self->level,
@@ -147,6 +170,8 @@ on_skip_clicked (HbRatingPage *self)
   hb_session_finish (hb_page_get_session (HB_PAGE (self)));
 }
 
+static void resume (HbRatingPage *self);
+
 static void
 hb_rating_page_switch_to (HbPage *page)
 {
@@ -155,6 +180,7 @@ hb_rating_page_switch_to (HbPage *page)
   static const char *const stars[] = { NULL, "★☆☆☆☆", "★★☆☆☆", "★★★☆☆", "★★★★☆", "★★★★★" };
 
   self->level = 0;
+  self->submitted = FALSE;
   hb_ui_box_clear (self->levels);
   hb_ui_box_clear (self->indicators);
   gtk_widget_set_sensitive (GTK_WIDGET (self->levels), TRUE);
@@ -176,6 +202,52 @@ hb_rating_page_switch_to (HbPage *page)
       g_signal_connect (b, "clicked", G_CALLBACK (on_level_clicked), self);
       gtk_box_append (self->levels, b);
     }
+  resume (self);
+}
+
+/* The chosen level and ticked indicators come back; a rating already sent shows its
+ * thanks (and is not sent again). */
+static void
+resume (HbRatingPage *self)
+{
+  int level = self->resume_level;
+  g_auto(GStrv) ticked = g_steal_pointer (&self->resume_indicators);
+  gboolean thanks = self->resume_thanks;
+
+  self->resume_level = 0;
+  self->resume_thanks = FALSE;
+  if (level <= 0)
+    return;
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->levels)); c;
+       c = gtk_widget_get_next_sibling (c))
+    if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (c), "level")) == level)
+      on_level_clicked (GTK_BUTTON (c), self);
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->indicators)); c;
+       c = gtk_widget_get_next_sibling (c))
+    if (ticked && g_strv_contains ((const char *const *) ticked,
+                                   g_object_get_data (G_OBJECT (c), "indicator")))
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (c), TRUE);
+  if (thanks)
+    {
+      self->submitted = TRUE;
+      gtk_widget_set_sensitive (GTK_WIDGET (self->levels), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->indicators), FALSE);
+      gtk_widget_set_sensitive (self->submit_button, FALSE);
+      show_thanks (self, hb_rating_level_is_bad (level)
+                         ? _("感谢您的评价！\n相关部门将回访并改进。请带好随身物品。")
+                         : _("感谢您的评价！\n请带好随身物品。"));
+    }
+}
+
+void
+hb_rating_page_take_over (HbRatingPage *self, HbRatingPage *old)
+{
+  g_return_if_fail (HB_IS_RATING_PAGE (self) && HB_IS_RATING_PAGE (old));
+  self->resume_level = old->level;
+  g_strfreev (self->resume_indicators);
+  self->resume_indicators = old->level > 0 ? chosen_indicators (old) : NULL;
+  /* Submitted: the rating is on its way already (or was refused: it is not sent again). */
+  self->resume_thanks = old->level > 0 && old->submitted;
 }
 
 static void
@@ -183,6 +255,7 @@ hb_rating_page_dispose (GObject *object)
 {
   HbRatingPage *self = HB_RATING_PAGE (object);
   g_clear_handle_id (&self->finish_source, g_source_remove);
+  g_clear_pointer (&self->resume_indicators, g_strfreev);
   gtk_widget_dispose_template (GTK_WIDGET (object), HB_TYPE_RATING_PAGE);
   G_OBJECT_CLASS (hb_rating_page_parent_class)->dispose (object);
 }

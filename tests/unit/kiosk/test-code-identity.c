@@ -87,7 +87,8 @@ test_place_reply_gives_the_place (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(HbCodeIdentity) id = parse (
       "{\"kind\":\"place\",\"place\":{\"id\":\"P-XH-0001\",\"name\":\"徐汇区行政服务中心\","
-      "\"address\":\"南宁路969号\",\"hours\":\"周一至周五 9:00-17:00\"}}", &error);
+      "\"address\":\"南宁路969号\",\"hours\":\"周一至周五 9:00-17:00\","
+      "\"hours_en\":\"Mon-Fri 9:00-17:00\"}}", &error);
   g_autoptr(HbPlace) copy = NULL;
 
   g_assert_no_error (error);
@@ -95,8 +96,12 @@ test_place_reply_gives_the_place (void)
   g_assert_cmpstr (id->place->name, ==, "徐汇区行政服务中心");
   g_assert_cmpstr (id->place->hours, ==, "周一至周五 9:00-17:00");
   g_assert_null (id->place->notice);
+  /* English where the platform gave it, nothing where it did not */
+  g_assert_cmpstr (id->place->hours_en, ==, "Mon-Fri 9:00-17:00");
+  g_assert_null (id->place->name_en);
   copy = hb_place_copy (id->place);
   g_assert_cmpstr (copy->address, ==, "南宁路969号");
+  g_assert_cmpstr (copy->hours_en, ==, "Mon-Fri 9:00-17:00");
   g_assert_cmpstr (copy->id, ==, "P-XH-0001");
 }
 
