@@ -32,10 +32,12 @@ DEPS_BUILD = build-essential pkg-config gettext libglib2.0-dev libglib2.0-bin li
              libespeak-ng-dev libgooglepinyin0-dev
 DEPS_RUN   = fonts-noto-cjk librsvg2-common ca-certificates espeak-ng-data
 DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps umockdev valgrind \
-             cups-daemon cups-client cups-ipp-utils cups-filters openssl glib-networking
+             cups-daemon cups-client cups-ipp-utils cups-filters openssl glib-networking debootstrap
 DEPS_FUZZ  = clang libclang-rt-14-dev
 DEPS_BENCH = chromium time libzxing-dev
-DEPS       = $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH)
+# make deb (debhelper compat 13, lintian) and the kiosk session the package runs (cage).
+DEPS_PKG   = debhelper dpkg-dev fakeroot lintian cage
+DEPS       = $(DEPS_BUILD) $(DEPS_RUN) $(DEPS_TEST) $(DEPS_FUZZ) $(DEPS_BENCH) $(DEPS_PKG)
 
 PKGS_BASE  = glib-2.0 gobject-2.0 gio-2.0 gio-unix-2.0 json-glib-1.0
 PKGS_DRV   = $(PKGS_BASE) libusb-1.0 zbar
@@ -86,9 +88,14 @@ EXTRA_LDFLAGS ?=
 PREFIX     ?= /usr
 LOCALEDIR  ?= $(abspath $(BUILD))/locale
 SRCDIR     := $(abspath .)
+# Where the binaries look for share data (catalog, samples) and their version: the tree
+# build reads data/ in place; `make install` rebuilds with the installed paths (see the
+# install block at the end).
+HB_SHAREDIR ?= $(SRCDIR)/data
+HB_VERSION  ?= 0.1.0
 CPPFLAGS_COMMON = -I. -I$(BUILD) $(API_PIN) -D_GNU_SOURCE \
                   -DGETTEXT_PACKAGE=\"haoban\" -DHB_LOCALEDIR=\"$(LOCALEDIR)\" \
-                  -DHB_SOURCE_DATADIR=\"$(SRCDIR)/data\" -DHB_VERSION=\"0.1.0\"
+                  -DHB_SOURCE_DATADIR=\"$(HB_SHAREDIR)\" -DHB_VERSION=\"$(HB_VERSION)\"
 CFLAGS_COMMON = -std=gnu11 $(OPT) $(WARN) -fstack-protector-strong -fPIE $(SAN_FLAGS) $(EXTRA_CFLAGS)
 LDFLAGS_COMMON = -pie $(SAN_FLAGS) $(EXTRA_LDFLAGS)
 
@@ -303,3 +310,95 @@ clean:
 	rm -rf build
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# --- check-install (issue 10) -----------------------------------------------------------
+# The packages on a bare Debian 12: `make deb`, a debootstrapped root (cached per day in
+# /var/cache/haoban-ci), install, units/udev/user/dirs/conffile, doctor + selftest inside
+# against the packaged platform-sim, upgrade over itself, purge. Needs root. Last line
+# "N passed, N failed" (tests/install/check-install.sh, docs/testing.md).
+.PHONY: check-install
+check-install: deps
+	@tests/install/check-install.sh $(BUILD)
+
+# --- install and Debian packages (H32; docs/packaging.md) -------------------------------
+#   make install DESTDIR=DIR [PREFIX=/usr]  rebuild the binaries with the installed paths
+#                 (in INSTALL_BUILD, apart from the tree build) and copy them with data,
+#                 locale, docs, units, udev rules, the CUPS backend and /etc/haoban/kiosk.conf
+#   make deb [DEB_VERSION=0.1.1]           dpkg-buildpackage the tree as it is: haoban and
+#                 haoban-platform-sim .debs (+ .changes) in DEB_OUT, then lintian (errors fail)
+SYSCONFDIR     ?= /etc
+LOCALSTATEDIR  ?= /var
+DESTDIR        ?=
+BINDIR          = $(PREFIX)/bin
+LIBEXECDIR      = $(PREFIX)/libexec/haoban
+DATAROOTDIR     = $(PREFIX)/share
+PKGDATADIR      = $(DATAROOTDIR)/haoban
+SIMDATADIR      = $(DATAROOTDIR)/haoban-platform-sim
+DOCDIR          = $(DATAROOTDIR)/doc/haoban
+SIMDOCDIR       = $(DATAROOTDIR)/doc/haoban-platform-sim
+MANDIR          = $(DATAROOTDIR)/man
+CUPSBACKENDDIR ?= $(PREFIX)/lib/cups/backend
+# Debian 12's systemd and udev still look under /lib (usrmerge is done by symlinks).
+UNITDIR        ?= /lib/systemd/system
+UDEVRULESDIR   ?= /lib/udev/rules.d
+INSTALL_BUILD  ?= build/install
+# The kiosk reads the catalog and the demo's sample cards; the simulator serves all four.
+KIOSK_SHARE     = data/catalog.json data/sample-cards.json
+SIM_SHARE       = data/catalog.json data/sample-cards.json data/sample-enterprises.json data/sample-staff.json
+DEB_OUT        ?= build/deb
+DEB_VERSION    ?= $(shell dpkg-parsechangelog -l packaging/debian/changelog -S Version 2>/dev/null)
+DEB_JOBS       ?= 2
+DEB_LINTIAN    ?= 1
+# What the installed binaries are compiled with; a change of any of it rebuilds INSTALL_BUILD.
+INSTALL_VARS    = BUILD=$(INSTALL_BUILD) SANITIZE= HB_SHAREDIR=$(PKGDATADIR) \
+                  LOCALEDIR=$(DATAROOTDIR)/locale HB_VERSION=$(HB_VERSION)
+INSTALL_STAMP   = $(INSTALL_VARS) OPT=$(OPT) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS)
+
+.PHONY: install install-build install-programs deb
+install-build:
+	@mkdir -p $(INSTALL_BUILD)
+	@if [ "$$(cat $(INSTALL_BUILD)/.install-flags 2>/dev/null)" != '$(INSTALL_STAMP)' ]; then \
+	  rm -rf $(INSTALL_BUILD) && mkdir -p $(INSTALL_BUILD) && \
+	  printf '%s' '$(INSTALL_STAMP)' > $(INSTALL_BUILD)/.install-flags; fi
+	@$(MAKE) --no-print-directory $(INSTALL_VARS) install-programs
+
+# (run by install-build with BUILD=INSTALL_BUILD)
+install-programs: $(BINS) $(MO_FILES) $(BUILD)/haoban-fallback $(BUILD)/haoban-ipp
+
+# The out-of-order screen links GTK only: nothing of the kiosk that could have broken it.
+$(BUILD)/haoban-fallback: packaging/fallback/haoban-fallback.c
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(CPPFLAGS_COMMON) $(CFLAGS_COMMON) $(call pc_cflags,gtk4) -o $@ $< $(LDFLAGS_COMMON) $(call pc_libs,gtk4)
+$(BUILD)/haoban-ipp: packaging/cups/haoban-ipp.c
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(CPPFLAGS_COMMON) $(CFLAGS_COMMON) -o $@ $< $(LDFLAGS_COMMON)
+
+install: install-build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(CUPSBACKENDDIR) \
+	  $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(SIMDATADIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SIMDOCDIR) \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(SYSCONFDIR)/haoban
+	install -m 0755 $(INSTALL_BUILD)/haoban-kiosk $(INSTALL_BUILD)/haobanctl \
+	  $(INSTALL_BUILD)/haoban-platform-sim $(DESTDIR)$(BINDIR)/
+	install -m 0755 packaging/bin/haoban-session packaging/bin/haoban-session-stopped \
+	  $(INSTALL_BUILD)/haoban-fallback $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0755 $(INSTALL_BUILD)/haoban-ipp $(DESTDIR)$(CUPSBACKENDDIR)/haoban-ipp
+	ln -sf haoban-ipp $(DESTDIR)$(CUPSBACKENDDIR)/haoban-ipps
+	install -m 0644 $(KIOSK_SHARE) $(DESTDIR)$(PKGDATADIR)/
+	install -m 0644 $(SIM_SHARE) $(DESTDIR)$(SIMDATADIR)/
+	for mo in $(INSTALL_BUILD)/locale/*/LC_MESSAGES/haoban.mo; do \
+	  lang=$${mo#$(INSTALL_BUILD)/locale/}; lang=$${lang%%/*}; \
+	  install -D -m 0644 $$mo $(DESTDIR)$(DATAROOTDIR)/locale/$$lang/LC_MESSAGES/haoban.mo || exit 1; \
+	done
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 docs/platform-sim.md docs/platform-api.md $(DESTDIR)$(SIMDOCDIR)/
+	install -m 0644 packaging/systemd/*.service $(DESTDIR)$(UNITDIR)/
+	install -m 0644 packaging/udev/60-haoban.rules $(DESTDIR)$(UDEVRULESDIR)/
+	install -m 0644 packaging/kiosk.conf $(DESTDIR)$(SYSCONFDIR)/haoban/kiosk.conf
+	install -D -m 0644 packaging/man/haoban-kiosk.1 $(DESTDIR)$(MANDIR)/man1/haoban-kiosk.1
+	install -D -m 0644 packaging/man/haoban-platform-sim.1 $(DESTDIR)$(MANDIR)/man1/haoban-platform-sim.1
+	install -D -m 0644 packaging/man/haobanctl.8 $(DESTDIR)$(MANDIR)/man8/haobanctl.8
+
+deb:
+	@packaging/make-deb.sh "$(DEB_OUT)" "$(DEB_VERSION)" "$(DEB_JOBS)" "$(DEB_LINTIAN)"

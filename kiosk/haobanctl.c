@@ -7,7 +7,16 @@
  *   haobanctl outbox [list [--state S] [--json] | retry KEY|--all | park KEY [--reason T]]
  *   haobanctl sync [--once] [--timeout S]
  *   haobanctl selftest visits [--count N] [--timeout S]
+ *   haobanctl doctor [--json] [--offline] | devices test [KIND|all] [--timeout S]
+ *   haobanctl diagnostics export [DIR] [--offline]
+ *   haobanctl audit verify [--head SEQ:HASH] [--json] | audit list [--since SEQ] [--limit N]
+ *                 [--json] | audit head [--json]
+ *   haobanctl maintenance pin set [--role R] | pin check | unlock | status [--json]
+ *                 | staff refresh
+ *   haobanctl report month [--month YYYY-MM] [--output FILE] [--upload] [--print]
  *   haobanctl code verify [--keys FILE] [--now UNIX] TEXT|-
+ *   haobanctl provision --platform URL --token T|- [--terminal-id ID] [--ca FILE]
+ *                 [--tls-dir DIR] [--timeout S]
  *   haobanctl config
  *
  * Exit status: 0 success, 1 the command failed, 2 usage error. */
@@ -17,6 +26,13 @@
 #include "kiosk/hb-outbox-command.h"
 #include "kiosk/hb-sync-command.h"
 #include "kiosk/hb-selftest-command.h"
+#include "kiosk/hb-audit-command.h"
+#include "kiosk/hb-doctor-command.h"
+#include "kiosk/hb-devices-command.h"
+#include "kiosk/hb-diagnostics-command.h"
+#include "kiosk/hb-maintenance-command.h"
+#include "kiosk/hb-report-command.h"
+#include "kiosk/hb-provision-command.h"
 #include "kiosk/hb-i18n.h"
 #include "kiosk/hb-samples.h"
 #include "kiosk/hb-idcard-dump.h"
@@ -90,6 +106,34 @@ usage (void)
            "        [--timeout S]          print a PDF on the CUPS queue (doc) or a text file on\n"
            "                               the USB receipt printer; waits for the final job state:\n"
            "                               exit 0 printed, 1 not (with the printer's reasons)\n"
+           "  doctor [--json] [--offline]  what is wrong and how to fix it: config, disk, store,\n"
+           "                               outbox, platform, clock, TLS, devices, fonts, kiosk;\n"
+           "                               exit 1 when a check FAILs\n"
+           "  devices test [idcard|scanner|printer|receipt-printer|all] [--timeout S]\n"
+           "                               with the kiosk stopped: read a card, a scan, a test\n"
+           "                               page on each printer; PASS/FAIL with what to do\n"
+           "  diagnostics export [DIR] [--offline]\n"
+           "                               logs (masked), config (no secrets), status, outbox,\n"
+           "                               doctor's report as DIR/haoban-diag-*.tar.gz\n"
+           "  audit verify [--head SEQ:HASH] [--json]\n"
+           "                               check the audit log's SM3 chain and anchor (and a\n"
+           "                               head held by the platform): exit 0 intact, 1 not\n"
+           "  audit list [--since SEQ] [--limit N] [--json] | audit head [--json]\n"
+           "                               audit records (newest N, or after SEQ); the head\n"
+           "  maintenance pin set [--role staff|technician] | pin check | unlock\n"
+           "        | status [--json] | staff refresh\n"
+           "                               staff entry: set a PIN (read twice from stdin), check\n"
+           "                               one, clear a lockout, the lockout and staff allow-list\n"
+           "  report month [--month YYYY-MM] [--output FILE] [--upload] [--print]\n"
+           "        [--printer NAME] [--cups-server HOST:PORT] [--timeout S]\n"
+           "                               the monthly operations report (运营报告) PDF from this\n"
+           "                               terminal's counters; upload to the platform (queued\n"
+           "                               when offline) and/or print it on the A4 printer\n"
+           "  provision --platform URL --token T|- [--terminal-id ID] [--ca FILE]\n"
+           "        [--tls-dir DIR] [--timeout S]\n"
+           "                               register this terminal: key pair and CSR made here,\n"
+           "                               certificate installed, config updated, connection\n"
+           "                               checked (T -: read the token from stdin)\n"
            "  config                       every setting and where it came from\n");
   return 2;
 }
@@ -807,6 +851,8 @@ main (int argc, char **argv)
     return usage ();
 
   config = hb_config_load (config_path, &error);
+  if (config == NULL && g_str_equal (argv[i], "doctor"))
+    return hb_doctor_command_run (NULL, error, argc - i - 1, argv + i + 1);   /* FAIL config */
   if (config == NULL)
     return fail ("config", error);
   curl_global_init (CURL_GLOBAL_DEFAULT);
@@ -835,6 +881,20 @@ main (int argc, char **argv)
     rc = hb_sync_command_run (config, rest, rargv);
   else if (g_str_equal (cmd, "selftest"))
     rc = hb_selftest_command_run (config, rest, rargv);
+  else if (g_str_equal (cmd, "audit"))
+    rc = hb_audit_command_run (config, rest, rargv);
+  else if (g_str_equal (cmd, "doctor"))
+    rc = hb_doctor_command_run (config, NULL, rest, rargv);
+  else if (g_str_equal (cmd, "devices"))
+    rc = hb_devices_command_run (config, rest, rargv);
+  else if (g_str_equal (cmd, "diagnostics"))
+    rc = hb_diagnostics_command_run (config, rest, rargv);
+  else if (g_str_equal (cmd, "maintenance"))
+    rc = hb_maintenance_command_run (config, rest, rargv);
+  else if (g_str_equal (cmd, "report"))
+    rc = hb_report_command_run (config, rest, rargv);
+  else if (g_str_equal (cmd, "provision"))
+    rc = hb_provision_command_run (config, rest, rargv);
   else if (g_str_equal (cmd, "config") && rest == 0)
     {
       g_autofree char *dump = hb_config_dump (config);

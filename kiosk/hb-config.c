@@ -1,5 +1,7 @@
 /* hb-config.c — layered, validated configuration. */
 #include "kiosk/hb-config.h"
+#include "kiosk/hb-staff-auth.h"
+#include "kiosk/hb-display-schedule.h"
 
 #include <errno.h>
 #include <string.h>
@@ -10,7 +12,8 @@
 
 G_DEFINE_QUARK (hb-config-error-quark, hb_config_error)
 
-typedef enum { T_STRING, T_INT, T_BOOL, T_CHOICE, T_URL, T_PATH, T_PINS } KeyType;
+typedef enum { T_STRING, T_INT, T_BOOL, T_CHOICE, T_URL, T_PATH, T_PINS, T_PBKDF2,
+               T_SCHEDULE /* H33: "HH:MM-HH:MM" */ } KeyType;
 
 typedef struct {
   const char *group;
@@ -26,6 +29,8 @@ static const KeySpec keys[] = {
   { "terminal", "id",                 T_STRING, "SH-DEMO-0001" },
   { "terminal", "site",               T_STRING, "徐汇区社区事务受理服务中心" },
   { "terminal", "nearby",             T_STRING, "徐汇区行政服务中心（漕溪北路336号）一楼自助区" },
+  /* H31: the 暂停服务 screen — the nearby terminals' hours (docs/maintenance.md). */
+  { "terminal", "nearby_hours",       T_STRING, "周一至周六 9:00–17:00" },
   { "paths",    "data_dir",           T_PATH,   NULL },
   { "paths",    "share_dir",          T_PATH,   HB_SOURCE_DATADIR },
   { "platform", "url",                T_URL,    "http://127.0.0.1:8470" },
@@ -76,6 +81,22 @@ static const KeySpec keys[] = {
   { "log",      "max_bytes",          T_INT,    "10485760", 65536, 1073741824 },
   /* Below this much free space in data_dir new applications are refused (docs/offline-cache.md). */
   { "store",    "min_free_mb",        T_INT,    "64",     1, 102400 },
+  /* H31: maintenance mode on the touch screen (docs/maintenance.md): how long the hidden
+   * corner press lasts, the idle logout, where diagnostics go (unset: a USB stick under
+   * /media, else the data dir). */
+  { "maintenance", "gesture_ms",      T_INT,    "5000",   100, 30000 },
+  { "maintenance", "idle_timeout",    T_INT,    "180",    5, 3600 },
+  { "maintenance", "export_dir",      T_PATH,   NULL },
+  /* H28: staff entry PINs, only as PBKDF2 hashes (kiosk/hb-staff-auth.h; `haobanctl
+   * maintenance pin set` writes them). Unset: that role has no PIN (staff cards still work). */
+  { "maintenance", "staff_pin_hash",      T_PBKDF2, NULL },
+  { "maintenance", "technician_pin_hash", T_PBKDF2, NULL },
+  /* H33: the screen (ui/hb-display.h, docs/configuration.md "[display]"). Rotation is
+   * applied by the session (cage -r), not drawn by the kiosk. Unset blank_schedule: never. */
+  { "display",  "hide_cursor",        T_CHOICE, "auto",   0, 0, "auto|true|false" },
+  { "display",  "rotation",           T_CHOICE, "0",      0, 0, "0|90|180|270" },
+  { "display",  "blank_schedule",     T_SCHEDULE, NULL },
+  { "display",  "wake_minutes",       T_INT,    "5",      1, 120 },
 };
 
 /* Bounds on what a file may hold, before parsing. */
@@ -209,6 +230,28 @@ validate (const KeySpec *spec, const char *value, GError **error)
             return FALSE;
           }
         return TRUE;
+      }
+
+    case T_PBKDF2:
+      {
+        /* A PIN in clear (or anything else) is refused, never silently ignored. */
+        g_autoptr(GError) local = NULL;
+        if (hb_staff_auth_validate_hash (value, &local))
+          return TRUE;
+        g_set_error (error, HB_CONFIG_ERROR, HB_CONFIG_ERROR_INVALID_VALUE,
+                     "[%s] %s: %s", spec->group, spec->key, local->message);
+        return FALSE;
+      }
+
+    case T_SCHEDULE:
+      {
+        HbDisplaySchedule schedule;
+        g_autoptr(GError) local = NULL;
+        if (hb_display_schedule_parse (value, &schedule, &local))
+          return TRUE;
+        g_set_error (error, HB_CONFIG_ERROR, HB_CONFIG_ERROR_INVALID_VALUE,
+                     "[%s] %s: %s", spec->group, spec->key, local->message);
+        return FALSE;
       }
 
     case T_URL:

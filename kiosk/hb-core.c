@@ -16,6 +16,8 @@
 #include "kiosk/hb-report.h"
 #include "kiosk/hb-receipt-ticket.h"
 #include "kiosk/hb-offline-code.h"
+#include "kiosk/hb-ops-report.h"
+#include "kiosk/hb-maintenance.h"   /* H31: maintenance mode */
 #include "common/hb-json.h"
 
 #include <glib/gi18n.h>
@@ -74,6 +76,23 @@ struct _HbCore
   gboolean         out_of_service;
   char            *out_of_service_reason;
   gint64           out_of_service_since;
+  /* Usage counters (H29, hb-usage.h): the visit being counted and the device states last
+   * recorded (-1 unknown, 0 not usable, 1 usable). */
+  HbUsage         *usage;
+  gint64           usage_visit_start;  /* 0: no visit counted */
+  gboolean         usage_visit_submitted;
+  int              usage_device[HB_DEVICE_N_KINDS];
+  guint            usage_report_source;  /* the monthly operations report check */
+  /* Maintenance mode (H31, hb-maintenance.h): takes cards and scans while it is open. */
+  HbMaintenance   *maintenance;
+  /* Audit log (H27, hb-audit.h): audit on the main connection (staff actions through
+   * hb_audit_append_async, reads, the head in the status); writer_audit on the writer
+   * connection, for submissions in the enqueue thread. */
+  HbAudit         *audit;
+  HbAudit         *writer_audit;
+  /* Staff entry (H28, hb-staff-auth.h) and whether an allow-list refresh is in flight. */
+  HbStaffAuth     *staff_auth;
+  gboolean         staff_refreshing;
 };
 
 G_DEFINE_FINAL_TYPE (HbCore, hb_core, G_TYPE_OBJECT)
@@ -83,6 +102,7 @@ enum { SIGNAL_IDENTIFY_FAILED, SIGNAL_CATALOG_CHANGED, SIGNAL_STATUS_CHANGED,
 static guint signals[N_SIGNALS];
 
 static void write_status_soon (HbCore *self);
+static void audit_describe (HbCore *self, JsonBuilder *b);
 static const char *resident_id_number (HbCore *self);
 static void load_out_of_service (HbCore *self);
 static GPtrArray *visit_services (HbCore *self);
@@ -95,6 +115,7 @@ hb_core_dispose (GObject *object)
   HbCore *self = HB_CORE (object);
 
   hb_core_stop (self);
+  g_clear_object (&self->maintenance);   /* H31: it borrows the core */
   g_clear_object (&self->session);
   g_clear_object (&self->printer);
   g_clear_object (&self->sync);
@@ -102,6 +123,11 @@ hb_core_dispose (GObject *object)
   g_clear_object (&self->outbox);
   g_clear_object (&self->writer_outbox);
   g_clear_object (&self->writer_catalog);
+  g_clear_handle_id (&self->usage_report_source, g_source_remove);
+  g_clear_object (&self->usage);   /* commits what it still holds */
+  g_clear_object (&self->staff_auth);   /* H28 */
+  g_clear_object (&self->writer_audit);
+  g_clear_object (&self->audit);
   g_clear_object (&self->writer_store);
   g_clear_object (&self->catalog);
   g_clear_object (&self->store);
@@ -161,6 +187,8 @@ hb_core_init (HbCore *self)
   self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->benefit_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < HB_DEVICE_N_KINDS; i++)
+    self->usage_device[i] = -1;
 }
 
 HbCore *
@@ -170,6 +198,7 @@ hb_core_new (HbConfig *config)
   self->config = g_object_ref (config);
   self->session = hb_session_new ((guint) hb_config_get_int (config, "session", "idle_timeout"),
                                   (guint) hb_config_get_int (config, "session", "warning_seconds"));
+  self->maintenance = hb_maintenance_new (self);   /* H31 */
   return self;
 }
 
@@ -179,6 +208,8 @@ HbDeviceManager *hb_core_get_devices (HbCore *self) { return self->devices; }
 HbCatalog       *hb_core_get_catalog (HbCore *self) { return self->catalog; }
 HbOutbox        *hb_core_get_outbox  (HbCore *self) { return self->outbox; }
 HbSync          *hb_core_get_sync    (HbCore *self) { return self->sync; }
+HbStore         *hb_core_get_store   (HbCore *self) { return self->store; }
+HbMaintenance   *hb_core_get_maintenance (HbCore *self) { return self->maintenance; }
 gboolean         hb_core_is_started  (HbCore *self) { return self->started; }
 
 /* --- identification --------------------------------------------------------------- */
@@ -211,6 +242,9 @@ identify (HbCore *self, const HbIdCard *card, HbIdentitySource source)
 static void
 on_card_read (HbCardReader *reader, HbIdCard *card, HbCore *self)
 {
+  /* H31: while maintenance is open a card is a staff card (or a 测试读卡), not a visit. */
+  if (hb_maintenance_take_card (self->maintenance, card->id_number, card->name))
+    return;
   identify (self, card, HB_IDENTITY_ID_CARD);
 }
 
@@ -435,6 +469,8 @@ hb_core_identify_with_code (HbCore *self, const char *text)
 static void
 on_code_scanned (HbScanner *scanner, const char *text, HbCore *self)
 {
+  if (hb_maintenance_take_scan (self->maintenance, text))   /* H31: 测试扫码 */
+    return;
   hb_core_identify_with_code (self, text);
 }
 
@@ -1289,6 +1325,7 @@ hb_core_describe (HbCore *self)
   json_builder_set_member_name (b, "last_contact");
   json_builder_add_int_value (b, self->sync ? hb_sync_get_last_contact (self->sync) : 0);
   json_builder_end_object (b);
+  audit_describe (self, b);
 
   json_builder_end_object (b);
   return json_builder_get_root (b);
@@ -1389,6 +1426,382 @@ on_platform_command (HbSync *sync, const char *id, const char *name, JsonObject 
   g_message ("core: platform command %s (%s) not applied here", id, name);
 }
 
+/* --- usage counters (H29; docs/operations-report.md) ------------------------------- */
+
+/* Records an event; counters are statistics, so a refused one is only logged. HbUsage
+ * queues in memory and writes on its own thread: nothing here touches the disk. */
+static void
+usage_record (HbCore *self, HbUsageKind kind, const char *key, gint64 value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->usage && !hb_usage_record (self->usage, kind, 0, key, value, &error))
+    g_message ("core: usage event not recorded: %s", error->message);
+}
+
+static const char *
+usage_service_code (HbCore *self)
+{
+  HbService *service = hb_session_get_service (self->session);
+  return service ? hb_service_get_code (service) : NULL;
+}
+
+/* A visit starts when a resident is identified and ends at the wipe: completed when it
+ * submitted something, abandoned otherwise (退出, idle timeout, stop). */
+static void
+on_usage_session_state (HbSession *session, HbSessionState old, HbSessionState state,
+                        HbCore *self)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  switch (state)
+    {
+    case HB_SESSION_IDENTIFIED:
+      if (old == HB_SESSION_ATTRACT)
+        {
+          self->usage_visit_start = now;
+          self->usage_visit_submitted = FALSE;
+          usage_record (self, HB_USAGE_VISIT_STARTED, NULL, 0);
+        }
+      break;
+    case HB_SESSION_IN_SERVICE:
+      if (old == HB_SESSION_IDENTIFIED && usage_service_code (self))
+        usage_record (self, HB_USAGE_SERVICE_CHOSEN, usage_service_code (self), 0);
+      break;
+    case HB_SESSION_DONE:
+      self->usage_visit_submitted = TRUE;
+      usage_record (self, HB_USAGE_SUBMITTED, usage_service_code (self), 0);
+      break;
+    case HB_SESSION_WIPED:
+      if (self->usage_visit_start > 0)
+        usage_record (self, self->usage_visit_submitted ? HB_USAGE_VISIT_COMPLETED
+                                                        : HB_USAGE_VISIT_ABANDONED,
+                      NULL, MAX (0, now - self->usage_visit_start));
+      self->usage_visit_start = 0;
+      self->usage_visit_submitted = FALSE;
+      break;
+    case HB_SESSION_ATTRACT:
+    case HB_SESSION_ABANDONED:
+    case HB_SESSION_RATING:
+    default:
+      break;
+    }
+}
+
+/* Usable: online or busy, and a printer that has paper. Recorded only when it changes. */
+static void
+usage_device_check (HbCore *self, HbDevice *device, gboolean present)
+{
+  HbDeviceKind kind = hb_device_get_kind (device);
+  HbDeviceStatus st = hb_device_get_status (device);
+  int usable = present && (st == HB_DEVICE_STATUS_ONLINE || st == HB_DEVICE_STATUS_BUSY);
+
+  if (usable && HB_IS_PRINTER (device) && hb_printer_get_paper (HB_PRINTER (device)) == HB_PAPER_OUT)
+    usable = 0;
+  if (kind >= HB_DEVICE_N_KINDS || self->usage_device[kind] == usable)
+    return;
+  /* A device still starting is not yet an outage. */
+  if (present && st == HB_DEVICE_STATUS_STARTING && self->usage_device[kind] < 0)
+    return;
+  self->usage_device[kind] = usable;
+  usage_record (self, HB_USAGE_DEVICE_STATUS, hb_device_kind_to_string (kind), usable);
+}
+
+static void
+on_usage_device_status (HbDeviceManager *devices, HbDevice *device, HbCore *self)
+{
+  usage_device_check (self, device, TRUE);
+}
+
+static void
+on_usage_paper (HbDevice *device, GParamSpec *pspec, HbCore *self)
+{
+  usage_device_check (self, device, TRUE);
+}
+
+static void
+on_usage_device_added (HbDeviceManager *devices, HbDevice *device, HbCore *self)
+{
+  if (HB_IS_PRINTER (device))
+    g_signal_connect_object (device, "notify::paper", G_CALLBACK (on_usage_paper), self, 0);
+  usage_device_check (self, device, TRUE);
+}
+
+static void
+on_usage_device_removed (HbDeviceManager *devices, HbDevice *device, HbCore *self)
+{
+  usage_device_check (self, device, FALSE);
+}
+
+static void
+on_usage_delivered (HbSync *sync, const char *key, const char *response, HbCore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->usage && !hb_usage_record_delivery (self->usage, key, 0, &error))
+    g_message ("core: delivery not counted: %s", error->message);
+}
+
+/* The monthly operations report (docs/operations-report.md): at start and every few hours
+ * the previous month's report is queued in the outbox once (a key per terminal and month),
+ * rendered on a worker thread; the sync engine uploads it like any other item. */
+#define USAGE_REPORT_CHECK_S (6 * 3600)
+#define USAGE_REPORT_FIRST_S 60
+
+typedef struct {
+  char *terminal;
+  char *month;
+} UsageReportJob;
+
+static void
+usage_report_job_free (gpointer data)
+{
+  UsageReportJob *job = data;
+  g_free (job->terminal);
+  g_free (job->month);
+  g_free (job);
+}
+
+static void
+usage_report_thread (GTask *task, gpointer source, gpointer data, GCancellable *c)
+{
+  HbCore *self = source;
+  UsageReportJob *job = data;
+  g_autofree char *key = hb_ops_report_auto_key (job->terminal, job->month);
+  g_autoptr(HbOutboxItem) queued = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) services = NULL;
+  g_autofree char *body = NULL;
+  GError *error = NULL;
+  gboolean ok;
+
+  g_mutex_lock (&self->writer_lock);
+  queued = hb_outbox_lookup (self->writer_outbox, key, NULL);
+  services = queued ? NULL : hb_catalog_list (self->writer_catalog);
+  g_mutex_unlock (&self->writer_lock);
+  if (queued != NULL)
+    {
+      g_task_return_boolean (task, FALSE);   /* done before */
+      return;
+    }
+  for (guint i = 0; services && i < services->len; i++)
+    {
+      HbCatalogEntry *e = services->pdata[i];
+      g_hash_table_replace (names, g_strdup (e->code), g_strdup (e->name));
+    }
+  body = hb_ops_report_build_upload (self->usage, job->terminal, job->month, names, key, &error);
+  if (body == NULL)
+    {
+      if (error)
+        g_task_return_error (task, error);
+      else
+        g_task_return_boolean (task, FALSE);   /* nothing happened that month */
+      return;
+    }
+  g_mutex_lock (&self->writer_lock);
+  ok = hb_outbox_enqueue_with_key (self->writer_outbox, key, HB_OPS_REPORT_OUTBOX_KIND,
+                                   HB_OPS_REPORT_PATH, body, &error);
+  g_mutex_unlock (&self->writer_lock);
+  if (!ok)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+usage_report_queued (GObject *source, GAsyncResult *result, gpointer data)
+{
+  HbCore *self = HB_CORE (source);
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_message ("core: the monthly operations report was queued for the platform");
+      if (self->sync)
+        hb_sync_kick (self->sync);
+    }
+  else if (error)
+    g_warning ("core: operations report not queued: %s", error->message);
+}
+
+void
+hb_core_queue_operations_report (HbCore *self)
+{
+  g_autoptr(GTask) task = NULL;
+  UsageReportJob *job;
+
+  g_return_if_fail (HB_IS_CORE (self));
+  if (!self->started || self->usage == NULL)
+    return;
+  job = g_new0 (UsageReportJob, 1);
+  job->terminal = g_strdup (hb_config_get_string (self->config, "terminal", "id"));
+  job->month = hb_ops_report_previous_month (g_get_real_time () / G_USEC_PER_SEC);
+  task = g_task_new (self, NULL, usage_report_queued, NULL);
+  g_task_set_task_data (task, job, usage_report_job_free);
+  g_task_run_in_thread (task, usage_report_thread);
+}
+
+static gboolean
+usage_report_check (gpointer data)
+{
+  hb_core_queue_operations_report (data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The first check a minute after start (not in the start's rush); then every few hours. */
+static gboolean
+usage_report_first_check (gpointer data)
+{
+  HbCore *self = data;
+
+  hb_core_queue_operations_report (self);
+  self->usage_report_source = g_timeout_add_seconds (USAGE_REPORT_CHECK_S, usage_report_check,
+                                                     self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+usage_start (HbCore *self)
+{
+  self->usage = hb_usage_new (self->writer_store);
+  g_signal_connect_object (self->session, "state-changed", G_CALLBACK (on_usage_session_state),
+                           self, 0);
+  g_signal_connect_object (self->devices, "device-added", G_CALLBACK (on_usage_device_added),
+                           self, 0);
+  g_signal_connect_object (self->devices, "device-removed",
+                           G_CALLBACK (on_usage_device_removed), self, 0);
+  g_signal_connect_object (self->devices, "status-changed", G_CALLBACK (on_usage_device_status),
+                           self, 0);
+  for (guint kind = 0; kind < HB_DEVICE_N_KINDS; kind++)
+    if (hb_device_manager_get_device (self->devices, kind))
+      on_usage_device_added (self->devices, hb_device_manager_get_device (self->devices, kind),
+                             self);
+  g_signal_connect_object (self->sync, "delivered", G_CALLBACK (on_usage_delivered), self, 0);
+  self->usage_report_source = g_timeout_add_seconds (USAGE_REPORT_FIRST_S,
+                                                     usage_report_first_check, self);
+}
+
+HbUsage *
+hb_core_get_usage (HbCore *self)
+{
+  g_return_val_if_fail (HB_IS_CORE (self), NULL);
+  return self->usage;
+}
+
+/* --- audit log (H27; docs/audit-log.md) ------------------------------------------- */
+
+HbAudit *
+hb_core_get_audit (HbCore *self)
+{
+  g_return_val_if_fail (HB_IS_CORE (self), NULL);
+  return self->audit;
+}
+
+/* On the enqueue thread, once the applications are durable in the outbox: one record per
+ * application (subject its idempotency key, detail its service code). The submission
+ * stands either way, so a refused record is only logged. */
+static void
+audit_submission (HbCore *self, const char *const *keys, const char *const *codes, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!hb_audit_append (self->writer_audit, "resident", "submission", keys[i], codes[i],
+                            &error))
+        g_message ("core: submission %s not in the audit log: %s", keys[i], error->message);
+    }
+}
+
+/* A crash between a submission's outbox commit and its audit record leaves it without
+ * one: add those now (on the thread that opens the store; usually nothing to do). */
+static void
+audit_catch_up (HbStore *writer)
+{
+  g_autoptr(HbAudit) audit = hb_audit_new (writer);
+  g_autoptr(GError) error = NULL;
+  guint added = 0;
+
+  if (!hb_audit_record_missing_submissions (audit, &added, &error))
+    g_message ("core: audit catch-up failed: %s", error->message);
+  else if (added > 0)
+    g_message ("core: %u submission(s) added to the audit log after a restart", added);
+}
+
+/* The head goes into the status, and so with every heartbeat to the platform, which keeps
+ * it: a log cut short on the terminal (anchor included) still shows against that copy. */
+static void
+audit_describe (HbCore *self, JsonBuilder *b)
+{
+  g_autofree char *hash = NULL;
+  gint64 seq = 0;
+
+  if (self->audit == NULL || !hb_audit_get_head (self->audit, &seq, &hash, NULL))
+    return;
+  json_builder_set_member_name (b, "audit_head");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "seq");
+  json_builder_add_int_value (b, seq);
+  json_builder_set_member_name (b, "hash");
+  json_builder_add_string_value (b, hash);
+  json_builder_end_object (b);
+}
+
+/* --- staff entry (H28; docs/maintenance-access.md) ---------------------------------- */
+
+/* A cached allow-list older than this is refreshed after a catalog check. Only then: an
+ * extra request at every start would change what tests and benches with injected platform
+ * faults see; the maintenance entry refreshes on demand anyway. */
+#define STAFF_LIST_MAX_AGE_S (24 * 3600)
+
+HbStaffAuth *
+hb_core_get_staff_auth (HbCore *self)
+{
+  g_return_val_if_fail (HB_IS_CORE (self), NULL);
+  return self->staff_auth;
+}
+
+static void
+staff_refreshed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr(HbCore) self = data;
+  g_autoptr(GError) error = NULL;
+
+  self->staff_refreshing = FALSE;
+  if (!hb_staff_auth_refresh_finish (HB_STAFF_AUTH (source), result, NULL, &error))
+    g_message ("core: staff allow-list kept: %s", error->message);
+}
+
+void
+hb_core_refresh_staff (HbCore *self)
+{
+  g_return_if_fail (HB_IS_CORE (self));
+  if (self->staff_auth == NULL || self->sync == NULL || self->staff_refreshing)
+    return;
+  self->staff_refreshing = TRUE;
+  hb_staff_auth_refresh_async (self->staff_auth, self->sync, NULL, staff_refreshed,
+                               g_object_ref (self));
+}
+
+static void
+on_catalog_checked_staff (HbSync *sync, guint status, HbCore *self)
+{
+  gint64 stored_at = 0;
+
+  hb_staff_auth_get_allowlist_info (self->staff_auth, NULL, NULL, &stored_at);
+  if (stored_at > 0 && g_get_real_time () / G_USEC_PER_SEC - stored_at >= STAFF_LIST_MAX_AGE_S)
+    hb_core_refresh_staff (self);
+}
+
+static void
+staff_start (HbCore *self)
+{
+  if (self->staff_auth == NULL)
+    self->staff_auth = hb_staff_auth_new (self->config, self->store, self->audit);
+  hb_staff_auth_set_sync (self->staff_auth, self->sync);
+  g_signal_connect_object (self->sync, "catalog-checked", G_CALLBACK (on_catalog_checked_staff),
+                           self, 0);
+}
+
 /* --- start / stop ----------------------------------------------------------------- */
 
 /* The main connection and the writer connection; the first open runs the integrity
@@ -1405,6 +1818,7 @@ open_stores (HbCore *self, HbStore **writer, GError **error)
   *writer = hb_store_open (db, key, error);
   if (*writer == NULL)
     return NULL;
+  audit_catch_up (*writer);
   return g_steal_pointer (&store);
 }
 
@@ -1434,6 +1848,8 @@ finish_start (HbCore *self, HbStore *store, GError **error)
   self->outbox = hb_outbox_new (store);
   self->writer_outbox = hb_outbox_new (self->writer_store);
   self->writer_catalog = hb_catalog_new (self->writer_store);
+  self->audit = hb_audit_new (store);
+  self->writer_audit = hb_audit_new (self->writer_store);
   seed_catalog (self);
 
   hb_device_mode_from_string (hb_config_get_string (c, "devices", "mode"), &mode);
@@ -1480,10 +1896,13 @@ finish_start (HbCore *self, HbStore *store, GError **error)
                            G_CONNECT_SWAPPED);
   if (!hb_sync_start (self->sync, error))
     return FALSE;
+  staff_start (self);   /* H28 */
 
   g_signal_connect_object (self->session, "wiped", G_CALLBACK (on_session_wiped), self, 0);
   g_signal_connect_object (self->session, "state-changed", G_CALLBACK (on_session_state),
                            self, 0);
+  if (self->usage == NULL)
+    usage_start (self);
   self->started = TRUE;
   write_status_soon (self);
   g_message ("core: terminal %s started (%s devices, platform %s)",
@@ -2071,6 +2490,10 @@ enqueue_submission_thread (GTask *task, gpointer source, gpointer data, GCancell
     hb_secure_free (g_steal_pointer (&((OutboxJob *) sj->jobs->pdata[i])->body));
   if (error == NULL)
     {
+      g_autofree const char **keys = g_new0 (const char *, sj->jobs->len);
+      for (guint i = 0; i < sj->jobs->len; i++)
+        keys[i] = ((OutboxJob *) sj->jobs->pdata[i])->key;
+      audit_submission (self, keys, (const char *const *) sj->codes, sj->jobs->len);
       g_atomic_int_set (&self->storage_full, 0);
       g_task_return_boolean (task, TRUE);
     }
@@ -2249,6 +2672,7 @@ hb_core_report_async (HbCore *self, const char *step, const char *reason, const 
       return;
     }
   g_message ("core: 办不成事 reported at %s (%s)", report.step ? report.step : "?", reason);
+  usage_record (self, HB_USAGE_REPORT, reason, 0);   /* one of hb_report_reasons () */
   /* Queued like an application: delivered exactly once, offline included; after the
    * visit's own items (order within the visit). */
   job = outbox_job_new (self, key, sub ? sub->idempotency_key : NULL, "report", "/v1/reports",
@@ -2479,6 +2903,7 @@ hb_core_rate_async (HbCore *self, int level, const char *const *indicators,
       return;
     }
   self->rated_visit = visit;
+  usage_record (self, HB_USAGE_RATING, rating.service_code, level);
 
   job = outbox_job_new (self, key, sub ? sub->idempotency_key : NULL, "rating", "/v1/ratings",
                         body);

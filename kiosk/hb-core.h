@@ -17,6 +17,9 @@
 #include "offline-cache/hb-catalog.h"
 #include "offline-cache/hb-outbox.h"
 #include "offline-cache/hb-sync.h"
+#include "offline-cache/hb-usage.h"
+#include "offline-cache/hb-audit.h"
+#include "kiosk/hb-staff-auth.h"   /* H28 */
 
 G_BEGIN_DECLS
 
@@ -52,6 +55,31 @@ HbDeviceManager *hb_core_get_devices (HbCore *self);
 HbCatalog       *hb_core_get_catalog (HbCore *self);
 HbOutbox        *hb_core_get_outbox  (HbCore *self);
 HbSync          *hb_core_get_sync    (HbCore *self);
+/* Usage counters (offline-cache/hb-usage.h): NULL until the core is started. */
+HbUsage         *hb_core_get_usage   (HbCore *self);
+/* Queue the previous month's operations report (运营报告) for the platform now, unless it
+ * was queued before or the month holds no events (docs/operations-report.md). The core
+ * also does this by itself a minute after start and every 6 hours. Rendering runs on a
+ * worker thread; nothing happens before the core is started. */
+void             hb_core_queue_operations_report (HbCore *self);
+/* The audit log (offline-cache/hb-audit.h), on the main connection: NULL until the core is
+ * started. Staff actions from the UI go through hb_audit_append_async (an append waits for
+ * a commit). Every submission is appended by the core once it is durable in the outbox. */
+HbAudit         *hb_core_get_audit   (HbCore *self);
+/* The main thread's store connection: NULL until the core is started. */
+HbStore         *hb_core_get_store   (HbCore *self);
+/* Maintenance mode (kiosk/hb-maintenance.h): always there, one per core. While it is
+ * active, ID cards and scans go to it instead of starting a visit. */
+typedef struct _HbMaintenance HbMaintenance;
+HbMaintenance   *hb_core_get_maintenance (HbCore *self);
+/* H28: staff entry (kiosk/hb-staff-auth.h), on the main store connection, audited, its
+ * lockout reports kicked out through the core's sync: NULL until the core is started. */
+HbStaffAuth     *hb_core_get_staff_auth (HbCore *self);
+/* Fetch the staff allow-list now (GET /v1/staff, in the background; the cached list stays
+ * when the platform cannot be reached). The maintenance entry calls it when it opens; the
+ * core itself refreshes a list older than a day after a catalog check. No-op before start
+ * or while a refresh is running. */
+void             hb_core_refresh_staff  (HbCore *self);
 
 /* Services of the catalog for whoever is identified (element type HbCatalogEntry*): a
  * business (法人) sees the services whose audience includes "enterprise", everyone

@@ -1,6 +1,7 @@
 /* hb-outbox-command.c — `haobanctl outbox`. */
 #include "kiosk/hb-outbox-command.h"
 #include "offline-cache/hb-outbox.h"
+#include "kiosk/hb-audit-command.h"
 #include "common/hb-json.h"
 
 #include <stdio.h>
@@ -150,7 +151,7 @@ cmd_list (HbOutbox *outbox, int argc, char **argv)
 }
 
 static int
-cmd_retry (HbOutbox *outbox, int argc, char **argv)
+cmd_retry (HbConfig *config, HbOutbox *outbox, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   guint n = 0;
@@ -162,6 +163,11 @@ cmd_retry (HbOutbox *outbox, int argc, char **argv)
       if (!hb_outbox_unpark_all (outbox, &n, &error))
         return fail ("retry", error);
       printf ("%u item%s back in the queue\n", n, n == 1 ? "" : "s");
+      if (n > 0)
+        {
+          g_autofree char *count = g_strdup_printf ("%u items", n);
+          hb_audit_command_record (config, "outbox.retry", "--all", count);
+        }
       return 0;
     }
   if (g_str_has_prefix (argv[0], "--"))
@@ -170,11 +176,12 @@ cmd_retry (HbOutbox *outbox, int argc, char **argv)
     return fail ("retry", error);
   /* The kiosk's sync picks it up on its next wake-up; `haobanctl sync --once` sends now. */
   printf ("%s back in the queue\n", argv[0]);
+  hb_audit_command_record (config, "outbox.retry", argv[0], NULL);
   return 0;
 }
 
 static int
-cmd_park (HbOutbox *outbox, int argc, char **argv)
+cmd_park (HbConfig *config, HbOutbox *outbox, int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   const char *key = NULL, *reason = "parked by staff";
@@ -194,6 +201,7 @@ cmd_park (HbOutbox *outbox, int argc, char **argv)
   if (!hb_outbox_park (outbox, key, reason, &error))
     return fail ("park", error);
   printf ("%s parked\n", key);
+  hb_audit_command_record (config, "outbox.park", key, reason);
   return 0;
 }
 
@@ -214,6 +222,6 @@ hb_outbox_command_run (HbConfig *config, int argc, char **argv)
   if (g_str_equal (argv[0], "list"))
     return cmd_list (outbox, argc - 1, argv + 1);
   if (g_str_equal (argv[0], "retry"))
-    return cmd_retry (outbox, argc - 1, argv + 1);
-  return cmd_park (outbox, argc - 1, argv + 1);
+    return cmd_retry (config, outbox, argc - 1, argv + 1);
+  return cmd_park (config, outbox, argc - 1, argv + 1);
 }

@@ -14,7 +14,7 @@
 G_BEGIN_DECLS
 
 /* Schema version after all migrations (PRAGMA user_version). */
-#define HB_STORE_SCHEMA_VERSION 3
+#define HB_STORE_SCHEMA_VERSION 6
 #define HB_STORE_KEY_BYTES      32
 #define HB_STORE_BUSY_TIMEOUT_MS 5000
 

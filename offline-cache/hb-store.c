@@ -155,6 +155,50 @@ static const char *const migrations[] = {
   "  bytes     INTEGER NOT NULL,"
   "  stored_at INTEGER NOT NULL"
   ") STRICT;",
+
+  /* 4: audit log (issue 9, H27; offline-cache/hb-audit.c, docs/audit-log.md). An SM3 hash
+   * chain: hash covers the record and prev_hash. The unique prev_hash index makes a fork
+   * (two records after one head) impossible to write, whatever the callers do. */
+  "CREATE TABLE audit_log ("
+  "  seq       INTEGER PRIMARY KEY,"
+  "  time      INTEGER NOT NULL,"
+  "  actor     TEXT NOT NULL,"
+  "  action    TEXT NOT NULL,"
+  "  subject   TEXT,"
+  "  detail    TEXT,"
+  "  prev_hash TEXT NOT NULL,"
+  "  hash      TEXT NOT NULL"
+  ") STRICT;"
+  "CREATE UNIQUE INDEX audit_log_prev ON audit_log (prev_hash);"
+  "CREATE INDEX audit_log_hash ON audit_log (hash);"
+  "CREATE INDEX audit_log_subject ON audit_log (subject, action);",
+
+  /* 5: usage counters (issue 9, H29; offline-cache/hb-usage.c, docs/operations-report.md).
+   * One row per event; codes and numbers only, never personal data. Pruned after 400 days. */
+  "CREATE TABLE usage_event ("
+  "  id    INTEGER PRIMARY KEY,"
+  "  kind  TEXT NOT NULL,"               /* hb_usage_kind_to_string () */
+  "  at    INTEGER NOT NULL,"            /* unix seconds */
+  "  key   TEXT,"                        /* service / reason code, device kind */
+  "  value INTEGER NOT NULL DEFAULT 0"   /* rating level, seconds, 0/1 device usable */
+  ") STRICT;"
+  "CREATE INDEX usage_event_by_kind_at ON usage_event (kind, at);"
+  "CREATE INDEX usage_event_by_at ON usage_event (at);",
+
+  /* 6: staff allow-list and PIN lockout (issue 9, H28; offline-cache/hb-staff-store.c).
+   * Staff cards are known only by the SM3 digest of their ID number; the lockout is one
+   * row, shared by every process that opens the store. */
+  "CREATE TABLE staff_allowlist ("
+  "  id_number_sm3 TEXT PRIMARY KEY CHECK (length (id_number_sm3) = 64),"
+  "  staff_id      TEXT NOT NULL,"
+  "  role          TEXT NOT NULL CHECK (role IN ('staff', 'technician'))"
+  ") STRICT, WITHOUT ROWID;"
+  "CREATE TABLE staff_lockout ("
+  "  one          INTEGER PRIMARY KEY CHECK (one = 1),"
+  "  failures     INTEGER NOT NULL CHECK (failures >= 0),"   /* consecutive, since the last lockout or success */
+  "  lockouts     INTEGER NOT NULL CHECK (lockouts >= 0),"   /* since the last success */
+  "  locked_until INTEGER NOT NULL"                          /* unix seconds; 0: open */
+  ") STRICT;",
 };
 
 /* meta key of the last accepted /v1/keys document (no migration needed: meta exists). */

@@ -1,11 +1,15 @@
 /* haoban-kiosk — the terminal's GTK application.
  *
  *   haoban-kiosk [--config FILE] [--devices virtual|real] [--windowed] [--snapshot FILE]
+ *   haoban-kiosk [--config FILE] --cage-args
  *
  * --snapshot renders the first frame of the attract page to a PNG and exits (start-up
  * benchmark); it starts neither devices nor sync. */
 #include "ui/hb-application.h"
+#include "ui/hb-display.h"
 #include "kiosk/hb-config.h"
+#include "kiosk/hb-core.h"
+#include "kiosk/hb-maintenance.h"
 #include "kiosk/hb-i18n.h"
 #include "kiosk/hb-log.h"
 
@@ -41,13 +45,14 @@ main (int argc, char **argv)
   g_autofree char *config_path = NULL;
   g_autofree char *devices = NULL;
   g_autofree char *snapshot = NULL;
-  gboolean windowed = FALSE, version = FALSE;
+  gboolean windowed = FALSE, version = FALSE, cage_args = FALSE;
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file", "FILE" },
     { "devices", 0, 0, G_OPTION_ARG_STRING, &devices, "virtual or real devices", "MODE" },
     { "windowed", 0, 0, G_OPTION_ARG_NONE, &windowed, "Do not go fullscreen", NULL },
     { "snapshot", 0, 0, G_OPTION_ARG_FILENAME, &snapshot, "Render the first frame to a PNG and exit", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+    { "cage-args", 0, 0, G_OPTION_ARG_NONE, &cage_args, "Print cage's options for [display] rotation and exit", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("— 一网通办 self-service terminal");
@@ -85,6 +90,12 @@ main (int argc, char **argv)
       fprintf (stderr, "haoban-kiosk: %s\n", error->message);
       return 2;
     }
+  if (cage_args)
+    {
+      /* The session rotates the output (cage -r); the kiosk does not draw rotated (H33). */
+      printf ("%s\n", hb_display_cage_args (config));
+      return 0;
+    }
   hb_i18n_set_language (hb_config_get_string (config, "ui", "language"));
 
   if (snapshot == NULL)
@@ -102,6 +113,14 @@ main (int argc, char **argv)
 
   app = hb_application_new (config, snapshot);
   status = g_application_run (G_APPLICATION (app), 1, app_argv);
+  /* 重启程序 / 退出 kiosk in maintenance mode quit with the codes the session unit knows
+   * (docs/maintenance.md: 75 restart, 77 leave the kiosk session). */
+  if (status == 0 && hb_application_get_core (app))
+    {
+      int code = hb_maintenance_get_exit_code (hb_core_get_maintenance (hb_application_get_core (app)));
+      if (code != 0)
+        status = code;
+    }
   hb_log_shutdown ();
   return status;
 }

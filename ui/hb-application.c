@@ -1,6 +1,8 @@
 /* hb-application.c — the kiosk GtkApplication. */
 #include "ui/hb-application.h"
 #include "kiosk/hb-core.h"
+#include "kiosk/hb-watchdog.h"
+#include "ui/hb-display.h"
 #include "ui/hb-ui-util.h"
 
 #include <glib-unix.h>
@@ -18,6 +20,8 @@ struct _HbApplication
   gulong         after_paint;
   GdkFrameClock *clock;
   guint          sigterm, sigint;
+  HbWatchdog    *watchdog;   /* systemd notify + watchdog (H33) */
+  HbDisplay     *display;    /* cursor, blanking schedule (H33) */
 };
 
 G_DEFINE_FINAL_TYPE (HbApplication, hb_application, GTK_TYPE_APPLICATION)
@@ -97,6 +101,12 @@ core_started (GObject *source, GAsyncResult *result, gpointer data)
              (g_str_equal (panel, "auto") &&
               hb_device_manager_get_mode (hb_core_get_devices (self->core)) == HB_DEVICE_MODE_VIRTUAL)))
     hb_window_set_sim_panel (self->window, TRUE);
+  /* READY only now: the first page is on screen and the core has started. A core that
+   * failed still shows its error page, so systemd must not restart it in a loop. */
+  if (ok)
+    hb_watchdog_ready (self->watchdog, "serving");
+  else
+    hb_watchdog_ready (self->watchdog, "started without its core (see the log)");
   g_signal_emit (self, signals[SIGNAL_READY], 0, ok);
 }
 
@@ -184,6 +194,8 @@ hb_application_activate (GApplication *app)
   g_signal_connect (self->window, "map", G_CALLBACK (on_map), self);
   if (hb_config_get_bool (self->config, "ui", "fullscreen") && self->snapshot_path == NULL)
     gtk_window_fullscreen (GTK_WINDOW (self->window));
+  if (self->snapshot_path == NULL)
+    self->display = hb_display_new (GTK_WINDOW (self->window), self->config);
   gtk_window_present (GTK_WINDOW (self->window));
 }
 
@@ -205,12 +217,18 @@ hb_application_startup (GApplication *app)
   G_APPLICATION_CLASS (hb_application_parent_class)->startup (app);
   self->sigterm = g_unix_signal_add (SIGTERM, on_signal, self);
   self->sigint = g_unix_signal_add (SIGINT, on_signal, self);
+  /* Pings from the GTK main loop itself: a stuck UI thread stops them (H33). */
+  self->watchdog = hb_watchdog_new_from_environment ();
+  hb_watchdog_start_pings (self->watchdog);
 }
 
 static void
 hb_application_shutdown (GApplication *app)
 {
   HbApplication *self = HB_APPLICATION (app);
+  if (self->watchdog)
+    hb_watchdog_stopping (self->watchdog);
+  g_clear_object (&self->display);
   if (self->core)
     hb_core_stop (self->core);
   g_clear_handle_id (&self->sigterm, g_source_remove);
@@ -227,6 +245,8 @@ hb_application_dispose (GObject *object)
   g_clear_object (&self->clock);
   self->window = NULL;   /* owned by GtkApplication */
   g_clear_object (&self->core);
+  g_clear_object (&self->watchdog);
+  g_clear_object (&self->display);
   g_clear_object (&self->config);
   g_clear_pointer (&self->snapshot_path, g_free);
   G_OBJECT_CLASS (hb_application_parent_class)->dispose (object);

@@ -9,6 +9,7 @@
 #include "ui/hb-elder-mode.h"
 #include "ui/hb-keypad-nav.h"
 #include "ui/hb-voice-guide.h"
+#include "ui/maintenance/hb-maintenance-ui.h"
 
 #include <glib/gi18n.h>
 
@@ -730,5 +731,7 @@ hb_window_new (GtkApplication *app, HbCore *core)
   retranslate (self);
   update_network (self);
   hb_window_show_page (self, HB_PAGE_ATTRACT);
+  /* Maintenance mode: the hidden corner press and the staff screens (H31). */
+  hb_maintenance_ui_install (self, self->overlay);
   return self;
 }

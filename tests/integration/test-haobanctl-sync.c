@@ -218,6 +218,26 @@ test_park_and_retry (Visit *v, gconstpointer data)
     g_assert_nonnull (find_item (sent, key));
     g_assert_cmpuint (json_array_get_length (left), ==, 0);
   }
+
+  /* Each park and retry by hand is in the audit log, by haobanctl, with the item's key. */
+  g_clear_pointer (&out, g_free);
+  out = visit_ctl (v, &status, "audit", "list", NULL);
+  g_assert_cmpint (status, ==, 0);
+  {
+    g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+    guint parks = 0, retries = 0, all = 0;
+    for (guint i = 0; lines[i]; i++)
+      if (strstr (lines[i], "haobanctl"))
+        {
+          gboolean this_key = strstr (lines[i], key) != NULL;
+          parks += this_key && strstr (lines[i], "outbox.park") != NULL;
+          retries += this_key && strstr (lines[i], "outbox.retry") != NULL;
+          all += strstr (lines[i], "outbox.retry") && strstr (lines[i], "--all");
+        }
+    g_assert_cmpuint (parks, ==, 2);
+    g_assert_cmpuint (retries, ==, 1);
+    g_assert_cmpuint (all, ==, 1);
+  }
 }
 
 static void

@@ -11,6 +11,9 @@
 #include "tools/platform-sim/hb-sim-profile.h"
 #include "tools/platform-sim/hb-sim-proofs.h"
 #include "tools/platform-sim/hb-sim-ratings.h"
+#include "tools/platform-sim/hb-sim-staff.h"
+#include "tools/platform-sim/hb-sim-terminals.h"
+#include "tools/platform-sim/hb-sim-ops-reports.h"
 
 #include <string.h>
 
@@ -34,6 +37,10 @@ static const char *const endpoint_paths[] = {
   [HB_SIM_EP_REPORTS] = "/v1/reports",
   [HB_SIM_EP_CASES_QUERY] = "/v1/cases/query",
   [HB_SIM_EP_ENTERPRISES_LOGIN] = "/v1/enterprises/login",
+  [HB_SIM_EP_STAFF] = "/v1/staff",
+  [HB_SIM_EP_SECURITY_EVENTS] = "/v1/security-events",
+  [HB_SIM_EP_OPERATIONS_REPORTS] = "/v1/operations-reports",
+  [HB_SIM_EP_TERMINALS_REGISTER] = "/v1/terminals/register",
 };
 
 /* A help request id as the sim hands them out: logged, so nothing else passes. */
@@ -74,7 +81,8 @@ hb_sim_api_commits (HbSimEndpoint endpoint, const char *method)
 {
   return (endpoint == HB_SIM_EP_APPLICATIONS || endpoint == HB_SIM_EP_RATINGS ||
           endpoint == HB_SIM_EP_DELIVERIES || endpoint == HB_SIM_EP_BENEFITS_CONFIRM ||
-          endpoint == HB_SIM_EP_HELP_REQUESTS || endpoint == HB_SIM_EP_REPORTS)
+          endpoint == HB_SIM_EP_HELP_REQUESTS || endpoint == HB_SIM_EP_REPORTS ||
+          endpoint == HB_SIM_EP_SECURITY_EVENTS || endpoint == HB_SIM_EP_OPERATIONS_REPORTS)
          && g_str_equal (method, SOUP_METHOD_POST);
 }
 
@@ -103,6 +111,10 @@ hb_sim_api_count (HbSimContext *ctx, HbSimEndpoint endpoint)
     case HB_SIM_EP_REPORTS:       s->reports++; break;
     case HB_SIM_EP_CASES_QUERY:   s->cases_query++; break;
     case HB_SIM_EP_ENTERPRISES_LOGIN: s->enterprises_login++; break;
+    case HB_SIM_EP_STAFF:         /* not counted (H28) */
+    case HB_SIM_EP_SECURITY_EVENTS:
+    case HB_SIM_EP_OPERATIONS_REPORTS: break;   /* not counted (H29) */
+    case HB_SIM_EP_TERMINALS_REGISTER: break;   /* not counted (H33) */
     case HB_SIM_EP_UNKNOWN:
     default:                      s->unknown++; break;
     }
@@ -512,6 +524,18 @@ hb_sim_api_handle (HbSimContext *ctx, HbSimRequest *req, HbSimEndpoint endpoint,
       break;
     case HB_SIM_EP_ENTERPRISES_LOGIN:
       hb_sim_enterprises_login_handle (ctx, req);
+      break;
+    case HB_SIM_EP_STAFF:
+      hb_sim_staff_handle (ctx, req);
+      break;
+    case HB_SIM_EP_SECURITY_EVENTS:
+      hb_sim_security_events_handle (ctx, req, fail_after_commit);
+      break;
+    case HB_SIM_EP_OPERATIONS_REPORTS:
+      hb_sim_ops_reports_handle (ctx, req, fail_after_commit);
+      break;
+    case HB_SIM_EP_TERMINALS_REGISTER:
+      hb_sim_terminals_handle (ctx, req);
       break;
     case HB_SIM_EP_UNKNOWN:
     default:

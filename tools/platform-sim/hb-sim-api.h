@@ -27,6 +27,13 @@ typedef enum {
   HB_SIM_EP_REPORTS,
   HB_SIM_EP_CASES_QUERY,
   HB_SIM_EP_ENTERPRISES_LOGIN,
+  /* staff entry (H28, issue 9): hb-sim-staff.c */
+  HB_SIM_EP_STAFF,            /* GET /v1/staff */
+  HB_SIM_EP_SECURITY_EVENTS,  /* POST /v1/security-events */
+  /* operations reports (H29, issue 9): hb-sim-ops-reports.c */
+  HB_SIM_EP_OPERATIONS_REPORTS,  /* POST /v1/operations-reports */
+  /* terminal registration (H33, issue 10): hb-sim-terminals.c */
+  HB_SIM_EP_TERMINALS_REGISTER,  /* POST /v1/terminals/register */
   HB_SIM_EP_UNKNOWN,
 } HbSimEndpoint;
 

@@ -118,6 +118,25 @@ hb_sim_reply_node (SoupServerMessage *msg, guint status, JsonNode *node)
 }
 
 void
+hb_sim_reply_queue (SoupServerMessage *msg, const char *method, GQueue *items)
+{
+  g_autoptr(JsonNode) list = NULL;
+  JsonArray *array;
+
+  if (!g_str_equal (method, SOUP_METHOD_GET))
+    {
+      hb_sim_reply_method_not_allowed (msg, "GET");
+      return;
+    }
+  list = json_node_new (JSON_NODE_ARRAY);
+  array = json_array_new ();
+  for (GList *l = items->head; l; l = l->next)
+    json_array_add_element (array, hb_sim_json_deep_copy (l->data));
+  json_node_take_array (list, array);
+  hb_sim_reply_node (msg, SOUP_STATUS_OK, list);
+}
+
+void
 hb_sim_reply_error (SoupServerMessage *msg, guint status, const char *code, const char *message)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();

@@ -51,6 +51,9 @@ void hb_sim_reply_text  (SoupServerMessage *msg, guint status, const char *json,
 void hb_sim_reply_node  (SoupServerMessage *msg, guint status, JsonNode *node);
 void hb_sim_reply_error (SoupServerMessage *msg, guint status, const char *code,
                          const char *message);
+/* 200 with a JSON array of deep copies of the JsonNodes a /_sim/ list keeps, oldest first
+ * (405 unless the method is GET). */
+void hb_sim_reply_queue (SoupServerMessage *msg, const char *method, GQueue *items);
 /* 405 with an Allow header. */
 void hb_sim_reply_method_not_allowed (SoupServerMessage *msg, const char *allow);
 

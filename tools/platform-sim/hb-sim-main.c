@@ -4,6 +4,7 @@
  *   haoban-platform-sim --port P --data DIR [--state FILE] [--config FILE]
  *                       [--tls-cert FILE --tls-key FILE [--client-ca FILE]]
  *                       [--wrong-ca-cert FILE --wrong-ca-key FILE [--wrong-ca-port P]]
+ *                       [--terminal-ca-cert FILE --terminal-ca-key FILE] [--terminal-tokens FILE]
  *
  * The first line on stdout announces the address ("listening on http(s)://127.0.0.1:P");
  * with a wrong-CA listener a second line announces it ("wrong-CA listener on
@@ -15,6 +16,7 @@
 #include "tools/platform-sim/hb-sim-platform.h"
 #include "tools/platform-sim/hb-sim-services.h"
 #include "tools/platform-sim/hb-sim-store.h"
+#include "tools/platform-sim/hb-sim-terminals.h"
 
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -40,6 +42,10 @@ typedef struct {
   char  *wrong_ca_cert;
   char  *wrong_ca_key;
   gint   wrong_ca_port;
+  /* H33: terminal registration (hb-sim-terminals.h) */
+  char  *terminal_ca_cert;
+  char  *terminal_ca_key;
+  char  *terminal_tokens;
 } Options;
 
 static void
@@ -53,6 +59,9 @@ options_clear (Options *o)
   g_free (o->client_ca);
   g_free (o->wrong_ca_cert);
   g_free (o->wrong_ca_key);
+  g_free (o->terminal_ca_cert);
+  g_free (o->terminal_ca_key);
+  g_free (o->terminal_tokens);
 }
 
 /* A path from the config file is relative to the file's folder. */
@@ -75,6 +84,8 @@ path_slot (Options *o, const char *key)
     { "data", &o->data }, { "state", &o->state },
     { "tls_cert", &o->tls_cert }, { "tls_key", &o->tls_key }, { "client_ca", &o->client_ca },
     { "wrong_ca_cert", &o->wrong_ca_cert }, { "wrong_ca_key", &o->wrong_ca_key },
+    { "terminal_ca_cert", &o->terminal_ca_cert }, { "terminal_ca_key", &o->terminal_ca_key },
+    { "terminal_tokens", &o->terminal_tokens },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
     if (g_str_equal (key, paths[i].key))
@@ -230,6 +241,9 @@ parse_options (int *argc, char ***argv, Options *o, GError **error)
     { "wrong-ca-cert", 0, 0, G_OPTION_ARG_FILENAME, &o->wrong_ca_cert, "Second HTTPS listener, same API, with this certificate from another CA", "FILE" },
     { "wrong-ca-key", 0, 0, G_OPTION_ARG_FILENAME, &o->wrong_ca_key, "The PEM key of --wrong-ca-cert", "FILE" },
     { "wrong-ca-port", 0, 0, G_OPTION_ARG_INT, &o->wrong_ca_port, "Port of the second listener (default 0: any free port)", "P" },
+    { "terminal-ca-cert", 0, 0, G_OPTION_ARG_FILENAME, &o->terminal_ca_cert, "CA (PEM) that signs registered terminals' certificates (default: one made in memory)", "FILE" },
+    { "terminal-ca-key", 0, 0, G_OPTION_ARG_FILENAME, &o->terminal_ca_key, "The PEM key of --terminal-ca-cert", "FILE" },
+    { "terminal-tokens", 0, 0, G_OPTION_ARG_FILENAME, &o->terminal_tokens, "One-time enrolment tokens, one per line (default: " HB_SIM_DEMO_TOKEN ")", "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- Haoban reference central platform");
@@ -292,6 +306,9 @@ run (Options *o, GError **error)
   if (keys == NULL)
     return FALSE;
 
+  if (!hb_sim_terminals_configure (o->terminal_ca_cert, o->terminal_ca_key, o->terminal_tokens,
+                                   error))
+    return FALSE;
   g_autoptr(HbSimPlatform) platform = hb_sim_platform_new (catalog, codes, store, keys);
   if (!setup_tls (platform, o, error))
     return FALSE;

@@ -3,6 +3,9 @@
 
 #include "tools/platform-sim/hb-sim-help.h"
 #include "tools/platform-sim/hb-sim-json.h"
+#include "tools/platform-sim/hb-sim-staff.h"
+#include "tools/platform-sim/hb-sim-ops-reports.h"
+#include "tools/platform-sim/hb-sim-terminals.h"
 
 #include <string.h>
 
@@ -18,7 +21,10 @@ hb_sim_test_api_knows (const char *path)
   for (gsize i = 0; i < G_N_ELEMENTS (sim_paths); i++)
     if (g_str_equal (path, sim_paths[i]))
       return TRUE;
-  return hb_sim_services_test_knows (path);   /* /_sim/help, /_sim/cases, /_sim/reports (H19) */
+  return hb_sim_services_test_knows (path)   /* /_sim/help, /_sim/cases, /_sim/reports (H19) */
+         || hb_sim_staff_test_knows (path)   /* /_sim/security-events (H28) */
+         || hb_sim_ops_reports_test_knows (path)   /* /_sim/operations-reports (H29) */
+         || hb_sim_terminals_test_knows (path);    /* /_sim/terminals, terminal-tokens, terminal-ca (H33) */
 }
 
 static gboolean
@@ -75,6 +81,9 @@ handle_reset (HbSimContext *ctx, HbSimRequest *req)
   if (!want (req, SOUP_METHOD_POST))
     return;
   hb_sim_context_forget (ctx);
+  hb_sim_staff_forget ();
+  hb_sim_ops_reports_forget ();
+  hb_sim_terminals_forget ();
   if (!hb_sim_store_reset (ctx->store, &error) || !hb_sim_keys_reset (ctx->keys, &error)
       || !hb_sim_services_reset (&ctx->services, &error))
     {
@@ -325,6 +334,12 @@ hb_sim_test_api_handle (HbSimContext *ctx, HbSimRequest *req)
     handle_add_asset (ctx, req);
   else if (hb_sim_services_test_knows (path))
     hb_sim_services_test_handle (ctx, req);
+  else if (hb_sim_staff_test_knows (path))
+    hb_sim_staff_test_handle (ctx, req);
+  else if (hb_sim_ops_reports_test_knows (path))
+    hb_sim_ops_reports_test_handle (ctx, req);
+  else if (hb_sim_terminals_test_knows (path))
+    hb_sim_terminals_test_handle (ctx, req);
   else if (g_str_equal (path, "/_sim/keys/override"))
     {
       /* POST: serve the body verbatim as GET /v1/keys; DELETE: back to the real one. */

@@ -254,7 +254,8 @@ test_migration_keeps_ids_rows_and_sequence (Fixture *f, gconstpointer data)
 
   g_autoptr(HbStore) store = hb_store_open (old_db, f->key, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (hb_store_get_schema_version (store), ==, 3);
+  /* migrated to the current schema (3 made the outbox parkable; later steps add tables) */
+  g_assert_cmpint (hb_store_get_schema_version (store), ==, HB_STORE_SCHEMA_VERSION);
   g_autoptr(HbOutbox) outbox = hb_outbox_new (store);
 
   g_autoptr(HbOutboxItem) sent = hb_outbox_lookup (outbox, "k-sent", &error);
