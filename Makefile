@@ -29,7 +29,7 @@ DEPS_BUILD = build-essential pkg-config gettext libglib2.0-dev libglib2.0-bin li
              libjson-glib-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev libsoup-3.0-dev \
              libqrencode-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev libumockdev-dev \
              libzbar-dev libcups2-dev libharfbuzz-dev libfreetype-dev \
-             libespeak-ng-dev libgooglepinyin0-dev
+             libespeak-ng-dev libgooglepinyin0-dev libxml2-utils
 DEPS_RUN   = fonts-noto-cjk librsvg2-common ca-certificates espeak-ng-data
 DEPS_TEST  = xvfb xauth dbus at-spi2-core poppler-utils curl python3 procps umockdev valgrind \
              cups-daemon cups-client cups-ipp-utils cups-filters openssl glib-networking debootstrap

@@ -441,6 +441,14 @@ hb_config_get_source (HbConfig *self)
   return self->source;
 }
 
+void
+hb_config_set_source (HbConfig *self, const char *path)
+{
+  g_return_if_fail (HB_IS_CONFIG (self));
+  g_free (self->source);
+  self->source = g_strdup (path);
+}
+
 const char *
 hb_config_get_string (HbConfig *self, const char *group, const char *key)
 {
@@ -514,6 +522,9 @@ hb_config_dump (HbConfig *self)
       g_autofree char *k = full_key (keys[i].group, keys[i].key);
       const char *v = g_hash_table_lookup (self->values, k);
       const char *o = g_hash_table_lookup (self->origins, k);
+      /* A PIN hash is slow to attack, not public: say it is there, not what it is. */
+      if (v && keys[i].type == T_PBKDF2)
+        v = "(set)";
       g_string_append_printf (out, "%s = %s (%s)\n", k, v ? v : "(unset)", o ? o : "derived");
     }
   return g_string_free (out, FALSE);

@@ -39,6 +39,9 @@ gboolean    hb_config_set (HbConfig *self, const char *group, const char *key,
 
 /* The file that was loaded, or NULL. */
 const char *hb_config_get_source (HbConfig *self);
+/* The file writers (the technician's 设备配置) write to; for tests whose config was built
+ * with hb_config_set and the tools that hold the file elsewhere. */
+void        hb_config_set_source (HbConfig *self, const char *path);
 
 const char *hb_config_get_string (HbConfig *self, const char *group, const char *key);
 gint64      hb_config_get_int    (HbConfig *self, const char *group, const char *key);

@@ -1253,6 +1253,8 @@ hb_core_describe (HbCore *self)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "services");
   json_builder_add_int_value (b, self->catalog ? hb_catalog_count (self->catalog) : 0);
+  json_builder_set_member_name (b, "applied_at");
+  json_builder_add_int_value (b, self->catalog ? hb_catalog_get_applied_at (self->catalog) : 0);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "outbox");
@@ -1569,25 +1571,19 @@ usage_report_thread (GTask *task, gpointer source, gpointer data, GCancellable *
   UsageReportJob *job = data;
   g_autofree char *key = hb_ops_report_auto_key (job->terminal, job->month);
   g_autoptr(HbOutboxItem) queued = NULL;
-  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(GPtrArray) services = NULL;
+  g_autoptr(GHashTable) names = NULL;
   g_autofree char *body = NULL;
   GError *error = NULL;
   gboolean ok;
 
   g_mutex_lock (&self->writer_lock);
   queued = hb_outbox_lookup (self->writer_outbox, key, NULL);
-  services = queued ? NULL : hb_catalog_list (self->writer_catalog);
+  names = queued ? NULL : hb_catalog_dup_names (self->writer_catalog);
   g_mutex_unlock (&self->writer_lock);
   if (queued != NULL)
     {
       g_task_return_boolean (task, FALSE);   /* done before */
       return;
-    }
-  for (guint i = 0; services && i < services->len; i++)
-    {
-      HbCatalogEntry *e = services->pdata[i];
-      g_hash_table_replace (names, g_strdup (e->code), g_strdup (e->name));
     }
   body = hb_ops_report_build_upload (self->usage, job->terminal, job->month, names, key, &error);
   if (body == NULL)

@@ -1,6 +1,7 @@
 /* hb-maintenance-command.c — `haobanctl maintenance` (see the header). */
 #include "kiosk/hb-maintenance-command.h"
 #include "kiosk/hb-core.h"
+#include "kiosk/hb-config-file.h"
 #include "kiosk/hb-staff-auth.h"
 #include "offline-cache/hb-audit.h"
 #include "offline-cache/hb-store.h"
@@ -102,87 +103,13 @@ read_pin (const char *prompt, char buf[PIN_LINE_MAX])
   return TRUE;
 }
 
-static gboolean
-io_error (GError **error, const char *what, const char *path)
-{
-  int e = errno;
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (e), "%s %s: %s", what, path,
-               g_strerror (e));
-  return FALSE;
-}
-
-/* data replaces path atomically: a temporary file beside it with the old file's mode and
- * owner (the kiosk's user must still read /etc/haoban/kiosk.conf after root edits it),
- * fsync'ed, renamed over it, the folder fsync'ed. */
-static gboolean
-replace_file (const char *path, const char *data, gsize len, const struct stat *old,
-              GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  gsize done = 0;
-  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
-  int dfd;
-
-  if (fd < 0)
-    return io_error (error, "cannot write beside", path);
-  while (done < len)
-    {
-      ssize_t n = write (fd, data + done, len - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      done += (gsize) n;
-    }
-  if (done < len || fchmod (fd, old->st_mode & 07777) != 0
-      || (fchown (fd, old->st_uid, old->st_gid) != 0 && errno != EPERM)
-      || fsync (fd) != 0)
-    {
-      io_error (error, "cannot write", tmp);
-      close (fd);
-      g_unlink (tmp);
-      return FALSE;
-    }
-  close (fd);
-  if (g_rename (tmp, path) != 0)
-    {
-      io_error (error, "cannot replace", path);
-      g_unlink (tmp);
-      return FALSE;
-    }
-  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0)
-    {
-      fsync (dfd);
-      close (dfd);
-    }
-  return TRUE;
-}
-
 /* Sets group.key in the config file, keeping its comments; the result must still load. */
 static gboolean
 write_config_key (const char *path, const char *group, const char *key, const char *value,
                   GError **error)
 {
-  g_autoptr(GKeyFile) kf = g_key_file_new ();
-  g_autoptr(HbConfig) check = hb_config_new ();
-  g_autofree char *data = NULL;
-  gsize len = 0;
-  struct stat st;
-
-  if (stat (path, &st) != 0)
-    return io_error (error, "cannot read", path);
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_KEEP_COMMENTS
-                                            | G_KEY_FILE_KEEP_TRANSLATIONS, error))
-    return FALSE;
-  g_key_file_set_string (kf, group, key, value);
-  data = g_key_file_to_data (kf, &len, NULL);
-  /* Never leave a config the terminal would refuse to start with. */
-  if (!hb_config_merge_data (check, data, len, path, error))
-    return FALSE;
-  return replace_file (path, data, len, &st, error);
+  const char *kv[] = { group, key, value, NULL };
+  return hb_config_file_set_keys (path, kv, error);
 }
 
 static int

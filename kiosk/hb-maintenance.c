@@ -3,6 +3,7 @@
 #include "kiosk/hb-person.h"
 #include "kiosk/hb-log.h"
 #include "kiosk/hb-diagnostics.h"
+#include "kiosk/hb-config-file.h"
 #include "offline-cache/hb-audit.h"
 #include "drivers/printer/hb-receipt-printer.h"
 
@@ -814,6 +815,95 @@ hb_maintenance_dup_device_config (HbMaintenance *self, GError **error)
     if (g_str_has_prefix (lines[i], "devices."))
       g_string_append_printf (out, "%s\n", lines[i]);
   return g_string_free (out, FALSE);
+}
+
+typedef struct { char *path; GStrv kv; char *keys; } ConfigureJob;
+
+static void
+configure_job_free (gpointer data)
+{
+  ConfigureJob *job = data;
+  g_free (job->path);
+  g_strfreev (job->kv);
+  g_free (job->keys);
+  g_free (job);
+}
+
+static void
+configure_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ConfigureJob *job = data;
+  GError *error = NULL;
+  if (hb_config_file_set_keys (job->path, (const char *const *) job->kv, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+hb_maintenance_configure_devices_async (HbMaintenance *self, const char *const *group_key_values,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+  const char *path;
+  GPtrArray *kv;
+  GString *keys;
+  ConfigureJob *job;
+
+  g_return_if_fail (HB_IS_MAINTENANCE (self) && group_key_values != NULL);
+  g_task_set_source_tag (task, hb_maintenance_configure_devices_async);
+  if (!require (self, HB_MAINTENANCE_ACTION_DEVICE_CONFIG, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  path = hb_config_get_source (hb_core_get_config (self->core));
+  if (path == NULL)
+    {
+      g_task_return_new_error (task, HB_MAINTENANCE_ERROR, HB_MAINTENANCE_ERROR_FAILED,
+                               _("本机没有使用配置文件，无法保存：请用 --config 指定 "
+                                 "/etc/haoban/kiosk.conf 后重启程序"));
+      return;
+    }
+  kv = g_ptr_array_new ();
+  keys = g_string_new (NULL);
+  for (const char *const *t = group_key_values; t[0] != NULL; t += 3)
+    {
+      /* The touch screen edits devices only: PIN hashes and the platform stay haobanctl's. */
+      g_return_if_fail (g_str_equal (t[0], "devices") && t[1] != NULL);
+      g_ptr_array_add (kv, g_strdup (t[0]));
+      g_ptr_array_add (kv, g_strdup (t[1]));
+      g_ptr_array_add (kv, g_strdup (t[2]));
+      g_string_append_printf (keys, "%s%s", keys->len ? "," : "", t[1]);
+    }
+  g_ptr_array_add (kv, NULL);
+  job = g_new0 (ConfigureJob, 1);
+  job->path = g_strdup (path);
+  job->kv = (GStrv) g_ptr_array_free (kv, FALSE);
+  job->keys = g_string_free (keys, FALSE);
+  g_task_set_task_data (task, job, configure_job_free);
+  g_task_run_in_thread (task, configure_thread);
+}
+
+gboolean
+hb_maintenance_configure_devices_finish (HbMaintenance *self, GAsyncResult *result,
+                                         GError **error)
+{
+  ConfigureJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) local = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), &local))
+    {
+      if (job)
+        g_message ("maintenance: saving the device configuration failed: %s", local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  audit (self, "devices.configure", "devices", job->keys);
+  return TRUE;
 }
 
 gboolean

@@ -118,9 +118,23 @@ void         hb_maintenance_export_async  (HbMaintenance *self, GCancellable *ca
                                            GAsyncReadyCallback callback, gpointer user_data);
 char        *hb_maintenance_export_finish (HbMaintenance *self, GAsyncResult *result,
                                            GError **error);
-/* Technician: the device lines of the configuration ("devices.mode = virtual (default)"…).
- * Read-only here; editing comes later (docs/maintenance.md). (transfer full) */
+/* Technician: the device lines of the configuration ("devices.mode = virtual (default)"…),
+ * audited "config.view". The touch-screen editor writes with
+ * hb_maintenance_configure_devices_async below. (transfer full) */
 char        *hb_maintenance_dup_device_config (HbMaintenance *self, GError **error);
+/* Technician: writes [devices] keys (NULL-terminated triples "devices", key, value; a NULL
+ * value removes the key) into the config file in use (hb_config_get_source; none →
+ * HB_MAINTENANCE_ERROR_FAILED) with hb_config_file_set_keys on a worker thread; _finish
+ * audits a success as "devices.configure" with the keys' names as detail (never values or
+ * paths), so always call it. Pass only changed keys. Takes effect at the next start
+ * (重启程序). Only the devices group is accepted. */
+void         hb_maintenance_configure_devices_async  (HbMaintenance *self,
+                                                      const char *const *group_key_values,
+                                                      GCancellable *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer user_data);
+gboolean     hb_maintenance_configure_devices_finish (HbMaintenance *self, GAsyncResult *result,
+                                                      GError **error);
 /* 重启程序 (any role) or 退出 kiosk (technician): logs out and emits "exit-requested" with
  * HB_MAINTENANCE_EXIT_RESTART / _LEAVE; the UI quits with hb_maintenance_get_exit_code. */
 gboolean     hb_maintenance_request_exit (HbMaintenance *self, int code, GError **error);

@@ -1,6 +1,7 @@
 /* hb-provision.c — key pair, CSR, registration, install, config, check. */
 #include "kiosk/hb-provision.h"
 #include "kiosk/hb-config.h"
+#include "kiosk/hb-config-file.h"
 #include "offline-cache/hb-http-private.h"
 #include "common/hb-json.h"
 
@@ -431,41 +432,36 @@ static char *
 updated_config (const char *path, const HbProvisionReply *reply, const HbProvisionResult *r,
                 gsize *length, GError **error)
 {
-  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  const char *kv[] = {
+    "terminal", "id", reply->terminal_id,
+    "platform", "url", reply->platform_url,
+    "platform", "ca_file", r->ca_path,
+    "platform", "client_cert", r->cert_path,
+    "platform", "client_key", r->key_path,
+    NULL,
+  };
   g_autoptr(GError) local = NULL;
-  g_autoptr(HbConfig) check = hb_config_new ();
-  g_autofree char *data = NULL;
+  char *data = hb_config_file_update_data (path, kv, length, &local);
 
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS,
-                                  &local) &&
-      !g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    {
-      g_set_error (error, HB_PROVISION_ERROR, HB_PROVISION_ERROR_NOT_WRITABLE,
-                   "cannot read %s to update it: %s", path, local->message);
-      return NULL;
-    }
-  g_key_file_set_string (kf, "terminal", "id", reply->terminal_id);
-  g_key_file_set_string (kf, "platform", "url", reply->platform_url);
-  g_key_file_set_string (kf, "platform", "ca_file", r->ca_path);
-  g_key_file_set_string (kf, "platform", "client_cert", r->cert_path);
-  g_key_file_set_string (kf, "platform", "client_key", r->key_path);
-  data = g_key_file_to_data (kf, length, NULL);
-  g_clear_error (&local);
-  if (!hb_config_merge_data (check, data, *length, path, &local))
-    {
-      g_set_error (error, HB_PROVISION_ERROR, HB_PROVISION_ERROR_NOT_WRITABLE,
-                   "the updated %s would not load, so it was left as it was: %s", path,
-                   local->message);
-      return NULL;
-    }
-  return g_steal_pointer (&data);
+  if (data == NULL && local->domain == HB_CONFIG_ERROR)
+    g_set_error (error, HB_PROVISION_ERROR, HB_PROVISION_ERROR_NOT_WRITABLE,
+                 "the updated %s would not load, so it was left as it was: %s", path,
+                 local->message);
+  else if (data == NULL)
+    g_set_error (error, HB_PROVISION_ERROR, HB_PROVISION_ERROR_NOT_WRITABLE,
+                 "cannot read %s to update it: %s", path, local->message);
+  return data;
 }
 
-static int
-config_mode (const char *path)
+static gboolean
+write_config (const char *path, const char *data, gsize length, GError **error)
 {
-  GStatBuf st;
-  return g_stat (path, &st) == 0 ? (int) (st.st_mode & 07777) : 0644;
+  g_autoptr(GError) local = NULL;
+  if (hb_config_file_replace (path, data, length, &local))
+    return TRUE;
+  g_set_error (error, HB_PROVISION_ERROR, HB_PROVISION_ERROR_NOT_WRITABLE,
+               "cannot write %s: %s", path, local->message);
+  return FALSE;
 }
 
 static gboolean
@@ -499,7 +495,7 @@ install (const HbProvisionOptions *o, const HbProvisionReply *reply, const char 
       !give_key_to_owner (r->key_path, o->key_owner, error) ||
       !write_file (r->cert_path, reply->certificate, strlen (reply->certificate), 0644, error) ||
       !write_file (r->ca_path, reply->ca, strlen (reply->ca), 0644, error) ||
-      !write_file (o->config_path, config, config_len, config_mode (o->config_path), error))
+      !write_config (o->config_path, config, config_len, error))
     return FALSE;
   return TRUE;
 }

@@ -42,15 +42,7 @@ static GHashTable *
 service_names (HbStore *store)
 {
   g_autoptr(HbCatalog) catalog = hb_catalog_new (store);
-  g_autoptr(GPtrArray) list = hb_catalog_list (catalog);
-  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  for (guint i = 0; list && i < list->len; i++)
-    {
-      HbCatalogEntry *e = list->pdata[i];
-      g_hash_table_replace (names, g_strdup (e->code), g_strdup (e->name));
-    }
-  return names;
+  return hb_catalog_dup_names (catalog);
 }
 
 /* --- one delivery attempt --------------------------------------------------------------- */

@@ -188,6 +188,19 @@ hb_catalog_dup_version (HbCatalog *self)
   return hb_store_dup_meta (self->store, META_VERSION);
 }
 
+gint64
+hb_catalog_get_applied_at (HbCatalog *self)
+{
+  g_autofree char *at = NULL;
+  gint64 value = 0;
+
+  g_return_val_if_fail (HB_IS_CATALOG (self), 0);
+  at = hb_store_dup_meta (self->store, META_APPLIED_AT);
+  if (at == NULL || !g_ascii_string_to_signed (at, 10, 0, G_MAXINT64, &value, NULL))
+    return 0;
+  return value;
+}
+
 char *
 hb_catalog_dup_etag (HbCatalog *self)
 {
@@ -301,6 +314,20 @@ hb_catalog_list (HbCatalog *self)
       out = g_ptr_array_new_with_free_func ((GDestroyNotify) hb_catalog_entry_free);
     }
   return out;
+}
+
+GHashTable *
+hb_catalog_dup_names (HbCatalog *self)
+{
+  g_autoptr(GPtrArray) list = hb_catalog_list (self);
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      HbCatalogEntry *e = list->pdata[i];
+      g_hash_table_replace (names, g_strdup (e->code), g_strdup (e->name));
+    }
+  return names;
 }
 
 /* hb_catalog_search and hb_catalog_note_use: hb-catalog-search.c */

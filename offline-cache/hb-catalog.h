@@ -49,9 +49,14 @@ gboolean   hb_catalog_apply_json (HbCatalog *self, const char *data, gsize lengt
 /* NULL when no catalog was ever applied. (transfer full) */
 char      *hb_catalog_dup_version (HbCatalog *self);
 char      *hb_catalog_dup_etag    (HbCatalog *self);
+/* When the catalog in the store was applied (unix seconds), 0 when never. */
+gint64     hb_catalog_get_applied_at (HbCatalog *self);
 guint      hb_catalog_count       (HbCatalog *self);
 /* All services in catalog order. Element type HbCatalogEntry*. */
 GPtrArray *hb_catalog_list (HbCatalog *self);
+/* code → name of every service (what reports and charts print instead of codes).
+ * (transfer full) */
+GHashTable *hb_catalog_dup_names (HbCatalog *self);
 
 /* Browsing (hb-catalog-browse.c): the services of one life event and/or one department,
  * in catalog order or most used first (popularity plus this terminal's uses); a life

@@ -554,6 +554,18 @@ press_keys (Ui *ui, const char *prefix, const char *chars)
     }
 }
 
+/* From the attract page: # starts, the card goes on the reader, the catalog shows. */
+static void
+identify_by_keypad (Ui *ui, guint card)
+{
+  ui_wait_page (ui, HB_PAGE_ATTRACT);
+  ui_wait_for (ui, "开始办理");
+  key (ui, '#');
+  ui_wait_page (ui, HB_PAGE_IDENTIFY);
+  insert_card (ui, card);
+  ui_wait_page (ui, HB_PAGE_CATALOG);
+}
+
 static const char *
 text_of (Ui *ui, const char *name)
 {
@@ -571,12 +583,7 @@ test_text_question_on_the_keyboard_by_keypad (Ui *ui, gconstpointer data)
   if (g_test_failed () || xk.dpy == NULL)
     return;
   ui->prefix = "text-";
-  ui_wait_page (ui, HB_PAGE_ATTRACT);
-  ui_wait_for (ui, "开始办理");
-  key (ui, '#');
-  ui_wait_page (ui, HB_PAGE_IDENTIFY);
-  insert_card (ui, 1);
-  ui_wait_page (ui, HB_PAGE_CATALOG);
+  identify_by_keypad (ui, 1);
   move_to (ui, '6', "异地就医备案");
   key (ui, '5');
   ui_wait_page (ui, HB_PAGE_GUIDE);
@@ -630,12 +637,7 @@ test_business_pad_by_keypad (Ui *ui, gconstpointer data)
   if (g_test_failed () || xk.dpy == NULL)
     return;
   ui->prefix = "business-";
-  ui_wait_page (ui, HB_PAGE_ATTRACT);
-  ui_wait_for (ui, "开始办理");
-  key (ui, '#');
-  ui_wait_page (ui, HB_PAGE_IDENTIFY);
-  insert_card (ui, 1);
-  ui_wait_page (ui, HB_PAGE_CATALOG);
+  identify_by_keypad (ui, 1);
   move_to (ui, '6', "企业业务 · 输入统一社会信用代码");
   key (ui, '5');
   ui_wait_page (ui, HB_PAGE_BUSINESS);

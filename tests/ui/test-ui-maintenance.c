@@ -302,8 +302,9 @@ static void
 seed_usage (Ui *ui)
 {
   HbUsage *usage = hb_core_get_usage (hb_application_get_core (ui->app));
-  static const char *const services[] = { "310000-GA-JZZ-0003", "310000-RS-SB-0001",
-                                          "310000-YB-CB-0002" };
+  /* catalog services (the chart names them), and one code the catalog no longer has */
+  static const char *const services[] = { "310000-GA-JZZ-0003", "310000-RS-SBDY-0012",
+                                          "310000-XX-GONE-0001" };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   for (guint i = 0; i < 60; i++)
@@ -444,18 +445,146 @@ test_test_card_read_shows_the_masked_name (Ui *ui, gconstpointer data)
   leave (ui);
 }
 
-static void
-test_technician_sees_the_device_configuration (Ui *ui, gconstpointer data)
+#define TECH_CONF "# 徐汇区 terminal 0042: keep this comment\n[devices]\n" \
+                  "# virtual until the real devices arrive\nmode=virtual\nreceipt_paper=a4\n"
+
+typedef struct { Ui *ui; const char *action; } AuditWait;
+
+static HbAuditRecord *
+find_audit (Ui *ui, const char *action)
 {
+  HbAudit *audit = hb_core_get_audit (hb_application_get_core (ui->app));
+  g_autoptr(GPtrArray) records = hb_audit_list_recent (audit, 100, NULL);
+  for (guint i = 0; records && i < records->len; i++)
+    {
+      HbAuditRecord *r = records->pdata[i];
+      if (g_strcmp0 (r->action, action) == 0)
+        return g_steal_pointer (&records->pdata[i]);
+    }
+  return NULL;
+}
+
+static gboolean
+audit_has (gpointer data)
+{
+  AuditWait *w = data;
+  HbAuditRecord *r = find_audit (w->ui, w->action);
+  if (r)
+    hb_audit_record_free (r);
+  return r != NULL;
+}
+
+static gboolean
+choice_active (gpointer data)
+{
+  TextWait *w = data;
+  GtkWidget *b = ui_find (w->ui, w->name);
+  return b && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (b));
+}
+
+/* A pressed button is clicked after its short press animation: wait for the toggle. */
+static void
+press_choice (Ui *ui, const char *name)
+{
+  TextWait w = { ui, name, NULL };
+  ui_press (ui, name);
+  g_assert_true (hb_test_wait_until (choice_active, &w, 5000));
+}
+
+/* The technician picks 热敏卷 and 真实 on the touch screen: the file in use says so after 保存,
+ * its comments intact, and the audit log names the keys (not their values). */
+static void
+test_technician_edits_the_device_configuration (Ui *ui, gconstpointer data)
+{
+  g_autofree char *conf = g_build_filename (ui->dir, "kiosk.conf", NULL);
+  g_autofree char *saved = NULL;
+  g_autoptr(HbConfig) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+  AuditWait w = { ui, "devices.configure" };
+  HbAuditRecord *r;
+
   ui->prefix = "technician-";
+  g_assert_true (g_file_set_contents (conf, TECH_CONF, -1, NULL));
+  hb_config_set_source (ui->config, conf);
   ui_wait_page (ui, HB_PAGE_ATTRACT);
   log_in (ui, TECHNICIAN_PIN);
   ui_wait_for (ui, "退出 kiosk");
   ui_press (ui, "设备配置");
-  ui_wait_for (ui, "设备配置");
+  /* The rows come once the worker has looked for ports, cameras and CUPS queues. */
+  ui_wait_for (ui, "设备模式 真实");
+  ui_wait_for (ui, "身份证阅读器串口 不使用");
+  ui_wait_for (ui, "摄像头 不使用");
+  ui_wait_for (ui, "A4 打印队列 默认打印机");
+  /* The current values are preselected. */
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (ui_find (ui, "设备模式 虚拟"))));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (ui_find (ui, "小票 A4"))));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (ui_find (ui, "扫码器串口 不使用"))));
   ui_snapshot (ui, "device-config");
+
+  press_choice (ui, "小票 热敏卷");
+  press_choice (ui, "设备模式 真实");
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (ui_find (ui, "设备模式 虚拟"))));
+  ui_press (ui, "保存设备配置");
+  wait_label (ui, "设备配置结果", "已保存，点 重启程序 后生效");
+  ui_wait_for (ui, "重启程序 使配置生效");
+  ui_snapshot (ui, "device-config-saved");
+
+  g_assert_true (g_file_get_contents (conf, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, "# 徐汇区 terminal 0042: keep this comment"));
+  g_assert_nonnull (strstr (saved, "# virtual until the real devices arrive"));
+  reloaded = hb_config_load (conf, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hb_config_get_string (reloaded, "devices", "mode"), ==, "real");
+  g_assert_cmpstr (hb_config_get_string (reloaded, "devices", "receipt_paper"), ==, "roll");
+  /* The running kiosk is unchanged until 重启程序. */
+  g_assert_cmpstr (hb_config_get_string (ui->config, "devices", "mode"), ==, "virtual");
+
+  g_assert_true (hb_test_wait_until (audit_has, &w, 10000));
+  r = find_audit (ui, "devices.configure");
+  g_assert_true (g_str_has_prefix (r->actor, "technician:"));
+  g_assert_nonnull (strstr (r->detail, "mode"));
+  g_assert_nonnull (strstr (r->detail, "receipt_paper"));
+  g_assert_null (strstr (r->detail, "roll"));
+  hb_audit_record_free (r);
+
   ui_press (ui, "返回仪表盘");
   ui_wait_for (ui, "重新检测");
+  leave (ui);
+}
+
+static void
+config_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GError **error = data;
+  g_assert_false (hb_maintenance_configure_devices_finish (HB_MAINTENANCE (source), result, error));
+}
+
+static gboolean
+error_set (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+/* The button is hidden from a clerk, and the controller refuses the save all the same. */
+static void
+test_clerk_cannot_save_the_device_configuration (Ui *ui, gconstpointer data)
+{
+  g_autofree char *conf = g_build_filename (ui->dir, "kiosk.conf", NULL);
+  g_autofree char *after = NULL;
+  const char *kv[] = { "devices", "mode", "real", NULL };
+  GError *error = NULL;
+
+  g_assert_true (g_file_set_contents (conf, TECH_CONF, -1, NULL));
+  hb_config_set_source (ui->config, conf);
+  ui_wait_page (ui, HB_PAGE_ATTRACT);
+  log_in (ui, STAFF_PIN);
+  g_assert_null (ui_find (ui, "设备配置"));
+  hb_maintenance_configure_devices_async (maintenance (ui), kv, NULL, config_done, &error);
+  g_assert_true (hb_test_wait_until (error_set, &error, 10000));
+  g_assert_error (error, HB_MAINTENANCE_ERROR, HB_MAINTENANCE_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (conf, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, TECH_CONF);
   leave (ui);
 }
 
@@ -480,7 +609,9 @@ main (int argc, char **argv)
        test_out_of_service_shows_nearby_terminals);
   ADD ("/ui/maintenance/test-card-read-shows-the-masked-name",
        test_test_card_read_shows_the_masked_name);
-  ADD ("/ui/maintenance/technician-sees-the-device-configuration",
-       test_technician_sees_the_device_configuration);
+  ADD ("/ui/maintenance/technician-edits-the-device-configuration",
+       test_technician_edits_the_device_configuration);
+  ADD ("/ui/maintenance/clerk-cannot-save-the-device-configuration",
+       test_clerk_cannot_save_the_device_configuration);
   return g_test_run ();
 }

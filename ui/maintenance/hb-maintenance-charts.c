@@ -16,6 +16,7 @@ struct _HbMaintenanceCharts
   GtkWidget      *areas[N_CHARTS];
   HbCore         *core;
   HbUsageSummary *summary;
+  GHashTable     *names;     /* service code → name, read with the summary */
   GCancellable   *loading;
 };
 
@@ -75,7 +76,9 @@ draw_chart (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer d
           for (guint i = 0; i < n && i < 6; i++)
             {
               double v = counts[i].count;
-              g_ptr_array_add (labels, g_strdup (counts[i].key));
+              const char *name = id == CHART_SERVICES && self->names
+                                 ? g_hash_table_lookup (self->names, counts[i].key) : NULL;
+              g_ptr_array_add (labels, g_strdup (name ? name : counts[i].key));
               g_array_append_val (values, v);
             }
         }
@@ -160,6 +163,9 @@ hb_maintenance_charts_refresh (HbMaintenanceCharts *self)
 
   if (usage == NULL || self->loading)
     return;
+  /* Names instead of codes on the top-services chart: a small read of the cached list. */
+  g_clear_pointer (&self->names, g_hash_table_unref);
+  self->names = hb_catalog_dup_names (hb_core_get_catalog (self->core));
   self->loading = g_cancellable_new ();
   hb_usage_summarize_async (usage, now - DAYS * 24 * 3600, now + 1, self->loading, summarized,
                             g_object_ref (self));
@@ -173,6 +179,7 @@ hb_maintenance_charts_dispose (GObject *object)
     g_cancellable_cancel (self->loading);
   g_clear_object (&self->loading);
   g_clear_pointer (&self->summary, hb_usage_summary_free);
+  g_clear_pointer (&self->names, g_hash_table_unref);
   g_clear_pointer (&self->grid, gtk_widget_unparent);
   g_clear_object (&self->core);
   G_OBJECT_CLASS (hb_maintenance_charts_parent_class)->dispose (object);

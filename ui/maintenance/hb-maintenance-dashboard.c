@@ -139,8 +139,11 @@ fill_system (HbMaintenanceDashboard *self)
                           ? json_object_get_string_member (catalog, "version") : NULL;
     gint64 n = catalog ? json_object_get_int_member_with_default (catalog, "services", 0) : 0;
     gint64 last = platform ? json_object_get_int_member_with_default (platform, "last_contact", 0) : 0;
-    g_autofree char *fact = g_strdup_printf (_("事项目录：版本 %s · %d 项"),
-                                             version ? version : "—", (int) n);
+    gint64 applied = catalog ? json_object_get_int_member_with_default (catalog, "applied_at", 0) : 0;
+    g_autofree char *age = applied > 0 ? ago (MAX (0, now - applied)) : g_strdup ("—");
+    /* TRANSLATORS: version, number of services, how long ago the catalog was updated */
+    g_autofree char *fact = g_strdup_printf (_("事项目录：版本 %s · %d 项 · 更新于 %s"),
+                                             version ? version : "—", (int) n, age);
     add_fact (self->system, fact,
               version == NULL || n == 0 ? _("没有事项目录 — 检查网络，点 立即同步")
               : (last > 0 && now - last > CATALOG_OLD_S)

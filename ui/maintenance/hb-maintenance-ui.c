@@ -3,6 +3,7 @@
 #include "ui/maintenance/hb-maintenance-entry.h"
 #include "ui/maintenance/hb-maintenance-dashboard.h"
 #include "ui/maintenance/hb-maintenance-outbox.h"
+#include "ui/maintenance/hb-maintenance-devices.h"
 #include "ui/maintenance/hb-closed-view.h"
 #include "ui/hb-ui-util.h"
 #include "kiosk/hb-maintenance.h"
@@ -87,34 +88,20 @@ on_show_outbox (MaintUi *ui)
   gtk_stack_set_visible_child (ui->stack, ui->outbox);
 }
 
+/* 设备配置 (technician only): built anew each time, so it shows the file as it is now. */
 static void
 on_show_config (MaintUi *ui)
 {
   HbMaintenance *m = hb_core_get_maintenance (ui->core);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *lines = hb_maintenance_dup_device_config (m, &error);
-  GtkWidget *box, *top, *back, *text;
 
+  if (!hb_maintenance_can (m, HB_MAINTENANCE_ACTION_DEVICE_CONFIG))
+    return;   /* the button is hidden for staff; the controller refuses the save anyway */
   if (ui->config)
     gtk_stack_remove (ui->stack, ui->config);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 16);
-  top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
-  gtk_box_append (GTK_BOX (top), hb_ui_label (_("设备配置"), "page-title"));
-  gtk_widget_set_hexpand (gtk_widget_get_first_child (top), TRUE);
-  back = hb_ui_button (_("返回"), "secondary maintenance-row-button");
-  hb_ui_set_accessible_label (back, _("返回仪表盘"));
-  g_signal_connect_swapped (back, "clicked", G_CALLBACK (show_dashboard), ui);
-  gtk_box_append (GTK_BOX (top), back);
-  gtk_box_append (GTK_BOX (box), top);
-  text = hb_ui_label (lines ? lines : error->message, lines ? "maintenance-config" : "error-text");
-  gtk_label_set_selectable (GTK_LABEL (text), FALSE);
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_box_append (GTK_BOX (box),
-                  hb_ui_label (_("此处只读。修改设备配置：编辑 /etc/haoban/kiosk.conf 后点 重启程序"
-                                 "（在屏幕上修改将在后续版本提供）。"), "lead"));
-  ui->config = box;
-  gtk_stack_add_named (ui->stack, box, "config");
-  gtk_stack_set_visible_child (ui->stack, box);
+  ui->config = hb_maintenance_devices_new (ui->core);
+  g_signal_connect_swapped (ui->config, "back", G_CALLBACK (show_dashboard), ui);
+  gtk_stack_add_named (ui->stack, ui->config, "config");
+  gtk_stack_set_visible_child (ui->stack, ui->config);
 }
 
 /* Any touch on the screens is staff activity: the 3 min idle logout starts over. */

@@ -1,5 +1,6 @@
 /* Tests for kiosk/hb-config.c: layered, validated configuration. */
 #include "kiosk/hb-config.h"
+#include "kiosk/hb-staff-auth.h"
 #include "tests/common/hb-test-util.h"
 
 #include <string.h>
@@ -181,10 +182,15 @@ test_dump_names_every_origin (void)
 {
   g_autoptr(HbConfig) c = hb_config_new ();
   g_autofree char *dump = NULL;
+  g_autofree char *hash = hb_staff_auth_hash_pin ("246801", 100000, NULL);
   g_assert_true (hb_config_set (c, "terminal", "id", "T-1", NULL));
+  g_assert_true (hb_config_set (c, "maintenance", "staff_pin_hash", hash, NULL));
   dump = hb_config_dump (c);
   g_assert_nonnull (strstr (dump, "terminal.id = T-1 (override)"));
   g_assert_nonnull (strstr (dump, "session.idle_timeout = 90 (default)"));
+  /* a PIN hash is named as set, never printed */
+  g_assert_nonnull (strstr (dump, "maintenance.staff_pin_hash = (set) (override)"));
+  g_assert_null (strstr (dump, hash));
 }
 
 int

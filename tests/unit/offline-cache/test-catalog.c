@@ -44,9 +44,14 @@ test_demo_catalog_applies (Fixture *f, gconstpointer data)
 
   g_assert_null (hb_catalog_dup_version (f->catalog));
   g_assert_cmpuint (hb_catalog_count (f->catalog), ==, 0);
+  g_assert_cmpint (hb_catalog_get_applied_at (f->catalog), ==, 0);
 
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
   g_assert_true (hb_catalog_apply_json (f->catalog, json, len, "\"2026.11.27-1\"", &error));
   g_assert_no_error (error);
+  /* when it was applied: the maintenance dashboard shows the catalog's age */
+  g_assert_cmpint (hb_catalog_get_applied_at (f->catalog), >=, before);
+  g_assert_cmpint (hb_catalog_get_applied_at (f->catalog), <=, g_get_real_time () / G_USEC_PER_SEC);
 
   /* Compare with the file itself. */
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -61,7 +66,11 @@ test_demo_catalog_applies (Fixture *f, gconstpointer data)
   g_assert_cmpuint (hb_catalog_count (f->catalog), ==, json_array_get_length (services));
 
   g_autoptr(GPtrArray) all = hb_catalog_list (f->catalog);
+  g_autoptr(GHashTable) names = hb_catalog_dup_names (f->catalog);
   g_assert_cmpuint (all->len, ==, json_array_get_length (services));
+  g_assert_cmpuint (g_hash_table_size (names), ==, all->len);
+  g_assert_cmpstr (g_hash_table_lookup (names, ((HbCatalogEntry *) all->pdata[0])->code), ==,
+                   ((HbCatalogEntry *) all->pdata[0])->name);
   for (guint i = 0; i < all->len; i++)
     {
       HbCatalogEntry *e = all->pdata[i];
